@@ -1,6 +1,57 @@
+using System.Globalization;
+
 namespace HealthChecker.Bench;
 
+/// <summary>
+/// <c>connect</c>: the three-way connect-only benchmark (yardstick, engine, .NET baseline) on the same
+/// peers, printed as a markdown table. <c>peer</c> and <c>run</c> are its child processes.
+/// </summary>
 internal static class Program
 {
-    private static int Main() => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: HealthChecker.Bench connect [--checks 20000] [--inflight 500] [--rounds 3] [--yardstick connbench.c]");
+            return 3;
+        }
+
+        var options = Options.Parse(args.Skip(1));
+        return args[0] switch
+        {
+            "connect" => await ConnectBenchmark.RunAsync(
+                options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("rounds", 3), options.String("yardstick")).ConfigureAwait(false),
+            "peer" => Peers.RunAcceptAndClose(options.Int("port", 0), options.Int("threads", 2)),
+            "run" => await ConnectRun.RunAsync(options.String("impl") ?? "engine", options.Int("port", 0),
+                options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("warmup", 2_000)).ConfigureAwait(false),
+            _ => Fail($"unknown command '{args[0]}'"),
+        };
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 3;
+    }
+
+    private sealed class Options(Dictionary<string, string> values)
+    {
+        public static Options Parse(IEnumerable<string> args)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            using var e = args.GetEnumerator();
+            while (e.MoveNext())
+            {
+                var key = e.Current.TrimStart('-');
+                values[key] = e.MoveNext() ? e.Current : throw new ArgumentException($"--{key} needs a value");
+            }
+
+            return new Options(values);
+        }
+
+        public int Int(string key, int fallback) =>
+            values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+        public string? String(string key) => values.GetValueOrDefault(key);
+    }
 }
