@@ -1,0 +1,81 @@
+namespace HealthChecker.Core.Targets;
+
+/// <summary>The kind of check, as stored in <c>targets.kind</c>.</summary>
+public enum CheckKind
+{
+    /// <summary>Connect only (L4).</summary>
+    Tcp,
+
+    /// <summary>Send/expect steps over TCP or TLS (HAProxy's tcp-check).</summary>
+    Expect,
+
+    /// <summary>An HTTP request, over TLS for https.</summary>
+    Http,
+
+    /// <summary>A TLS handshake (L6), with certificate checks.</summary>
+    Tls,
+}
+
+/// <summary>One send or expect step of a send/expect check; <see cref="Bytes"/> is what is sent or matched.</summary>
+public sealed record CheckStep(CheckStepAction Action, byte[] Bytes, string Text, bool Negate = false)
+{
+    public override string ToString() => $"{Action} '{Text}'";
+}
+
+public enum CheckStepAction
+{
+    Send,
+
+    /// <summary>The response contains these bytes.</summary>
+    ExpectBytes,
+
+    /// <summary>The response, read as Latin-1 text, matches this regular expression.</summary>
+    ExpectRegex,
+}
+
+/// <summary>An inclusive range of HTTP status codes.</summary>
+public readonly record struct StatusRange(int From, int To)
+{
+    public bool Contains(int code) => code >= From && code <= To;
+
+    public override string ToString() => From == To ? $"{From}" : $"{From}-{To}";
+}
+
+/// <summary>HTTP options: request line, Host header, what counts as a pass.</summary>
+public sealed record HttpOptions(string Method, string Path, string? HostHeader, IReadOnlyList<StatusRange> ExpectStatus, string? BodyContains)
+{
+    /// <summary>By default any 2xx or 3xx passes, as in HAProxy.</summary>
+    public static readonly IReadOnlyList<StatusRange> DefaultStatus = [new StatusRange(200, 399)];
+}
+
+/// <summary>TLS options; certificate validation is on unless switched off per target.</summary>
+public sealed record TlsOptions(bool Verify = true, string? ServerName = null, int? MinDaysToExpiry = null);
+
+/// <summary>
+/// A validated target: what to check, how often, and when it counts as up or down. Built only by
+/// <see cref="TargetValidator"/>, so a definition in hand is always a valid one.
+/// </summary>
+public sealed record TargetDefinition(
+    string Group,
+    string Name,
+    CheckKind Kind,
+    Uri Check,
+    string Host,
+    int Port,
+    bool UseTls,
+    IReadOnlyList<CheckStep> Steps,
+    HttpOptions? Http,
+    TlsOptions? Tls,
+    TimeSpan Inter,
+    TimeSpan FastInter,
+    TimeSpan DownInter,
+    TimeSpan Timeout,
+    int Rise,
+    int Fall,
+    int SpreadPercent,
+    bool Enabled,
+    bool StartUp)
+{
+    /// <summary><c>group/name</c>.</summary>
+    public string FullName => $"{Group}/{Name}";
+}

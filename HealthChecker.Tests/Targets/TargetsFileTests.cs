@@ -1,0 +1,145 @@
+using HealthChecker.Core.Targets;
+
+namespace HealthChecker.Tests.Targets;
+
+public class TargetsFileTests
+{
+    private const string Sample = """
+        defaults:
+          inter: 5s
+          rise: 3
+          spread: 10
+        targets:
+          - name: infra/postgres
+            check: tcp://127.0.0.1:5432
+          - name: mail/smtp
+            check: tcp://127.0.0.1:25
+            steps:
+              - expect: "220"
+              - send: "QUIT\r\n"
+              - expect-hex: "0d0a"
+              - expect: "5"
+                not: true
+            fall: 2
+          - name: web/app
+            check: https://127.0.0.1:8443/healthz
+            http:
+              method: GET
+              host: app.test
+              status: 200-299
+              body: ok
+            tls:
+              verify: false
+              server-name: app.test
+              expiry-days: 14
+            inter: 1m
+            fastinter: 10s
+            downinter: 30s
+            timeout: 3s
+            enabled: false
+            start: down
+        """;
+
+    [Fact]
+    public void Reads_every_field_and_applies_defaults()
+    {
+        var result = TargetsFile.Parse(Sample);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["infra/postgres", "mail/smtp", "web/app"], result.Targets.Select(t => t.FullName));
+        var pg = result.Targets[0];
+        Assert.Equal((TimeSpan.FromSeconds(5), 3, 3, 10), (pg.Inter, pg.Rise, pg.Fall, pg.SpreadPercent));
+        var smtp = result.Targets[1];
+        Assert.Equal(CheckKind.Expect, smtp.Kind);
+        Assert.Equal(2, smtp.Fall);
+        Assert.Equal(4, smtp.Steps.Count);
+        Assert.Equal("QUIT\r\n"u8.ToArray(), smtp.Steps[1].Bytes);
+        Assert.Equal(new byte[] { 0x0d, 0x0a }, smtp.Steps[2].Bytes);
+        Assert.True(smtp.Steps[3].Negate);
+        var web = result.Targets[2];
+        Assert.Equal((CheckKind.Http, 8443, "/healthz", "app.test"), (web.Kind, web.Port, web.Http!.Path, web.Http.HostHeader));
+        Assert.Equal(new TlsOptions(false, "app.test", 14), web.Tls);
+        Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3)), (web.Inter, web.FastInter, web.DownInter, web.Timeout));
+        Assert.Equal((false, false, 3), (web.Enabled, web.StartUp, web.Rise));
+    }
+
+    [Fact]
+    public void A_bad_file_is_rejected_whole_with_every_error_and_its_line()
+    {
+        const string yaml = """
+            targets:
+              - name: ok/one
+                check: tcp://127.0.0.1:1
+              - name: bad/port
+                check: tcp://127.0.0.1:99999
+              - name: bad/timing
+                check: tcp://127.0.0.1:2
+                inter: soon
+                rise: 0
+              - name: ok/one
+                check: tcp://127.0.0.1:3
+              - name: bad/field
+                check: tcp://127.0.0.1:4
+                colour: blue
+            """;
+
+        var result = TargetsFile.Parse(yaml);
+
+        Assert.Empty(result.Targets);
+        Assert.Equal(
+        [
+            "line 5: targets[2] (bad/port).check: port 99999 is out of range: use 1 to 65535",
+            "line 8: targets[3] (bad/timing).inter: 'soon' is not a duration: write it as 500ms, 2s, 1m or 1h",
+            "line 9: targets[3] (bad/timing).rise: '0' must be a whole number from 1 to 100",
+            "line 10: targets[4] (ok/one).name: 'ok/one' is already defined at line 2",
+            "line 14: targets[5] (bad/field).colour: unknown field",
+        ], result.Errors.Select(e => e.ToString()));
+    }
+
+    [Theory]
+    [InlineData("targets:\n  - name: a\n    check: x: y\n", "line 3: file: not valid YAML")]
+    [InlineData("- a\n- b", "line 1: file: must be a mapping with 'targets:' (and optionally 'defaults:')")]
+    [InlineData("defaults:\n  inter: 2s", "line 1: targets: is missing: list the targets under 'targets:'")]
+    [InlineData("targets: 3", "line 1: targets: must be a list of targets")]
+    [InlineData("targets: []\nextra: 1", "line 2: extra: unknown top-level field: use defaults and targets")]
+    [InlineData("defaults:\n  name: x\ntargets:\n  - check: tcp://127.0.0.1:1\n    name: a", "line 2: targets[1] (a).defaults.name: cannot have a default: each target has its own")]
+    [InlineData("targets:\n  - name: a\n    check: tcp://127.0.0.1:1\n    steps: nope", "line 4: targets[1] (a).steps: must be a list of steps such as '- send: \"PING\\r\\n\"' and '- expect: \"+PONG\"'")]
+    [InlineData("targets:\n  - name: a\n    check: http://127.0.0.1/\n    http:\n      verb: GET", "line 5: targets[1] (a).http.verb: unknown field: use method, host, status, body")]
+    [InlineData("targets:\n  - name: a\n    check: [x]", "line 3: targets[1] (a).check: must be a single value, not a list or mapping")]
+    public void Structural_mistakes_are_named_with_their_line(string yaml, string expectedStart)
+    {
+        var result = TargetsFile.Parse(yaml);
+
+        Assert.Empty(result.Targets);
+        Assert.StartsWith(expectedStart, result.Errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_target_list_is_valid()
+    {
+        var result = TargetsFile.Parse("targets: []");
+
+        Assert.True(result.Ok);
+        Assert.Empty(result.Targets);
+    }
+
+    [Fact]
+    public void What_is_written_reads_back_to_the_same_targets()
+    {
+        var first = TargetsFile.Parse(Sample);
+
+        var written = TargetsFile.Write(first.Targets);
+        var second = TargetsFile.Parse(written);
+
+        Assert.Empty(second.Errors);
+        Assert.Equal(first.Targets.Count, second.Targets.Count);
+        for (var i = 0; i < first.Targets.Count; i++)
+        {
+            var (a, b) = (first.Targets[i], second.Targets[i]);
+            Assert.Equal(a with { Steps = [], Http = null }, b with { Steps = [], Http = null });
+            Assert.Equal(a.Steps.Select(s => (s.Action, Convert.ToHexString(s.Bytes), s.Negate)), b.Steps.Select(s => (s.Action, Convert.ToHexString(s.Bytes), s.Negate)));
+            Assert.Equal(a.Http?.ExpectStatus, b.Http?.ExpectStatus);
+            Assert.Equal(a.Http is null ? null : a.Http with { ExpectStatus = [] }, b.Http is null ? null : b.Http with { ExpectStatus = [] });
+        }
+    }
+}
