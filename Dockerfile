@@ -16,7 +16,8 @@ RUN dotnet publish HealthChecker.Web/HealthChecker.Web.csproj -c Release -o /app
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
-# The app's own listen setting (it defaults to 127.0.0.1:5080, unreachable from outside a container).
+# The app's own listen setting (its default, 127.0.0.1:5080, is unreachable from outside a container);
+# the base image's HTTP_PORTS is cleared so nothing else competes with it.
 ENV HC_URLS=http://0.0.0.0:5080 \
     ASPNETCORE_HTTP_PORTS=
 EXPOSE 5080
