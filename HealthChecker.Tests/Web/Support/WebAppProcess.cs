@@ -46,7 +46,33 @@ public sealed partial class WebAppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the app and waits until it serves requests.</summary>
     public static async Task<WebAppProcess> StartAsync()
+    {
+        var app = Launch(new Dictionary<string, string>());
+        try
+        {
+            await app._started.Task.WaitAsync(StartLimit);
+        }
+        catch (TimeoutException)
+        {
+            await app.DisposeAsync();
+            throw new TimeoutException($"The web app did not start within {StartLimit}:\n{app.Output}");
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return app;
+    }
+
+    /// <summary>
+    /// Starts the app without waiting for it, with its own data directory and a free port unless
+    /// <paramref name="environment"/> or <paramref name="urls"/> say otherwise.
+    /// </summary>
+    public static WebAppProcess Launch(IReadOnlyDictionary<string, string> environment, Uri? urls = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "HealthChecker.Web.dll");
         Assert.True(File.Exists(dll), $"The web app is not built beside the tests: {dll}");
@@ -54,7 +80,7 @@ public sealed partial class WebAppProcess : IAsyncDisposable
         // Not Directory.CreateTempSubdirectory: its mode 0700 would keep the postgres user (the app runs the cluster as postgres under root) out.
         var root = Path.Combine(Path.GetTempPath(), $"hc-web-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseUrl = urls ?? new Uri($"http://127.0.0.1:{FreePort()}/");
 
         var info = new ProcessStartInfo("dotnet")
         {
@@ -72,6 +98,10 @@ public sealed partial class WebAppProcess : IAsyncDisposable
         }
 
         info.Environment["HC_DATA_DIR"] = Path.Combine(root, "data");
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var app = new WebAppProcess(process, root, baseUrl);
@@ -81,23 +111,23 @@ public sealed partial class WebAppProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return app;
+    }
 
+    /// <summary>Waits for the app to exit on its own; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var limit = new CancellationTokenSource(StartLimit);
         try
         {
-            await app._started.Task.WaitAsync(StartLimit);
+            await _process.WaitForExitAsync(limit.Token);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException)
         {
-            await app.DisposeAsync();
-            throw new TimeoutException($"The web app did not start within {StartLimit}:\n{app.Output}");
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
+            throw new TimeoutException($"The web app did not exit within {StartLimit}:\n{Output}");
         }
 
-        return app;
+        return _process.ExitCode;
     }
 
     /// <summary>Sends SIGTERM (as systemd or docker stop would) and waits for the exit; returns the exit code.</summary>
@@ -202,7 +232,7 @@ public sealed partial class WebAppProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
