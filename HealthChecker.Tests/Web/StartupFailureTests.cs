@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using HealthChecker.Tests.Web.Support;
+using Xunit.Abstractions;
+
+namespace HealthChecker.Tests.Web;
+
+/// <summary>A start that cannot work ends with one fatal line, no stack trace, exit code 1, and no cluster left.</summary>
+public sealed class StartupFailureTests(ITestOutputHelper output)
+{
+    [Fact(Timeout = 180_000)]
+    public async Task Unreachable_database_is_one_fatal_line_and_exit_code_1()
+    {
+        // A port nobody listens on: the connection is refused at once.
+        var closedPort = WebAppProcess.FreePort();
+        await using var app = WebAppProcess.Launch(new Dictionary<string, string>
+        {
+            ["HC_DATABASE"] = $"Host=127.0.0.1;Port={closedPort};Username=healthchecker;Database=healthchecker;Timeout=5",
+        });
+
+        var exitCode = await app.WaitForExitAsync();
+        output.WriteLine(app.Output);
+
+        Assert.Equal(1, exitCode);
+        AssertOneFatalLineAndNoStackTrace(app.Output);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Port_in_use_is_one_fatal_line_exit_code_1_and_the_embedded_cluster_is_stopped()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        await using var app = WebAppProcess.Launch(new Dictionary<string, string>(), new Uri($"http://127.0.0.1:{port}/"));
+
+        var exitCode = await app.WaitForExitAsync();
+        output.WriteLine(app.Output);
+
+        Assert.Equal(1, exitCode);
+        var fatal = AssertOneFatalLineAndNoStackTrace(app.Output);
+        Assert.Contains("address already in use", fatal, StringComparison.Ordinal);
+        Assert.Empty(app.PostgresProcesses());
+    }
+
+    private static string AssertOneFatalLineAndNoStackTrace(string log)
+    {
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain(lines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("Exception:", StringComparison.Ordinal));
+        return Assert.Single(lines, line => line.Contains(" FTL] ", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace HealthChecker.Web.Hosting;
+
+/// <summary>The app's settings and the short HC_* environment variables that feed them.</summary>
+public static class ConfigurationExtensions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+    public const string ConnectionStringName = "HealthChecker";
+    public const string DataDirectoryKey = "HealthChecker:DataDirectory";
+    public const string DefaultDataDirectory = ".data";
+
+    /// <summary>
+    /// Precedence, lowest first: the default URL, ASPNETCORE_URLS, appsettings, environment
+    /// (ConnectionStrings__HealthChecker...), the HC_* variables, the command line (--urls).
+    /// </summary>
+    public static WebApplicationBuilder AddHealthCheckerConfiguration(this WebApplicationBuilder builder)
+    {
+        var sources = builder.Configuration.Sources;
+        sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { [WebHostDefaults.ServerUrlsKey] = DefaultUrls },
+        });
+
+        var shortNames = new Dictionary<string, string?>();
+        Map(shortNames, "HC_URLS", WebHostDefaults.ServerUrlsKey);
+        Map(shortNames, "HC_DATABASE", $"ConnectionStrings:{ConnectionStringName}");
+        Map(shortNames, "HC_DATA_DIR", DataDirectoryKey);
+        var commandLine = sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is CommandLineConfigurationSource);
+        var at = commandLine.source is null ? sources.Count : commandLine.index;
+        sources.Insert(at, new MemoryConfigurationSource { InitialData = shortNames });
+        return builder;
+    }
+
+    private static void Map(Dictionary<string, string?> into, string variable, string key)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            into[key] = value;
+        }
+    }
+}

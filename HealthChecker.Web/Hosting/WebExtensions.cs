@@ -1,0 +1,33 @@
+using HealthChecker.Web.Components;
+using Serilog;
+
+namespace HealthChecker.Web.Hosting;
+
+public static class WebExtensions
+{
+    public static WebApplicationBuilder AddHealthCheckerWeb(this WebApplicationBuilder builder)
+    {
+        // A build output (not a publish) finds blazor.web.js and the CSS through the static web assets
+        // manifest beside the binaries; in a published app there is no such manifest and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents();
+        return builder;
+    }
+
+    public static WebApplication UseHealthCheckerWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseSerilogRequestLogging();
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds HealthChecker and serves the dashboard on http://127.0.0.1:5080.
+# Options go to the app: ./run.sh --urls http://127.0.0.1:8080 (or HC_URLS=...).
+# With no HC_DATABASE / ConnectionStrings__HealthChecker, the app runs its own PostgreSQL
+# under ./.data and stops it on exit (Ctrl-C or SIGTERM).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+say() { echo "run.sh: $*" >&2; }
+
+have_postgres() {
+  command -v pg_ctl >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
+}
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
+}
+
+can_install() {
+  command -v apt-get >/dev/null 2>&1 && { [[ $(id -u) -eq 0 ]] || sudo -n true 2>/dev/null; }
+}
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  say "the .NET 10 SDK (dotnet) is required: see https://learn.microsoft.com/dotnet/core/install/linux"
+  exit 1
+fi
+
+if [[ -z "${HC_DATABASE:-}${ConnectionStrings__HealthChecker:-}" ]] && ! have_postgres; then
+  if can_install; then
+    say "installing the PostgreSQL binaries (apt-get install postgresql)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+  else
+    say "PostgreSQL binaries not found: install them (apt-get install postgresql) or set HC_DATABASE to an existing server"
+    exit 1
+  fi
+fi
+
+# A published app carries its static assets (blazor.web.js, CSS) in wwwroot, whatever the environment.
+say "building (Release)"
+dotnet publish HealthChecker.Web/HealthChecker.Web.csproj -c Release -o artifacts/web --nologo -v quiet
+
+# exec: Ctrl-C and SIGTERM reach the app itself, which stops its PostgreSQL before exiting.
+exec dotnet artifacts/web/HealthChecker.Web.dll "$@"

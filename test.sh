@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds in Release and runs every test; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+say() { echo "test.sh: $*" >&2; }
+
+have_postgres() {
+  command -v pg_ctl >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
+}
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
+}
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  say "the .NET 10 SDK (dotnet) is required"
+  exit 1
+fi
+
+# Real parts only: a PostgreSQL cluster, Debian's Chromium for the browser test, and the
+# network and tracing tools the engine tests use.
+missing=()
+have_postgres || missing+=(postgresql)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
+if ((${#missing[@]})); then
+  say "installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+dotnet build HealthChecker.sln -c Release --nologo
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test HealthChecker.sln -c Release --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+
+# One plain closing line, summed over the test projects.
+awk '/^ *Passed: [0-9]+$/ { p += $2 } /^ *Failed: [0-9]+$/ { f += $2 } /^ *Skipped: [0-9]+$/ { s += $2 }
+     END { if (p + f + s > 0) printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
