@@ -81,9 +81,10 @@ public sealed class LocalCluster : IAsyncDisposable
         var cluster = new LocalCluster(binaries, runAs, log, clusterRoot, socketDirectory);
         await cluster.InitIfNeededAsync(ct).ConfigureAwait(false);
         await cluster.StopOrphanAsync(ct).ConfigureAwait(false);
-        await cluster.StartServerAsync(ct).ConfigureAwait(false);
         try
         {
+            // Inside the try: a start cancelled by Ctrl-C half way must not leave a server behind.
+            await cluster.StartServerAsync(ct).ConfigureAwait(false);
             await cluster.CreateDatabaseIfMissingAsync(ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(dataRoot, "connection.txt"), cluster.PsqlConnectionString + "\n", ct).ConfigureAwait(false);
         }
