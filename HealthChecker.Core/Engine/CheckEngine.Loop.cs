@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using HealthChecker.Core.Checks;
+using HealthChecker.Core.Polling;
+
+namespace HealthChecker.Core.Engine;
+
+/// <summary>The loop itself: hand-overs, refills, timers, then sleep in the poller until the next deadline or event.</summary>
+public sealed partial class CheckEngine
+{
+    private void Run()
+    {
+        var ready = new PolledEvent[1024];
+        while (!_stopping)
+        {
+            Volatile.Write(ref _wakePending, 0);
+            while (_inbox.TryDequeue(out var work))
+            {
+                work();
+            }
+            long now = Now();
+            RefillBatches(now);
+            while (_timers.PopDue(now) is { } due)
+            {
+                due.Expire();
+            }
+            RefillBatches(now);
+            int n = _poller.Wait(ready, _inbox.IsEmpty ? MillisecondsUntil(_timers.EarliestDeadline, Now()) : 0);
+            Interlocked.Increment(ref _loopWakeups);
+            for (int i = 0; i < n; i++)
+            {
+                int fd = ready[i].Fd;
+                if (fd == _signal.Fd)
+                {
+                    _signal.Drain();
+                }
+                else if (fd < _byFd.Length && _byFd[fd] is { } check)
+                {
+                    check.Connection.HandleEvents(ready[i].Events);
+                }
+            }
+        }
+        Shutdown();
+    }
+
+    private void RefillBatches(long now)
+    {
+        // Refills run after event dispatch, so a new socket never reuses an fd still listed in this round's events.
+        for (int i = 0; i < _refills.Count; i++)
+        {
+            var batch = _refills[i];
+            batch.AwaitingRefill = false;
+            batch.Refill(now);
+            if (batch.IsComplete)
+            {
+                _batches.Remove(batch);
+            }
+        }
+        _refills.Clear();
+    }
+
+    private static int MillisecondsUntil(long deadline, long now)
+    {
+        if (deadline == long.MaxValue)
+        {
+            return -1;
+        }
+        long ticks = deadline - now;
+        if (ticks <= 0)
+        {
+            return 0;
+        }
+        // Round up: waking a little early would only spin on a timer not yet due.
+        long ms = ((ticks * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency;
+        return (int)Math.Min(ms, int.MaxValue);
+    }
+
+    private void Shutdown()
+    {
+        foreach (var check in _byFd)
+        {
+            check?.Connection.Close();
+        }
+        foreach (var batch in _batches)
+        {
+            batch.Abandon();
+        }
+        _batches.Clear();
+    }
+
+    private async Task ResolveAsync(
+        IReadOnlyList<CheckSpec> specs, IPEndPoint?[] endPoints, CheckResult?[] results, CancellationToken cancellationToken)
+    {
+        Dictionary<string, Task<IPAddress[]>>? lookups = null;
+        for (int i = 0; i < specs.Count; i++)
+        {
+            var target = specs[i].Target;
+            if (target.Address is { } address)
+            {
+                endPoints[i] = new IPEndPoint(address, target.Port);
+                continue;
+            }
+            lookups ??= new Dictionary<string, Task<IPAddress[]>>(StringComparer.OrdinalIgnoreCase);
+            if (!lookups.ContainsKey(target.Host))
+            {
+                lookups[target.Host] = _options.Resolve(target.Host, cancellationToken);
+            }
+        }
+        if (lookups is null)
+        {
+            return;
+        }
+        for (int i = 0; i < specs.Count; i++)
+        {
+            var target = specs[i].Target;
+            if (endPoints[i] is not null)
+            {
+                continue;
+            }
+            string? failure;
+            try
+            {
+                var addresses = await lookups[target.Host].ConfigureAwait(false);
+                var first = addresses.FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6);
+                failure = first is null ? "no IPv4 or IPv6 address" : null;
+                if (first is not null)
+                {
+                    endPoints[i] = new IPEndPoint(first, target.Port);
+                }
+            }
+            catch (SocketException e)
+            {
+                failure = e.Message;
+            }
+            if (failure is not null)
+            {
+                // A name that does not resolve is its own result, decided before any socket exists.
+                results[i] = new CheckResult(target, CheckStatus.L4Connection, $"cannot resolve host '{target.Host}': {failure}", 0, default);
+            }
+        }
+    }
+}
