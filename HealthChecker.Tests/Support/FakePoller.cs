@@ -16,34 +16,65 @@ public sealed class FakePoller : IPoller
 
     public IReadOnlyDictionary<int, FdEvents> Registered => _registered;
 
+    /// <summary>When set, an fd registered for Out gets this mask once the kernel has an answer for it.</summary>
+    public FdEvents? AnswerConnectsWith { get; init; }
+
     public void Register(int fd, FdEvents interest)
     {
-        Calls.Add($"Register {interest}");
-        _registered.Add(fd, interest);
+        lock (_script)
+        {
+            Calls.Add($"Register {interest}");
+            _registered.Add(fd, interest);
+            if (AnswerConnectsWith is { } mask && interest == FdEvents.Out)
+            {
+                Sockets.WaitFor(fd, PollFd.POLLOUT);
+                _script.Enqueue(new PolledEvent(fd, mask));
+            }
+        }
     }
 
     public void Update(int fd, FdEvents interest)
     {
-        Calls.Add($"Update {interest}");
-        _registered[fd] = interest;
+        lock (_script)
+        {
+            Calls.Add($"Update {interest}");
+            _registered[fd] = interest;
+        }
     }
 
     public void Unregister(int fd)
     {
-        Calls.Add("Unregister");
-        OpenAtUnregister.Add(Sockets.IsOpen(fd));
-        _registered.Remove(fd);
+        lock (_script)
+        {
+            Calls.Add("Unregister");
+            OpenAtUnregister.Add(Sockets.IsOpen(fd));
+            _registered.Remove(fd);
+        }
     }
 
     /// <summary>Queues a report for the next Wait.</summary>
-    public void Deliver(int fd, FdEvents events) => _script.Enqueue(new PolledEvent(fd, events));
+    public void Deliver(int fd, FdEvents events)
+    {
+        lock (_script)
+        {
+            _script.Enqueue(new PolledEvent(fd, events));
+        }
+    }
 
+    /// <summary>Hands out queued reports; with none, naps briefly (an engine's loop may be waiting on it).</summary>
     public int Wait(Span<PolledEvent> ready, int timeoutMs)
     {
         int n = 0;
-        while (n < ready.Length && _script.TryDequeue(out var e))
+        lock (_script)
         {
-            ready[n++] = e;
+            while (n < ready.Length && _script.TryDequeue(out var e))
+            {
+                ready[n++] = e;
+            }
+        }
+        if (n == 0 && timeoutMs != 0)
+        {
+            Thread.Sleep(timeoutMs is > 0 and < 5 ? timeoutMs : 5);
         }
         return n;
     }
