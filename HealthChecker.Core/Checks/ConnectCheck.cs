@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using HealthChecker.Core.Connections;
+using HealthChecker.Core.Engine;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
 using HealthChecker.Core.Transport;
@@ -11,7 +12,7 @@ namespace HealthChecker.Core.Checks;
 /// The connect-only data layer: L4OK once the handshake is proven, L4CON with the errno's text,
 /// L4TOUT when the timer fires first, SOCKERR when we lack resources.
 /// </summary>
-public sealed class ConnectCheck : IDataLayer
+public sealed class ConnectCheck : IDataLayer, ITimerEntry
 {
     private readonly ICheckOwner _owner;
     private long _startedAt;
@@ -42,7 +43,7 @@ public sealed class ConnectCheck : IDataLayer
     /// <summary>The owner's slot for this check (batch index, timer position).</summary>
     public int Tag { get; set; }
 
-    internal int TimerIndex { get; set; } = -1;
+    int ITimerEntry.TimerIndex { get; set; } = -1;
 
     /// <summary>Connects; the check may finish right here (refused at once, socket error).</summary>
     public void Start(long now)

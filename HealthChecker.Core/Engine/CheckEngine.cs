@@ -16,7 +16,7 @@ public sealed partial class CheckEngine : IDisposable
     private readonly IPoller _poller;
     private readonly LoopSignal _signal = new();
     private readonly ConcurrentQueue<Action> _inbox = new();
-    private readonly TimerHeap _timers = new();
+    private readonly TimerHeap<ConnectCheck> _timers = new();
     private readonly List<CheckBatch> _refills = [];
     private readonly HashSet<CheckBatch> _batches = [];
     private readonly Thread _thread;

@@ -1,36 +1,35 @@
-using HealthChecker.Core.Checks;
-
 namespace HealthChecker.Core.Engine;
 
-/// <summary>Binary min-heap of check deadlines, owned by the loop; each check knows its index, so removal is O(log n).</summary>
-internal sealed class TimerHeap
+/// <summary>Binary min-heap of deadlines, owned by the loop; each entry knows its index, so removal is O(log n).</summary>
+internal sealed class TimerHeap<T>
+    where T : class, ITimerEntry
 {
-    private ConnectCheck[] _items = new ConnectCheck[256];
+    private T[] _items = new T[256];
 
     public int Count { get; private set; }
 
     public long EarliestDeadline => Count > 0 ? _items[0].Deadline : long.MaxValue;
 
-    public void Add(ConnectCheck check)
+    public void Add(T entry)
     {
         if (Count == _items.Length)
         {
             Array.Resize(ref _items, _items.Length * 2);
         }
-        _items[Count] = check;
-        check.TimerIndex = Count;
+        _items[Count] = entry;
+        entry.TimerIndex = Count;
         Count++;
-        SiftUp(check.TimerIndex);
+        SiftUp(entry.TimerIndex);
     }
 
-    public void Remove(ConnectCheck check)
+    public void Remove(T entry)
     {
-        int i = check.TimerIndex;
+        int i = entry.TimerIndex;
         if (i < 0)
         {
             return;
         }
-        check.TimerIndex = -1;
+        entry.TimerIndex = -1;
         Count--;
         if (i == Count)
         {
@@ -44,8 +43,8 @@ internal sealed class TimerHeap
         SiftUp(i);
     }
 
-    /// <summary>Removes and returns the earliest check if its deadline is at or before <paramref name="now"/>.</summary>
-    public ConnectCheck? PopDue(long now)
+    /// <summary>Removes and returns the earliest entry if its deadline is at or before <paramref name="now"/>.</summary>
+    public T? PopDue(long now)
     {
         if (Count == 0 || _items[0].Deadline > now)
         {
