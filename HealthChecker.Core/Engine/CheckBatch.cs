@@ -58,10 +58,6 @@ internal sealed class CheckBatch : ICheckOwner
             _inFlight++;
             _engine.Start(check, now);
         }
-        if (_remaining == 0)
-        {
-            _done.TrySetResult(_results!);
-        }
     }
 
     public void OnFinished(ConnectCheck check)
@@ -81,6 +77,10 @@ internal sealed class CheckBatch : ICheckOwner
         if (_onEach is not null)
         {
             _engine.Notify(_onEach, result);
+        }
+        if (_remaining == 0)
+        {
+            _done.TrySetResult(_results!);
         }
     }
 }

@@ -78,6 +78,11 @@ public sealed partial class CheckEngine
 
     private void Shutdown()
     {
+        // Hand-overs that raced with Dispose still register their batches, so that they are abandoned, not lost.
+        while (_inbox.TryDequeue(out var work))
+        {
+            work();
+        }
         foreach (var check in _byFd)
         {
             check?.Connection.Close();
@@ -87,6 +92,11 @@ public sealed partial class CheckEngine
             batch.Abandon();
         }
         _batches.Clear();
+        lock (_signal)
+        {
+            _poller.Dispose();
+            _signal.Dispose();
+        }
     }
 
     private async Task ResolveAsync(

@@ -94,26 +94,35 @@ public sealed partial class CheckEngine : IDisposable
     /// <summary>Runs <paramref name="work"/> on the loop thread, waking the loop if it sleeps.</summary>
     public void Post(Action work)
     {
-        ObjectDisposedException.ThrowIf(_stopping, this);
-        _inbox.Enqueue(work);
-        // Only the first hand-over since the loop last looked writes to the eventfd.
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        // The lock keeps a hand-over from writing to the eventfd while the stopping loop closes it.
+        lock (_signal)
         {
-            _signal.Signal();
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _inbox.Enqueue(work);
+            // Only the first hand-over since the loop last looked writes to the eventfd.
+            if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+            {
+                _signal.Signal();
+            }
         }
     }
 
     public void Dispose()
     {
-        if (_stopping)
+        lock (_signal)
         {
-            return;
+            if (_stopping)
+            {
+                return;
+            }
+            _stopping = true;
+            _signal.Signal();
         }
-        _stopping = true;
-        _signal.Signal();
-        _thread.Join();
-        _poller.Dispose();
-        _signal.Dispose();
+        // From a result callback the loop is this thread: it ends after this round and cleans up itself.
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
     }
 
     internal void Start(ConnectCheck check, long now)
