@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using HealthChecker.Core.Checks;
 using HealthChecker.Core.Polling;
 
 namespace HealthChecker.Core.Engine;
@@ -96,58 +93,6 @@ public sealed partial class CheckEngine
         {
             _poller.Dispose();
             _signal.Dispose();
-        }
-    }
-
-    private async Task ResolveAsync(
-        IReadOnlyList<CheckSpec> specs, IPEndPoint?[] endPoints, CheckResult?[] results, CancellationToken cancellationToken)
-    {
-        Dictionary<string, Task<IPAddress[]>>? lookups = null;
-        for (int i = 0; i < specs.Count; i++)
-        {
-            var target = specs[i].Target;
-            if (target.Address is { } address)
-            {
-                endPoints[i] = new IPEndPoint(address, target.Port);
-                continue;
-            }
-            lookups ??= new Dictionary<string, Task<IPAddress[]>>(StringComparer.OrdinalIgnoreCase);
-            if (!lookups.ContainsKey(target.Host))
-            {
-                lookups[target.Host] = _options.Resolve(target.Host, cancellationToken);
-            }
-        }
-        if (lookups is null)
-        {
-            return;
-        }
-        for (int i = 0; i < specs.Count; i++)
-        {
-            var target = specs[i].Target;
-            if (endPoints[i] is not null)
-            {
-                continue;
-            }
-            string? failure;
-            try
-            {
-                var addresses = await lookups[target.Host].ConfigureAwait(false);
-                var first = addresses.FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6);
-                failure = first is null ? "no IPv4 or IPv6 address" : null;
-                if (first is not null)
-                {
-                    endPoints[i] = new IPEndPoint(first, target.Port);
-                }
-            }
-            catch (SocketException e)
-            {
-                failure = e.Message;
-            }
-            if (failure is not null)
-            {
-                // A name that does not resolve is its own result, decided before any socket exists.
-                results[i] = new CheckResult(target, CheckStatus.L4Connection, $"cannot resolve host '{target.Host}': {failure}", 0, default);
-            }
         }
     }
 }

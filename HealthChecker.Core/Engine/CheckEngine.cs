@@ -81,7 +81,7 @@ public sealed partial class CheckEngine : IDisposable
         }
         var endPoints = new IPEndPoint?[specs.Count];
         var results = new CheckResult?[specs.Count];
-        await ResolveAsync(specs, endPoints, results, cancellationToken).ConfigureAwait(false);
+        await NameResolution.ResolveAsync(specs, _options.Resolve, endPoints, results, cancellationToken).ConfigureAwait(false);
         var batch = new CheckBatch(this, specs, endPoints, results, maxInFlight, onEach);
         Post(() =>
         {
