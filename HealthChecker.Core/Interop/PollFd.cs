@@ -16,4 +16,5 @@ internal struct PollFd
     public const short POLLERR = 0x8;
     public const short POLLHUP = 0x10;
     public const short POLLNVAL = 0x20;
+    public const short POLLRDHUP = 0x2000;
 }

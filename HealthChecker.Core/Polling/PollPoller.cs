@@ -89,7 +89,8 @@ public sealed unsafe class PollPoller : IPoller
     private static short ToPoll(FdEvents interest)
     {
         short bits = 0;
-        if ((interest & FdEvents.In) != 0) bits |= PollFd.POLLIN;
+        // RDHUP with In, as the epoll poller does: a peer's FIN shows as Hup even while data is queued.
+        if ((interest & FdEvents.In) != 0) bits |= PollFd.POLLIN | PollFd.POLLRDHUP;
         if ((interest & FdEvents.Pri) != 0) bits |= PollFd.POLLPRI;
         if ((interest & FdEvents.Out) != 0) bits |= PollFd.POLLOUT;
         return bits;
@@ -103,7 +104,7 @@ public sealed unsafe class PollPoller : IPoller
         if ((bits & PollFd.POLLOUT) != 0) events |= FdEvents.Out;
         // POLLNVAL: the fd was closed under us; treat it as an error so the owner lets go.
         if ((bits & (PollFd.POLLERR | PollFd.POLLNVAL)) != 0) events |= FdEvents.Err;
-        if ((bits & PollFd.POLLHUP) != 0) events |= FdEvents.Hup;
+        if ((bits & (PollFd.POLLHUP | PollFd.POLLRDHUP)) != 0) events |= FdEvents.Hup;
         return events;
     }
 }

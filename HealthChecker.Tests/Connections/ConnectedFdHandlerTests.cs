@@ -9,7 +9,6 @@ namespace HealthChecker.Tests.Connections;
 /// <summary>SEMANTICS.md's table "the fd handler, once connected", with a data layer that reads.</summary>
 public sealed class ConnectedFdHandlerTests
 {
-    private const short PollRdHup = 0x2000;
     private readonly FakePoller _poller = new();
     private readonly ReceivingDataLayer _data = new();
 
@@ -36,7 +35,7 @@ public sealed class ConnectedFdHandlerTests
     {
         using var peer = new LoopbackPeer(PeerBehaviour.BannerThenClose);
         var connection = Connected(peer);
-        Sockets.WaitForAll(connection.Fd, PollFd.POLLIN | PollRdHup, PollFd.POLLIN | PollRdHup);
+        Sockets.WaitForAll(connection.Fd, PollFd.POLLIN | PollFd.POLLRDHUP, PollFd.POLLIN | PollFd.POLLRDHUP);
 
         connection.HandleEvents(FdEvents.In | FdEvents.Hup);
 
@@ -53,7 +52,7 @@ public sealed class ConnectedFdHandlerTests
     {
         using var peer = new LoopbackPeer(PeerBehaviour.AcceptThenClose);
         var connection = Connected(peer);
-        Sockets.WaitForAll(connection.Fd, PollFd.POLLIN | PollRdHup, PollFd.POLLIN | PollRdHup);
+        Sockets.WaitForAll(connection.Fd, PollFd.POLLIN | PollFd.POLLRDHUP, PollFd.POLLIN | PollFd.POLLRDHUP);
 
         connection.HandleEvents(FdEvents.In);
 
