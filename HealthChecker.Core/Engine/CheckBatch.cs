@@ -69,7 +69,8 @@ internal sealed class CheckBatch : ICheckOwner
         _engine.AskRefill(this);
     }
 
-    public void Abandon() => _done.TrySetException(new ObjectDisposedException(nameof(CheckEngine)));
+    public void Abandon(Exception? fault) =>
+        _done.TrySetException(fault ?? new ObjectDisposedException(nameof(CheckEngine)));
 
     private void Deliver(CheckResult result)
     {

@@ -8,6 +8,22 @@ public sealed partial class CheckEngine
 {
     private void Run()
     {
+        Exception? fault = null;
+        try
+        {
+            Loop();
+        }
+        catch (Exception e)
+        {
+            // A broken poller or a bug: stop, and fail every waiting caller with the cause instead of hanging them.
+            fault = e;
+            _stopping = true;
+        }
+        Shutdown(fault);
+    }
+
+    private void Loop()
+    {
         var ready = new PolledEvent[1024];
         while (!_stopping)
         {
@@ -38,7 +54,6 @@ public sealed partial class CheckEngine
                 }
             }
         }
-        Shutdown();
     }
 
     private void RefillBatches(long now)
@@ -73,7 +88,7 @@ public sealed partial class CheckEngine
         return (int)Math.Min(ms, int.MaxValue);
     }
 
-    private void Shutdown()
+    private void Shutdown(Exception? fault)
     {
         // Hand-overs that raced with Dispose still register their batches, so that they are abandoned, not lost.
         while (_inbox.TryDequeue(out var work))
@@ -82,15 +97,24 @@ public sealed partial class CheckEngine
         }
         foreach (var check in _byFd)
         {
-            check?.Connection.Close();
+            try
+            {
+                check?.Connection.Close();
+            }
+            catch (Exception) when (fault is not null)
+            {
+                // The poller already failed; the fd itself is what must not leak.
+            }
         }
         foreach (var batch in _batches)
         {
-            batch.Abandon();
+            batch.Abandon(fault);
         }
         _batches.Clear();
         lock (_signal)
         {
+            _stopping = true;
+            Fault = fault;
             _poller.Dispose();
             _signal.Dispose();
         }

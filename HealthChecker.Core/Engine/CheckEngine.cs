@@ -50,6 +50,9 @@ public sealed partial class CheckEngine : IDisposable
     /// <summary>Result callbacks that threw; the loop keeps running.</summary>
     public long CallbackFailures => Interlocked.Read(ref _callbackFailures);
 
+    /// <summary>Why the loop stopped on its own, if it did; the engine then refuses new work.</summary>
+    public Exception? Fault { get; private set; }
+
     /// <summary>Checks connecting right now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 

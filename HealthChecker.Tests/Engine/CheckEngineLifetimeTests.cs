@@ -53,4 +53,19 @@ public sealed class CheckEngineLifetimeTests
         await disposed.Task.WaitAsync(EngineRun.TestTimeout);
         Assert.Throws<ObjectDisposedException>(() => engine.Post(() => { }));
     }
+
+    [Fact]
+    public async Task A_failing_poller_stops_the_loop_and_fails_the_waiting_callers_with_its_error()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        var broken = new InvalidOperationException("poller broke");
+        using var engine = new CheckEngine(new CheckEngineOptions(), new FakePoller { FailWaitWith = broken });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => engine.RunAllAsync([EngineRun.Spec(peer.EndPoint)], 1).WaitAsync(EngineRun.TestTimeout));
+
+        Assert.Same(broken, error);
+        Assert.Same(broken, engine.Fault);
+        Assert.Throws<ObjectDisposedException>(() => engine.Post(() => { }));
+    }
 }

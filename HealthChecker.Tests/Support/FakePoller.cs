@@ -62,8 +62,15 @@ public sealed class FakePoller : IPoller
     }
 
     /// <summary>Hands out queued reports; with none, naps briefly (an engine's loop may be waiting on it).</summary>
+    /// <summary>When set, Wait throws it once a connection is registered (a poller gone bad).</summary>
+    public Exception? FailWaitWith { get; init; }
+
     public int Wait(Span<PolledEvent> ready, int timeoutMs)
     {
+        if (FailWaitWith is not null && _registered.Count > 1)
+        {
+            throw FailWaitWith;
+        }
         int n = 0;
         lock (_script)
         {
