@@ -11,6 +11,7 @@ public sealed partial class CheckEngine
         Exception? fault = null;
         try
         {
+            WarmUp.Run();
             Loop();
         }
         catch (Exception e)

@@ -21,8 +21,14 @@ public static class Errno
     public const int EHOSTUNREACH = 113;
     public const int EINPROGRESS = 115;
 
-    /// <summary>The C library's text for an errno ("Connection refused").</summary>
-    public static string Text(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+    // Linux errnos stay below 134; a racy fill stores the same text twice at worst.
+    private static readonly string?[] Texts = new string?[134];
+
+    /// <summary>The C library's text for an errno ("Connection refused"), cached: a failing target fails often.</summary>
+    public static string Text(int errno) =>
+        (uint)errno < (uint)Texts.Length
+            ? Texts[errno] ??= Marshal.GetPInvokeErrorMessage(errno)
+            : Marshal.GetPInvokeErrorMessage(errno);
 
     /// <summary>Shortage of fds, ports or buffers on our side: SOCKERR, not the target's fault.</summary>
     public static bool IsResourceShortage(int errno) =>
