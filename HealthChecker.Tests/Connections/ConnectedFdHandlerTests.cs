@@ -93,42 +93,6 @@ public sealed class ConnectedFdHandlerTests
         connection.Close();
     }
 
-    [Fact]
-    public void A_full_send_buffer_polls_for_write_and_is_no_error()
-    {
-        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
-        var connection = Connected(peer);
-        var chunk = new byte[1 << 20];
-        int sent = 0;
-        for (int i = 0; i < 64 && (_poller.Registered[connection.Fd] & FdEvents.Out) == 0; i++)
-        {
-            sent += connection.Transport.SendFrom(connection, chunk);
-        }
-
-        Assert.True(sent > 0);
-        Assert.True((_poller.Registered[connection.Fd] & FdEvents.Out) != 0);
-        Assert.False(connection.Has(ConnectionFlags.Error));
-        connection.Close();
-    }
-
-    [Fact]
-    public void The_transport_clears_WaitL4Conn_when_a_byte_moves()
-    {
-        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
-        var connection = new Connection(_poller, RawTransport.Instance);
-        Assert.Equal(ConnectOutcome.InProgress, connection.Connect(peer.EndPoint, connectOnly: false));
-        Sockets.WaitFor(connection.Fd, PollFd.POLLOUT);
-        Assert.True(connection.Has(ConnectionFlags.WaitL4Conn));
-
-        int sent = connection.Transport.SendFrom(connection, "PING\r\n"u8);
-
-        Assert.Equal(6, sent);
-        Assert.False(connection.Has(ConnectionFlags.WaitL4Conn));
-        Assert.True(connection.Has(ConnectionFlags.Connected));
-        Assert.Equal(1, connection.Counters.SendCalls);
-        connection.Close();
-    }
-
     private Connection Connected(LoopbackPeer peer)
     {
         var connection = new Connection(_poller, RawTransport.Instance) { DataLayer = _data };
