@@ -43,7 +43,7 @@ internal sealed class CheckBatch : ICheckOwner
     public bool IsComplete => _remaining == 0;
 
     /// <summary>Starts checks until K are in flight or none is left; runs on the loop thread.</summary>
-    public void Refill(long now)
+    public void Refill()
     {
         while (_inFlight < _maxInFlight && _next < _specs.Count)
         {
@@ -56,7 +56,7 @@ internal sealed class CheckBatch : ICheckOwner
             }
             var check = new ConnectCheck(_specs[i], _endPoints[i]!, _engine.PollerForChecks, this) { Tag = i };
             _inFlight++;
-            _engine.Start(check, now);
+            _engine.Start(check);
         }
     }
 

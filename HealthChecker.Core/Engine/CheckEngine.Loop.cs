@@ -33,13 +33,13 @@ public sealed partial class CheckEngine
             {
                 work();
             }
+            RefillBatches();
             long now = Now();
-            RefillBatches(now);
             while (_timers.PopDue(now) is { } due)
             {
                 due.Expire();
             }
-            RefillBatches(now);
+            RefillBatches();
             int n = _poller.Wait(ready, _inbox.IsEmpty ? MillisecondsUntil(_timers.EarliestDeadline, Now()) : 0);
             Interlocked.Increment(ref _loopWakeups);
             for (int i = 0; i < n; i++)
@@ -57,14 +57,14 @@ public sealed partial class CheckEngine
         }
     }
 
-    private void RefillBatches(long now)
+    private void RefillBatches()
     {
         // Refills run after event dispatch, so a new socket never reuses an fd still listed in this round's events.
         for (int i = 0; i < _refills.Count; i++)
         {
             var batch = _refills[i];
             batch.AwaitingRefill = false;
-            batch.Refill(now);
+            batch.Refill();
             if (batch.IsComplete)
             {
                 _batches.Remove(batch);

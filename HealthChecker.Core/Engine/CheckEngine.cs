@@ -128,10 +128,11 @@ public sealed partial class CheckEngine : IDisposable
         }
     }
 
-    internal void Start(ConnectCheck check, long now)
+    internal void Start(ConnectCheck check)
     {
         _inFlight++;
-        check.Start(now);
+        // A fresh timestamp per check: starting hundreds in one round takes a while.
+        check.Start(Now());
         if (check.Result is not null)
         {
             return;
