@@ -34,6 +34,7 @@ public static class NativeListener
     {
         string gcc = NativeTool.Require("gcc");
         string dir = Directory.CreateTempSubdirectory("hc-listener-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         string source = System.IO.Path.Combine(dir, "listener.c");
         string binary = System.IO.Path.Combine(dir, "listener");
         File.WriteAllText(source, Source);
