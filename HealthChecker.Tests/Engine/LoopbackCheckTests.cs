@@ -62,8 +62,9 @@ public sealed class LoopbackCheckTests
         Thread.Sleep(100);
 
         Assert.All(results, r => Assert.Equal(CheckStatus.L4Ok, r.Status));
-        // TCP_QUICKACK 0 delays the last ACK and our RST goes first; with an immediate ACK nearly all 100 would be accepted.
-        Assert.InRange(Volatile.Read(ref peer.Accepted), 0, 10);
+        // TCP_QUICKACK 0 delays the last ACK and our RST goes first; with an immediate ACK nearly
+        // all 100 would be accepted. A loaded machine may let a few delayed ACKs out first.
+        Assert.InRange(Volatile.Read(ref peer.Accepted), 0, 50);
     }
 
     [Theory]
