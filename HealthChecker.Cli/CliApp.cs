@@ -1,0 +1,77 @@
+using System.CommandLine;
+using HealthChecker.Core.Checks;
+using HealthChecker.Core.Engine;
+using HealthChecker.Core.Polling;
+
+namespace HealthChecker.Cli;
+
+/// <summary>The command line: `healthchecker check tcp://HOST:PORT [more] [--timeout 2s] [--json] [--poller epoll|poll]`.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CheckEngineOptions? engineOptions = null)
+    {
+        var targets = new Argument<string[]>("targets")
+        {
+            Description = "Targets to check at once, as tcp://HOST:PORT or tcp://[IPv6]:PORT",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var timeout = new Option<string>("--timeout")
+        {
+            Description = "Connect timeout, such as 2s or 500ms",
+            DefaultValueFactory = _ => "2s",
+        };
+        var json = new Option<bool>("--json") { Description = "One JSON object a line" };
+        var poller = new Option<PollerKind>("--poller")
+        {
+            Description = "Readiness API of the event loop",
+            DefaultValueFactory = _ => PollerKind.Epoll,
+        };
+        var check = new Command("check", "Run connect checks once and print one line a target") { targets, timeout, json, poller };
+        var root = new RootCommand("HealthChecker: active health checks with HAProxy's semantics") { check };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await error.WriteLineAsync($"healthchecker: {parsed.Errors[0].Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        if (parsed.CommandResult.Command != check)
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        }
+        if (parsed.Tokens.Any(t => t.Value is "-h" or "--help" or "-?"))
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        }
+
+        string timeoutText = parsed.GetValue(timeout)!;
+        if (!Duration.TryParse(timeoutText, out var connectTimeout))
+        {
+            await error.WriteLineAsync($"healthchecker: invalid --timeout '{timeoutText}': expected a duration such as 2s or 500ms").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        string[] texts = parsed.GetValue(targets)!;
+        var specs = new List<CheckSpec>(texts.Length);
+        foreach (string text in texts)
+        {
+            if (!CheckTarget.TryParse(text, out var target, out string message))
+            {
+                await error.WriteLineAsync($"healthchecker: bad target {message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+            specs.Add(new CheckSpec(target, connectTimeout));
+        }
+
+        var options = (engineOptions ?? new CheckEngineOptions()) with { Poller = parsed.GetValue(poller) };
+        using var engine = new CheckEngine(options);
+        var results = await engine.RunAllAsync(specs, maxInFlight: specs.Count).ConfigureAwait(false);
+        bool asJson = parsed.GetValue(json);
+        for (int i = 0; i < results.Count; i++)
+        {
+            string line = asJson ? ResultOutput.Json(texts[i], results[i]) : ResultOutput.Plain(texts[i], results[i]);
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+        await output.FlushAsync().ConfigureAwait(false);
+        return results.All(r => r.Passed) ? ExitCodes.AllPassed : ExitCodes.SomeFailed;
+    }
+}
