@@ -2,6 +2,7 @@ using System.CommandLine;
 using HealthChecker.Core.Checks;
 using HealthChecker.Core.Engine;
 using HealthChecker.Core.Polling;
+using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Cli;
 
@@ -45,7 +46,7 @@ public static class CliApp
         }
 
         string timeoutText = parsed.GetValue(timeout)!;
-        if (!Duration.TryParse(timeoutText, out var connectTimeout))
+        if (!Duration.TryParse(timeoutText, out var connectTimeout) || connectTimeout <= TimeSpan.Zero)
         {
             await error.WriteLineAsync($"healthchecker: invalid --timeout '{timeoutText}': expected a duration such as 2s or 500ms").ConfigureAwait(false);
             return ExitCodes.BadInput;
