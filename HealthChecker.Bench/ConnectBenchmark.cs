@@ -24,29 +24,33 @@ internal static partial class ConnectBenchmark
         var rows = new List<(string Peer, string Impl, ConnectRun.Report? Report)>();
         foreach (var (peerName, port) in new[] { ("accept+close", openPort), ("closed port", closedPort) })
         {
-            foreach (var impl in Impls)
+            // Rounds interleave the implementations, so that a change in machine load hits each alike.
+            var reports = Impls.ToDictionary(i => i, _ => new List<ConnectRun.Report>());
+            for (var round = 0; round < rounds; round++)
             {
-                var reports = new List<ConnectRun.Report>();
-                for (var round = 0; round < rounds; round++)
+                foreach (var impl in Impls)
                 {
                     var report = impl == "yardstick"
                         ? (yardstick is null ? null : await RunYardstickAsync(yardstick, port, checks, inflight).ConfigureAwait(false))
                         : await RunChildAsync(impl, port, checks, inflight).ConfigureAwait(false);
                     if (report is not null)
                     {
-                        reports.Add(report);
+                        reports[impl].Add(report);
                         Console.Error.WriteLine($"{peerName,-13} {impl,-9} round {round + 1}: {report.ChecksPerSecond,10:F0} checks/s");
                     }
                 }
-
-                rows.Add((peerName, impl, reports.OrderBy(r => r.ChecksPerSecond).ElementAtOrDefault(reports.Count / 2)));
             }
+
+            rows.AddRange(Impls.Select(impl => (peerName, impl, Median(reports[impl]))));
         }
 
         peer.StandardInput.Close();
         Console.WriteLine(Table(rows, checks, inflight, rounds));
         return 0;
     }
+
+    private static ConnectRun.Report? Median(List<ConnectRun.Report> reports) =>
+        reports.OrderBy(r => r.ChecksPerSecond).ElementAtOrDefault(reports.Count / 2);
 
     private static string Table(List<(string Peer, string Impl, ConnectRun.Report? Report)> rows, int checks, int inflight, int rounds)
     {
