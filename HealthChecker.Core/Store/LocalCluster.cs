@@ -289,7 +289,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private async Task CreateDatabaseIfMissingAsync(CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(BuildConnectionString("postgres"));
+        // Not pooled: after a restart on the same port a pooled connection would be a dead one.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(BuildConnectionString("postgres")) { Pooling = false }.ConnectionString);
         await conn.OpenAsync(ct).ConfigureAwait(false);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
         exists.Parameters.Add(new NpgsqlParameter { Value = DatabaseName });
