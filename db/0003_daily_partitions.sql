@@ -49,7 +49,9 @@ BEGIN
         END IF;
 
         -- Default privileges only cover objects made by the migrations' owner: grant explicitly.
-        EXECUTE format('GRANT SELECT ON %I TO hc_reader', part);
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hc_reader') THEN
+            EXECUTE format('GRANT SELECT ON %I TO hc_reader', part);
+        END IF;
         created := created + 1;
     END LOOP;
 
