@@ -131,9 +131,12 @@ BEGIN
     IF from_at IS NOT NULL AND from_at < now_at THEN
         FOREACH grain IN ARRAY ARRAY['minute', 'hour', 'day'] LOOP
             step := ('1 ' || grain)::interval;
+            -- Rows are locked in key order, as the writers' trigger does, so the two cannot deadlock.
             EXECUTE format($f$
-                UPDATE %I SET up_seconds = 0, down_seconds = 0, unknown_seconds = 0, maint_seconds = 0
-                WHERE bucket >= date_trunc(%L, $1, 'UTC')
+                UPDATE %1$I r SET up_seconds = 0, down_seconds = 0, unknown_seconds = 0, maint_seconds = 0
+                FROM (SELECT target_id, bucket FROM %1$I WHERE bucket >= date_trunc(%2$L, $1, 'UTC')
+                      ORDER BY target_id, bucket FOR UPDATE) z
+                WHERE r.target_id = z.target_id AND r.bucket = z.bucket
                 $f$, 'rollup_' || grain, grain) USING from_at;
             EXECUTE format($f$
                 INSERT INTO %I AS r (target_id, bucket, up_seconds, down_seconds, unknown_seconds, maint_seconds)

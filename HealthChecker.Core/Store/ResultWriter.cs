@@ -27,6 +27,7 @@ public sealed class ResultWriter : IAsyncDisposable
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private volatile bool _stopping;
+    private volatile bool _unreachable;
     private int _flushWaiters;
 
     private long _addedResults;
@@ -82,7 +83,11 @@ public sealed class ResultWriter : IAsyncDisposable
     }
 
     /// <summary>True from the first failed write of an outage until a write succeeds again.</summary>
-    public bool DatabaseUnreachable { get; private set; }
+    public bool DatabaseUnreachable
+    {
+        get => _unreachable;
+        private set => _unreachable = value;
+    }
 
     /// <summary>Starts the background loop.</summary>
     public void Start()
@@ -208,6 +213,11 @@ public sealed class ResultWriter : IAsyncDisposable
 
     private void Wake()
     {
+        if (_wake.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _wake.Release();
