@@ -16,6 +16,9 @@ public sealed class ResultWriter : IAsyncDisposable
 {
     private static readonly string[] States = ["UNKNOWN", "UP", "DOWN", "MAINT"];
 
+    // A long outage is logged again now and then, with what it costs so far.
+    private static readonly TimeSpan OutageReportEvery = TimeSpan.FromMinutes(1);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _log;
     private readonly ResultWriterOptions _options;
@@ -236,6 +239,7 @@ public sealed class ResultWriter : IAsyncDisposable
         var batch = new ResultBatch();
         var backoff = _options.RetryMinDelay;
         var outage = new Stopwatch();
+        var lastOutageReport = TimeSpan.Zero;
         try
         {
             while (true)
@@ -296,7 +300,14 @@ public sealed class ResultWriter : IAsyncDisposable
                     {
                         DatabaseUnreachable = true;
                         outage.Restart();
+                        lastOutageReport = TimeSpan.Zero;
                         _log.Warning("Writing check results failed, retrying with backoff while results stay buffered: {Reason}", e.Message);
+                    }
+                    else if (outage.Elapsed - lastOutageReport >= OutageReportEvery)
+                    {
+                        lastOutageReport = outage.Elapsed;
+                        _log.Warning("Writing check results still fails after {Seconds:F0} s; {Buffered} results buffered, {Dropped} dropped since start: {Reason}",
+                            outage.Elapsed.TotalSeconds, Buffered, Dropped, e.Message);
                     }
                     else
                     {

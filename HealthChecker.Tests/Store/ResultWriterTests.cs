@@ -201,6 +201,30 @@ public class ResultWriterTests
     }
 
     [Fact]
+    public async Task Rows_left_when_shutdown_gives_up_on_an_unreachable_server_are_logged_with_their_count()
+    {
+        await using var db = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={FreePort()};Username=hc;Database=hc;Timeout=2");
+        var (log, sink) = TestLog.Collecting();
+        var writer = new ResultWriter(db, log, QuickRetry);
+        writer.Start();
+        for (var n = 0; n < 5; n++)
+        {
+            writer.Add(Result(1, n));
+        }
+
+        writer.Add(new StateChangeRow(1, Base, "UP", "DOWN", null, null, null));
+        await EventuallyAsync(() => writer.FailedAttempts >= 1, "a failed write");
+        using var giveUp = new CancellationTokenSource();
+        await giveUp.CancelAsync();
+        await writer.StopAsync(giveUp.Token);
+
+        var lost = Assert.Single(sink.Events, e => e.Level == Serilog.Events.LogEventLevel.Error);
+        Assert.Equal(("5", "1"), (lost.Properties["Results"].ToString(), lost.Properties["Changes"].ToString()));
+        Assert.Equal(0, writer.Written);
+        await writer.DisposeAsync();
+    }
+
+    [Fact]
     public void Invalid_rows_are_refused_when_added()
     {
         var writer = new ResultWriter(NpgsqlDataSource.Create("Host=unused"), TestLog.Silent);
