@@ -36,6 +36,49 @@ public class ReaderRoleTests
         Assert.Equal(87.5m, await conn.ExecuteScalarAsync<decimal>("SELECT uptime_pct FROM availability_daily WHERE day = '2026-01-02'"));
     }
 
+    [Fact]
+    public async Task An_app_user_that_owns_its_database_but_is_no_superuser_migrates_and_grants_hc_reader()
+    {
+        var admin = await TestDatabase.CreateEmptyAsync();
+        var owner = $"hc_test_owner_{Guid.NewGuid().ToString("N")[..10]}";
+        var password = Guid.NewGuid().ToString("N");
+        await ExecuteAsync(admin, $"CREATE ROLE {owner} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB PASSWORD '{password}'");
+        await ExecuteAsync(admin, $"CREATE DATABASE {owner} OWNER {owner}");
+        try
+        {
+            var asOwner = new NpgsqlConnectionStringBuilder(admin) { Database = owner, Username = owner, Password = password, Pooling = false }.ConnectionString;
+            await using (var db = NpgsqlDataSource.Create(asOwner))
+            {
+                await MigrationRunner.ApplyAsync(db, MigrationRunner.DefaultDirectory, TestLog.Silent);
+                await HistoryRows.AddTargetAsync(db, "web");
+                Assert.Equal(0, await new HistoryMaintenance(db, TestLog.Silent).EnsurePartitionsAsync());
+
+                // The procedure docs/sql.md gives when the app may not create the role (a no-op when it exists already).
+                await ExecuteAsync(admin, """
+                    DO $$ BEGIN
+                        CREATE ROLE hc_reader NOLOGIN;
+                    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                    END $$
+                    """);
+                await using var grant = db.CreateCommand("SELECT hc_grant_reader()");
+                Assert.Equal(true, await grant.ExecuteScalarAsync());
+            }
+
+            await using var login = await ReaderLogin.CreateAsync(new NpgsqlConnectionStringBuilder(admin) { Database = owner }.ConnectionString);
+            await using var conn = new NpgsqlConnection(login.ConnectionString);
+            await conn.OpenAsync();
+            Assert.Equal(1L, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM targets"));
+            Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM state_intervals"));
+            var error = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("CREATE TEMPORARY TABLE mine (id int)"));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        }
+        finally
+        {
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {owner} WITH (FORCE)");
+            await ExecuteAsync(admin, $"DROP ROLE IF EXISTS {owner}");
+        }
+    }
+
     [Theory]
     [InlineData("INSERT INTO targets (name, kind, host, port) VALUES ('x', 'tcp', 'h', 1)")]
     [InlineData("UPDATE targets SET name = 'renamed'")]
@@ -65,5 +108,12 @@ public class ReaderRoleTests
         var error = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync(sql));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await conn.ExecuteAsync(sql);
     }
 }
