@@ -37,14 +37,17 @@ BEGIN
         lo := day::timestamp AT TIME ZONE 'UTC';
         hi := (day + 1)::timestamp AT TIME ZONE 'UTC';
 
-        -- Writers wait while the range leaves the default partition, so no row slips in between.
-        LOCK TABLE check_results_default IN SHARE ROW EXCLUSIVE MODE;
         IF EXISTS (SELECT 1 FROM check_results_default WHERE checked_at >= lo AND checked_at < hi) THEN
+            -- Writers wait while the range leaves the default partition, so no row slips in between;
+            -- the parent is locked first, in the order writers take their locks.
+            LOCK TABLE check_results IN SHARE ROW EXCLUSIVE MODE;
             EXECUTE format('CREATE TABLE %I (LIKE check_results INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
             EXECUTE format('WITH moved AS (DELETE FROM check_results_default WHERE checked_at >= $1 AND checked_at < $2 RETURNING *) '
                            'INSERT INTO %I SELECT * FROM moved', part) USING lo, hi;
             EXECUTE format('ALTER TABLE check_results ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
         ELSE
+            -- Should a row of that day reach the default partition right now, this fails and the
+            -- next call takes the branch above.
             EXECUTE format('CREATE TABLE %I PARTITION OF check_results FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
         END IF;
 
