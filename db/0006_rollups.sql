@@ -107,15 +107,17 @@ CREATE TRIGGER monitor_runs_rollup
     FOR EACH ROW
     EXECUTE FUNCTION hc_rollup_mark_monitor_run();
 
--- Recomputes the seconds columns of every bucket from the earliest possibly changed point to now;
--- returns that point (NULL when there was nothing to do).
-CREATE FUNCTION hc_refresh_rollups()
-RETURNS timestamptz
+-- Recomputes the seconds columns of every bucket from the earliest possibly changed point on, at
+-- most max_span of time per call so that catching up after a long stop stays a series of short
+-- transactions; returns true once caught up with now. The app calls it until it returns true.
+CREATE FUNCTION hc_refresh_rollups(max_span interval DEFAULT interval '6 hours')
+RETURNS boolean
 LANGUAGE plpgsql
 AS $$
 DECLARE
     progress rollup_progress;
     from_at  timestamptz;
+    to_at    timestamptz;
     grain    text;
     step     interval;
     now_at   timestamptz := now();
@@ -125,19 +127,21 @@ BEGIN
     SELECT * INTO progress FROM rollup_progress;
     from_at := least(progress.provisional_from, progress.dirty_from);
     IF from_at = '-infinity' THEN
-        from_at := (SELECT min(at) FROM state_changes);
+        from_at := coalesce((SELECT min(at) FROM state_changes), now_at);
     END IF;
+    to_at := least(now_at, from_at + max_span);
 
-    IF from_at IS NOT NULL AND from_at < now_at THEN
+    IF from_at < to_at THEN
         FOREACH grain IN ARRAY ARRAY['minute', 'hour', 'day'] LOOP
             step := ('1 ' || grain)::interval;
             -- Rows are locked in key order, as the writers' trigger does, so the two cannot deadlock.
             EXECUTE format($f$
                 UPDATE %1$I r SET up_seconds = 0, down_seconds = 0, unknown_seconds = 0, maint_seconds = 0
-                FROM (SELECT target_id, bucket FROM %1$I WHERE bucket >= date_trunc(%2$L, $1, 'UTC')
+                FROM (SELECT target_id, bucket FROM %1$I WHERE bucket >= date_trunc(%2$L, $1, 'UTC') AND bucket < $2
                       ORDER BY target_id, bucket FOR UPDATE) z
                 WHERE r.target_id = z.target_id AND r.bucket = z.bucket
-                $f$, 'rollup_' || grain, grain) USING from_at;
+                $f$, 'rollup_' || grain, grain) USING from_at, to_at;
+            -- Whole buckets from the one holding from_at, cut at to_at (the next call redoes that one).
             EXECUTE format($f$
                 INSERT INTO %I AS r (target_id, bucket, up_seconds, down_seconds, unknown_seconds, maint_seconds)
                 SELECT si.target_id, b.bucket,
@@ -146,17 +150,18 @@ BEGIN
                        coalesce(sum(b.seconds) FILTER (WHERE si.state = 'UNKNOWN'), 0),
                        coalesce(sum(b.seconds) FILTER (WHERE si.state = 'MAINT'), 0)
                 FROM state_intervals si
+                CROSS JOIN LATERAL (SELECT si.period * tstzrange(date_trunc(%L, $1, 'UTC'), $3) AS part) w
                 CROSS JOIN LATERAL (
                     SELECT g AT TIME ZONE 'UTC' AS bucket,
                            extract(epoch FROM upper(x.part) - lower(x.part))::double precision AS seconds
-                    FROM generate_series(date_trunc(%L, greatest(lower(si.period), $1) AT TIME ZONE 'UTC'),
-                                         upper(si.period) AT TIME ZONE 'UTC', $2) AS g
+                    FROM generate_series(date_trunc(%L, lower(w.part) AT TIME ZONE 'UTC'),
+                                         upper(w.part) AT TIME ZONE 'UTC', $2) AS g
                     CROSS JOIN LATERAL (
-                        SELECT si.period * tstzrange(g AT TIME ZONE 'UTC', (g + $2) AT TIME ZONE 'UTC') AS part
+                        SELECT w.part * tstzrange(g AT TIME ZONE 'UTC', (g + $2) AT TIME ZONE 'UTC') AS part
                     ) x
                     WHERE NOT isempty(x.part)
                 ) b
-                WHERE si.period && tstzrange(date_trunc(%L, $1, 'UTC'), NULL)
+                WHERE NOT isempty(w.part)
                 GROUP BY 1, 2
                 ORDER BY 1, 2
                 ON CONFLICT (target_id, bucket) DO UPDATE SET
@@ -164,17 +169,17 @@ BEGIN
                     down_seconds    = EXCLUDED.down_seconds,
                     unknown_seconds = EXCLUDED.unknown_seconds,
                     maint_seconds   = EXCLUDED.maint_seconds
-                $f$, 'rollup_' || grain, grain, grain) USING from_at, step;
+                $f$, 'rollup_' || grain, grain, grain) USING from_at, step, to_at;
         END LOOP;
     END IF;
 
     -- A state change written during this refresh keeps its mark: only clear what was read.
     UPDATE rollup_progress SET
         dirty_from = CASE WHEN dirty_from = progress.dirty_from THEN 'infinity' ELSE dirty_from END,
-        provisional_from = least(now_at, coalesce((SELECT min(last_beat_at) FROM monitor_coverage WHERE run_state = 'running'), now_at)),
+        provisional_from = least(to_at, coalesce((SELECT min(last_beat_at) FROM monitor_coverage WHERE run_state = 'running'), to_at)),
         refreshed_at = now_at;
-    RETURN from_at;
+    RETURN to_at >= now_at;
 END
 $$;
 
-REVOKE EXECUTE ON FUNCTION hc_refresh_rollups() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hc_refresh_rollups(interval) FROM PUBLIC;

@@ -55,11 +55,20 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
         return dropped;
     }
 
-    /// <summary>Brings the seconds up/down/unknown/maint of the rollup tables up to now.</summary>
-    public async Task RefreshRollupsAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Brings the seconds up/down/unknown/maint of the rollup tables up to now, in steps of at most
+    /// six hours of history, each its own short transaction; returns the number of steps.
+    /// </summary>
+    public async Task<int> RefreshRollupsAsync(CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await conn.ExecuteAsync(new CommandDefinition("SELECT hc_refresh_rollups()", cancellationToken: ct)).ConfigureAwait(false);
+        for (var steps = 1; ; steps++)
+        {
+            if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT hc_refresh_rollups()", cancellationToken: ct)).ConfigureAwait(false))
+            {
+                return steps;
+            }
+        }
     }
 
     /// <summary>The daily partitions of <c>check_results</c> that exist, oldest first.</summary>

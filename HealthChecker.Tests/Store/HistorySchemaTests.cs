@@ -123,7 +123,7 @@ public class HistorySchemaTests
         await using var db = await TestDatabase.CreateMigratedAsync();
         var maintenance = new HistoryMaintenance(db, TestLog.Silent);
         var target = await AddTargetAsync(db, "a");
-        var h0 = await ScalarAsync<DateTime>(db, "SELECT date_trunc('hour', now(), 'UTC') - interval '3 hours'");
+        var h0 = await ScalarAsync<DateTime>(db, "SELECT date_trunc('hour', now(), 'UTC') - interval '15 hours'");
         await ExecuteAsync(db, """
             INSERT INTO monitor_runs (started_at, last_beat_at, stopped_at) VALUES (@h0, @h0 + interval '2 hours', @h0 + interval '2 hours');
             INSERT INTO state_changes (target_id, at, from_state, to_state) VALUES
@@ -136,7 +136,8 @@ public class HistorySchemaTests
             INSERT INTO check_results VALUES (@target, @h0 + interval '50 minutes', 'L4OK', true, 20, NULL, NULL);
             """, new { target, h0 });
 
-        await maintenance.RefreshRollupsAsync();
+        // Fifteen hours and some minutes of history: three steps of at most six hours.
+        Assert.Equal(3, await maintenance.RefreshRollupsAsync());
 
         Assert.Equal(
             [
