@@ -32,6 +32,8 @@ public sealed class ResultWriter : IAsyncDisposable
     private volatile bool _stopping;
     private volatile bool _unreachable;
     private int _flushWaiters;
+    private bool _finished;
+    private long _lateDrops;
 
     private long _addedResults;
     private long _addedChanges;
@@ -113,6 +115,13 @@ public sealed class ResultWriter : IAsyncDisposable
         lock (_lock)
         {
             _addedResults++;
+            if (_finished)
+            {
+                _dropped++;
+                DropLate();
+                return;
+            }
+
             _dropped += _results.Enqueue(row);
             count = _results.Count;
         }
@@ -135,6 +144,13 @@ public sealed class ResultWriter : IAsyncDisposable
         lock (_lock)
         {
             _addedChanges++;
+            if (_finished)
+            {
+                _droppedChanges++;
+                DropLate();
+                return;
+            }
+
             _droppedChanges += _changes.Enqueue(change);
         }
 
@@ -405,12 +421,23 @@ public sealed class ResultWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>A row added once the loop has ended can never be written: count it, say so once. Called under the lock.</summary>
+    private void DropLate()
+    {
+        _lateDrops++;
+        if (_lateDrops == 1)
+        {
+            _log.Warning("Rows are still being added after the result writer stopped; they are dropped and counted");
+        }
+    }
+
     private void ReportLost(ResultBatch batch)
     {
         ReportDrops();
         int results, changes;
         lock (_lock)
         {
+            _finished = true;
             (results, changes) = (_results.Count + batch.Results.Count, _changes.Count + batch.Changes.Count);
         }
 

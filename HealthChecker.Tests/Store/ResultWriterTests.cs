@@ -64,6 +64,10 @@ public class ResultWriterTests
         await writer.DisposeAsync();
 
         Assert.Equal(2_500L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results"));
+
+        // Too late to be written: counted, not silently kept.
+        writer.Add(Result(target, 9_999));
+        Assert.Equal((2_500, 1), (writer.Written, writer.Dropped));
     }
 
     [Fact]
