@@ -45,7 +45,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string SocketDirectory { get; }
 
-    /// <summary>The loopback TCP port, chosen free at each start.</summary>
+    /// <summary>The loopback TCP port: the one asked for, else chosen free at each start.</summary>
     public int Port { get; private set; }
 
     /// <summary>Npgsql connection string to the <c>healthchecker</c> database over the unix socket.</summary>
@@ -64,8 +64,11 @@ public sealed class LocalCluster : IAsyncDisposable
         Database = database,
     }.ConnectionString;
 
-    /// <summary>Creates the cluster under <paramref name="dataRoot"/> on first use, then starts it.</summary>
-    public static async Task<LocalCluster> StartAsync(string dataRoot, ILogger log, CancellationToken ct = default)
+    /// <summary>
+    /// Creates the cluster under <paramref name="dataRoot"/> on first use, then starts it on
+    /// <paramref name="port"/>, or on a free loopback port when none is given.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(string dataRoot, ILogger log, CancellationToken ct = default, int? port = null)
     {
         var binaries = PostgresBinaries.Find();
         dataRoot = Path.GetFullPath(dataRoot);
@@ -84,7 +87,7 @@ public sealed class LocalCluster : IAsyncDisposable
         try
         {
             // Inside the try: a start cancelled by Ctrl-C half way must not leave a server behind.
-            await cluster.StartServerAsync(ct).ConfigureAwait(false);
+            await cluster.StartServerAsync(port, ct).ConfigureAwait(false);
             await cluster.CreateDatabaseIfMissingAsync(ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(dataRoot, "connection.txt"), cluster.PsqlConnectionString + "\n", ct).ConfigureAwait(false);
         }
@@ -258,14 +261,14 @@ public sealed class LocalCluster : IAsyncDisposable
             "Stopping the leftover PostgreSQL", ct).ConfigureAwait(false);
     }
 
-    private async Task StartServerAsync(CancellationToken ct)
+    private async Task StartServerAsync(int? fixedPort, CancellationToken ct)
     {
         // The free port is probed, then released: another process may take it before the server binds,
-        // so try a few.
-        const int attempts = 3;
+        // so try a few. A port chosen by the caller is tried once.
+        var attempts = fixedPort is null ? 3 : 1;
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreeLoopbackPort();
+            Port = fixedPort ?? FreeLoopbackPort();
             var logOffset = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
             var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k '{SocketDirectory}' -c unix_socket_permissions=0700";
             var start = await ExternalCommand.RunAsync(_runAs, _binaries.PgCtl,
@@ -287,7 +290,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private async Task CreateDatabaseIfMissingAsync(CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(BuildConnectionString("postgres"));
+        // Not pooled: after a restart on the same port a pooled connection would be a dead one.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(BuildConnectionString("postgres")) { Pooling = false }.ConnectionString);
         await conn.OpenAsync(ct).ConfigureAwait(false);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
         exists.Parameters.Add(new NpgsqlParameter { Value = DatabaseName });

@@ -29,6 +29,14 @@ internal static class TestDatabase
         return new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
     }
 
+    /// <summary>A new database with every migration applied; returns a data source on it.</summary>
+    public static async Task<NpgsqlDataSource> CreateMigratedAsync()
+    {
+        var dataSource = NpgsqlDataSource.Create(await CreateEmptyAsync());
+        await MigrationRunner.ApplyAsync(dataSource, MigrationRunner.DefaultDirectory, TestLog.Silent);
+        return dataSource;
+    }
+
     private static async Task<string> StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable("HC_TEST_DATABASE");
