@@ -24,8 +24,13 @@ public static class WebExtensions
 
         app.UseSerilogRequestLogging();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Scripts and styles stay reachable when login is required to view: the login page needs them.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthCheckerLogout();
+        app.MapHealthCheckerApi();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         return app;
