@@ -8,6 +8,8 @@ public static class ApiExtensions
     public static WebApplicationBuilder AddHealthCheckerApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         builder.Services.AddOpenApi();
         return builder;
     }
