@@ -120,6 +120,21 @@ public sealed class TargetFormTests : BunitContext
         Assert.Equal([new StepDraft("expect", "220"), new StepDraft("send", "QUIT\\r\\n")], steps);
     }
 
+    [Fact]
+    public void A_step_with_line_breaks_shows_them_as_escapes_and_saves_the_same_bytes()
+    {
+        var saved = new List<TargetDraft>();
+        var form = Render<TargetForm>(p => p
+            .Add(f => f.Draft, new TargetDraft { Name = "mail/smtp", Check = "tcp://127.0.0.1:25", Steps = [new StepDraft("send", "QUIT\r\n\u0001")] })
+            .Add(f => f.Save, d => { saved.Add(d); return Task.FromResult<IReadOnlyList<TargetError>>([]); }));
+
+        Assert.Equal("QUIT\\r\\n\\x01", form.Find("#step-1-value").GetAttribute("value"));
+        form.Find("form").Submit();
+
+        var definition = TargetValidator.Validate(Assert.Single(saved)).Definition!;
+        Assert.Equal("QUIT\r\n\u0001"u8.ToArray(), definition.Steps[0].Bytes);
+    }
+
     private static List<string> MessagesBeside(IRenderedComponent<TargetForm> form, string field)
     {
         IElement? container;
