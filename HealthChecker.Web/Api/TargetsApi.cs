@@ -36,7 +36,8 @@ public static class TargetsApi
             .WithSummary("Resume a paused target");
         writes.MapPost("/import", ImportAsync)
             .WithSummary("Apply a targets file (YAML body) all or none; ?replace=true also deletes the targets not in it")
-            .Accepts<string>(YamlContentType, "text/plain");
+            // No Accepts(...): it would refuse bodies sent without the YAML content type (curl --data-binary).
+            .WithDescription("The request body is the targets file in YAML, whatever its content type.");
 
         app.MapGet("/api/status", StatusAsync).WithTags("Status")
             .WithSummary("What the store knows of each target; the live state comes once the check engine runs in this process");
