@@ -43,6 +43,12 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
         await row.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Yes, delete" }).ClickAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0);
         Assert.Equal(0, await CountAsync("loop/listener"));
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign out" }).ClickAsync();
+        await WaitInteractiveAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
+        await page.GotoAsync(new Uri(api.App.BaseUrl, "targets/new").ToString());
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
     }
 
     [Fact(Timeout = 300_000)]

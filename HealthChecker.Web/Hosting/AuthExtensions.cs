@@ -51,7 +51,7 @@ public static class AuthExtensions
 
         var requireLogin = builder.Configuration.GetValue<bool>(RequireLoginToViewKey);
         services.AddAuthorizationBuilder()
-            .AddPolicy(AuthSchemes.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole("admin"));
+            .AddPolicy(AuthSchemes.AdminPolicy, AdminPolicy);
         if (requireLogin)
         {
             services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
@@ -60,6 +60,9 @@ public static class AuthExtensions
         services.AddCascadingAuthenticationState();
         return builder;
     }
+
+    /// <summary>Who may change targets: a signed-in user with the admin role (the cookie and Basic schemes both give it).</summary>
+    public static void AdminPolicy(AuthorizationPolicyBuilder policy) => policy.RequireAuthenticatedUser().RequireRole("admin");
 
     /// <summary>POST /logout (with the antiforgery token of the form that sends it).</summary>
     public static WebApplication MapHealthCheckerLogout(this WebApplication app)
