@@ -70,6 +70,32 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task Import_lists_each_error_with_its_line_and_applies_nothing_then_applies_a_good_file_whole()
+    {
+        await using var browser = await LaunchAsync();
+        var page = await browser.Browser.NewPageAsync();
+        await SignInAsync(page);
+        var before = await CountAsync();
+
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Import", Exact = true }).ClickAsync();
+        await FillAsync(page, "#import-yaml", "targets:\n  - name: ui/good\n    check: tcp://127.0.0.1:40\n  - name: ui/bad\n    check: tcp://127.0.0.1\n    rise: 0\n");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Import", Exact = true }).ClickAsync();
+
+        var errors = page.GetByTestId("import-errors").Locator("li");
+        await Assertions.Expect(errors).ToHaveTextAsync([
+            "line 5: targets[2] (ui/bad).check: tcp:// needs a port, as in tcp://127.0.0.1:PORT",
+            "line 6: targets[2] (ui/bad).rise: '0' must be a whole number from 1 to 100",
+        ]);
+        Assert.Equal(before, await CountAsync());
+
+        await FillAsync(page, "#import-yaml", "targets:\n  - name: ui/good\n    check: tcp://127.0.0.1:40\n  - name: ui/other\n    check: tcp://127.0.0.1:41\n");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Import", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Imported: 2 added, 0 updated, 0 deleted.");
+        Assert.Equal(before + 2, await CountAsync());
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task A_target_named_like_a_script_shows_as_text_and_runs_nothing()
     {
         const string name = "<script>alert(1)</script>";
