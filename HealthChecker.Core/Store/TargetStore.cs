@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using HealthChecker.Core.Targets;
 using Npgsql;
@@ -59,7 +60,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     {
         var row = TargetRow.FromDefinition(definition);
         var created = await WriteAsync(definition.FullName, (conn, tx) => conn.QuerySingleAsync<TargetRecord>(new CommandDefinition(
-            $"{Insert} RETURNING {Columns}", row, tx, cancellationToken: ct)), ct).ConfigureAwait(false);
+            $"{Insert} RETURNING {Columns}", row, tx, cancellationToken: ct)), r => [r.Id], ct).ConfigureAwait(false);
         Published([new TargetChange(created.Id, TargetChangeKind.Created)]);
         return created;
     }
@@ -71,7 +72,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
         var parameters = new DynamicParameters(row);
         parameters.Add("Id", id);
         var updated = await WriteAsync(definition.FullName, (conn, tx) => conn.QuerySingleOrDefaultAsync<TargetRecord>(new CommandDefinition(
-            $"UPDATE targets SET {SetAll} WHERE id = @Id RETURNING {Columns}", parameters, tx, cancellationToken: ct)), ct).ConfigureAwait(false);
+            $"UPDATE targets SET {SetAll} WHERE id = @Id RETURNING {Columns}", parameters, tx, cancellationToken: ct)), r => r is null ? [] : [r.Id], ct).ConfigureAwait(false);
         if (updated is not null)
         {
             Published([new TargetChange(id, TargetChangeKind.Updated)]);
@@ -84,7 +85,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     public async Task<bool> DeleteAsync(long id, CancellationToken ct = default)
     {
         var deleted = await WriteAsync("", (conn, tx) => conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "DELETE FROM targets WHERE id = @id RETURNING id", new { id }, tx, cancellationToken: ct)), ct).ConfigureAwait(false);
+            "DELETE FROM targets WHERE id = @id RETURNING id", new { id }, tx, cancellationToken: ct)), Found, ct).ConfigureAwait(false);
         if (deleted is null)
         {
             return false;
@@ -98,7 +99,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     public async Task<bool> SetEnabledAsync(long id, bool enabled, CancellationToken ct = default)
     {
         var found = await WriteAsync("", (conn, tx) => conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "UPDATE targets SET enabled = @enabled, updated_at = now() WHERE id = @id RETURNING id", new { id, enabled }, tx, cancellationToken: ct)), ct).ConfigureAwait(false);
+            "UPDATE targets SET enabled = @enabled, updated_at = now() WHERE id = @id RETURNING id", new { id, enabled }, tx, cancellationToken: ct)), Found, ct).ConfigureAwait(false);
         if (found is null)
         {
             return false;
@@ -116,7 +117,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     {
         var applied = await WriteAsync("", async (conn, tx) =>
         {
-            var changes = new List<TargetChange>();
+            var done = new List<TargetChange>();
             var kept = new List<long>();
             foreach (var definition in definitions)
             {
@@ -126,18 +127,18 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
                     $"{Insert} ON CONFLICT (group_name, name) DO UPDATE SET {SetAll} RETURNING id, (xmax = 0)",
                     row, tx, cancellationToken: ct)).ConfigureAwait(false);
                 kept.Add(id);
-                changes.Add(new TargetChange(id, inserted ? TargetChangeKind.Created : TargetChangeKind.Updated));
+                done.Add(new TargetChange(id, inserted ? TargetChangeKind.Created : TargetChangeKind.Updated));
             }
 
             if (removeOthers)
             {
                 var removed = await conn.QueryAsync<long>(new CommandDefinition(
                     "DELETE FROM targets WHERE NOT (id = ANY(@kept)) RETURNING id", new { kept = kept.ToArray() }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                changes.AddRange(removed.Select(id => new TargetChange(id, TargetChangeKind.Deleted)));
+                done.AddRange(removed.Select(id => new TargetChange(id, TargetChangeKind.Deleted)));
             }
 
-            return changes;
-        }, ct, notifyAll: true).ConfigureAwait(false);
+            return done;
+        }, list => list.Select(c => c.Id), ct).ConfigureAwait(false);
 
         Published(applied);
         return new ImportResult(
@@ -146,8 +147,9 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
             applied.Count(c => c.Kind == TargetChangeKind.Deleted));
     }
 
-    // One transaction per write; the NOTIFY is queued inside it, so listeners hear only of committed changes.
-    private async Task<T> WriteAsync<T>(string fullName, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken ct, bool notifyAll = false)
+    // One transaction per write; the NOTIFY for each changed id is queued inside it, so listeners hear only of committed changes.
+    private async Task<T> WriteAsync<T>(string fullName, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write,
+        Func<T, IEnumerable<long>> changedIds, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -161,23 +163,18 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
             throw new TargetConflictException(fullName, e);
         }
 
-        IEnumerable<long> ids = result switch
-        {
-            TargetRecord r => [r.Id],
-            long id => [id],
-            List<TargetChange> list when notifyAll => list.Select(c => c.Id),
-            _ => [],
-        };
-        foreach (var id in ids)
+        foreach (var id in changedIds(result))
         {
             await conn.ExecuteAsync(new CommandDefinition(
-                $"SELECT pg_notify('{NotifyChannel}', @payload)", new { payload = id.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                $"SELECT pg_notify('{NotifyChannel}', @payload)", new { payload = id.ToString(CultureInfo.InvariantCulture) },
                 tx, cancellationToken: ct)).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return result;
     }
+
+    private static IEnumerable<long> Found(long? id) => id is { } found ? [found] : [];
 
     private void Published(IEnumerable<TargetChange> applied)
     {
