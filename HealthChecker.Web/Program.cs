@@ -5,6 +5,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddHealthCheckerConfiguration();
 builder.AddHealthCheckerLogging();
 builder.AddHealthCheckerStore();
+builder.AddHealthCheckerAuth();
+builder.AddHealthCheckerApi();
 builder.AddHealthCheckerWeb();
 
 var app = builder.Build();

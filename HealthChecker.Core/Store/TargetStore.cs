@@ -1,16 +1,41 @@
+using System.Globalization;
 using Dapper;
+using HealthChecker.Core.Targets;
 using Npgsql;
 
 namespace HealthChecker.Core.Store;
 
-/// <summary>Reads and writes the <c>targets</c> table.</summary>
-public sealed class TargetStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Reads and writes the <c>targets</c> table. Every committed write sends <c>NOTIFY hc_targets_changed, '&lt;id&gt;'</c>
+/// (inside its transaction, so only on commit) and then publishes the change on <see cref="TargetChangeFeed"/>.
+/// </summary>
+public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? changes = null)
 {
+    /// <summary>The channel other processes LISTEN on; the payload is the target's id.</summary>
+    public const string NotifyChannel = "hc_targets_changed";
+
     private const string Columns = """
         id AS Id, name AS Name, group_name AS GroupName, kind AS Kind, host AS Host, port AS Port,
         options::text AS Options, inter_ms AS InterMs, fastinter_ms AS FastinterMs, downinter_ms AS DowninterMs,
         timeout_ms AS TimeoutMs, rise AS Rise, fall AS Fall, spread_pct AS SpreadPct, start_up AS StartUp,
         enabled AS Enabled, created_at AS CreatedAt, updated_at AS UpdatedAt
+        """;
+
+    private const string Values = """
+        @Name, @GroupName, @Kind, @Host, @Port, @Options::jsonb, @InterMs, @FastinterMs, @DowninterMs, @TimeoutMs,
+        @Rise, @Fall, @SpreadPct, @StartUp, @Enabled
+        """;
+
+    private const string Insert = $"""
+        INSERT INTO targets (name, group_name, kind, host, port, options, inter_ms, fastinter_ms, downinter_ms, timeout_ms,
+                             rise, fall, spread_pct, start_up, enabled)
+        VALUES ({Values})
+        """;
+
+    private const string SetAll = """
+        name = @Name, group_name = @GroupName, kind = @Kind, host = @Host, port = @Port, options = @Options::jsonb,
+        inter_ms = @InterMs, fastinter_ms = @FastinterMs, downinter_ms = @DowninterMs, timeout_ms = @TimeoutMs,
+        rise = @Rise, fall = @Fall, spread_pct = @SpreadPct, start_up = @StartUp, enabled = @Enabled, updated_at = now()
         """;
 
     /// <summary>Every target, by group then name.</summary>
@@ -21,4 +46,144 @@ public sealed class TargetStore(NpgsqlDataSource dataSource)
             $"SELECT {Columns} FROM targets ORDER BY group_name, name", cancellationToken: ct)).ConfigureAwait(false);
         return rows.AsList();
     }
+
+    /// <summary>One target, or null when there is none with this id.</summary>
+    public async Task<TargetRecord?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.QuerySingleOrDefaultAsync<TargetRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM targets WHERE id = @id", new { id }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a target; throws <see cref="TargetConflictException"/> when its group/name is taken.</summary>
+    public async Task<TargetRecord> CreateAsync(TargetDefinition definition, CancellationToken ct = default)
+    {
+        var row = TargetRow.FromDefinition(definition);
+        var created = await WriteAsync(definition.FullName, (conn, tx) => conn.QuerySingleAsync<TargetRecord>(new CommandDefinition(
+            $"{Insert} RETURNING {Columns}", row, tx, cancellationToken: ct)), r => [r.Id], ct).ConfigureAwait(false);
+        Published([new TargetChange(created.Id, TargetChangeKind.Created)]);
+        return created;
+    }
+
+    /// <summary>Replaces a target's settings; null when there is no target with this id.</summary>
+    public async Task<TargetRecord?> UpdateAsync(long id, TargetDefinition definition, CancellationToken ct = default)
+    {
+        var row = TargetRow.FromDefinition(definition);
+        var parameters = new DynamicParameters(row);
+        parameters.Add("Id", id);
+        var updated = await WriteAsync(definition.FullName, (conn, tx) => conn.QuerySingleOrDefaultAsync<TargetRecord>(new CommandDefinition(
+            $"UPDATE targets SET {SetAll} WHERE id = @Id RETURNING {Columns}", parameters, tx, cancellationToken: ct)), r => r is null ? [] : [r.Id], ct).ConfigureAwait(false);
+        if (updated is not null)
+        {
+            Published([new TargetChange(id, TargetChangeKind.Updated)]);
+        }
+
+        return updated;
+    }
+
+    /// <summary>Removes a target and its history; false when there was none.</summary>
+    public async Task<bool> DeleteAsync(long id, CancellationToken ct = default)
+    {
+        var deleted = await WriteAsync("", (conn, tx) => conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "DELETE FROM targets WHERE id = @id RETURNING id", new { id }, tx, cancellationToken: ct)), Found, ct).ConfigureAwait(false);
+        if (deleted is null)
+        {
+            return false;
+        }
+
+        Published([new TargetChange(id, TargetChangeKind.Deleted)]);
+        return true;
+    }
+
+    /// <summary>Pauses (false) or resumes (true) a target; false when there is no target with this id.</summary>
+    public async Task<bool> SetEnabledAsync(long id, bool enabled, CancellationToken ct = default)
+    {
+        var found = await WriteAsync("", (conn, tx) => conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "UPDATE targets SET enabled = @enabled, updated_at = now() WHERE id = @id RETURNING id", new { id, enabled }, tx, cancellationToken: ct)), Found, ct).ConfigureAwait(false);
+        if (found is null)
+        {
+            return false;
+        }
+
+        Published([new TargetChange(id, enabled ? TargetChangeKind.Resumed : TargetChangeKind.Paused)]);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a whole targets file in one transaction, all or none: a target whose group/name exists is
+    /// updated, a new one is added, and with <paramref name="removeOthers"/> every target not in the file is deleted.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(IReadOnlyList<TargetDefinition> definitions, bool removeOthers, CancellationToken ct = default)
+    {
+        var applied = await WriteAsync("", async (conn, tx) =>
+        {
+            var done = new List<TargetChange>();
+            var kept = new List<long>();
+            foreach (var definition in definitions)
+            {
+                var row = TargetRow.FromDefinition(definition);
+                // xmax = 0 only for a freshly inserted row: tells an insert from an update in one statement.
+                var (id, inserted) = await conn.QuerySingleAsync<(long, bool)>(new CommandDefinition(
+                    $"{Insert} ON CONFLICT (group_name, name) DO UPDATE SET {SetAll} RETURNING id, (xmax = 0)",
+                    row, tx, cancellationToken: ct)).ConfigureAwait(false);
+                kept.Add(id);
+                done.Add(new TargetChange(id, inserted ? TargetChangeKind.Created : TargetChangeKind.Updated));
+            }
+
+            if (removeOthers)
+            {
+                var removed = await conn.QueryAsync<long>(new CommandDefinition(
+                    "DELETE FROM targets WHERE NOT (id = ANY(@kept)) RETURNING id", new { kept = kept.ToArray() }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                done.AddRange(removed.Select(id => new TargetChange(id, TargetChangeKind.Deleted)));
+            }
+
+            return done;
+        }, list => list.Select(c => c.Id), ct).ConfigureAwait(false);
+
+        Published(applied);
+        return new ImportResult(
+            applied.Count(c => c.Kind == TargetChangeKind.Created),
+            applied.Count(c => c.Kind == TargetChangeKind.Updated),
+            applied.Count(c => c.Kind == TargetChangeKind.Deleted));
+    }
+
+    // One transaction per write; the NOTIFY for each changed id is queued inside it, so listeners hear only of committed changes.
+    private async Task<T> WriteAsync<T>(string fullName, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write,
+        Func<T, IEnumerable<long>> changedIds, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        T result;
+        try
+        {
+            result = await write(conn, tx).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new TargetConflictException(fullName, e);
+        }
+
+        foreach (var id in changedIds(result))
+        {
+            await conn.ExecuteAsync(new CommandDefinition(
+                $"SELECT pg_notify('{NotifyChannel}', @payload)", new { payload = id.ToString(CultureInfo.InvariantCulture) },
+                tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return result;
+    }
+
+    private static IEnumerable<long> Found(long? id) => id is { } found ? [found] : [];
+
+    private void Published(IEnumerable<TargetChange> applied)
+    {
+        foreach (var change in applied)
+        {
+            changes?.Publish(change);
+        }
+    }
 }
+
+/// <summary>What an import did.</summary>
+public sealed record ImportResult(int Created, int Updated, int Deleted);

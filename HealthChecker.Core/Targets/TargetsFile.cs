@@ -275,12 +275,7 @@ public static class TargetsFile
                 var steps = new YamlSequenceNode();
                 foreach (var s in t.Steps)
                 {
-                    var action = s.Action switch
-                    {
-                        CheckStepAction.Send => IsHexText(s) ? "send-hex" : "send",
-                        CheckStepAction.ExpectRegex => "expect-regex",
-                        _ => IsHexText(s) ? "expect-hex" : "expect",
-                    };
+                    var action = TargetDrafts.StepAction(s);
                     var step = new YamlMappingNode { { action, Quoted(s.Text) } };
                     if (s.Negate)
                     {
@@ -346,10 +341,4 @@ public static class TargetsFile
 
     // Double quotes: YAML escapes control characters there, so a CR sent by a step survives the round trip.
     private static YamlScalarNode Quoted(string text) => new(text) { Style = ScalarStyle.DoubleQuoted };
-
-    // A hex step keeps the text it was written as; only hex text that is not also its own bytes is hex.
-    private static bool IsHexText(CheckStep s) =>
-        s.Action != CheckStepAction.ExpectRegex
-        && TargetValidator.TryUnescape(s.Text, out var asText, out _) is var ok
-        && !(ok && asText.AsSpan().SequenceEqual(s.Bytes));
 }

@@ -27,6 +27,8 @@ public static class ConfigurationExtensions
         Map(shortNames, "HC_URLS", WebHostDefaults.ServerUrlsKey);
         Map(shortNames, "HC_DATABASE", $"ConnectionStrings:{ConnectionStringName}");
         Map(shortNames, "HC_DATA_DIR", DataDirectoryKey);
+        Map(shortNames, "HC_ADMIN_PASSWORD", Auth.AdminCredentials.PasswordKey);
+        Map(shortNames, "HC_REQUIRE_LOGIN", AuthExtensions.RequireLoginToViewKey);
         var commandLine = sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is CommandLineConfigurationSource);
         var at = commandLine.source is null ? sources.Count : commandLine.index;
         sources.Insert(at, new MemoryConfigurationSource { InitialData = shortNames });

@@ -1,4 +1,5 @@
 using HealthChecker.Core.Store;
+using HealthChecker.Web.Targets;
 
 namespace HealthChecker.Web.Hosting;
 
@@ -8,7 +9,11 @@ public static class StoreExtensions
     {
         builder.Services.AddSingleton<DatabaseService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseService>());
-        builder.Services.AddSingleton(services => new TargetStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
+        builder.Services.AddSingleton<TargetChangeFeed>();
+        builder.Services.AddSingleton<ITargetChanges>(services => services.GetRequiredService<TargetChangeFeed>());
+        builder.Services.AddSingleton(services => new TargetStore(
+            services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<TargetChangeFeed>()));
+        builder.Services.AddSingleton<ITargetEditor, TargetEditor>();
         return builder;
     }
 }

@@ -23,9 +23,16 @@ public static class WebExtensions
         }
 
         app.UseSerilogRequestLogging();
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Pages read with GET get the not-found page; the API and form posts keep its own status codes and problem details.
+        app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Scripts and styles stay reachable when login is required to view: the login page needs them.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthCheckerLogout();
+        app.MapHealthCheckerApi();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         return app;

@@ -47,9 +47,12 @@ public sealed partial class WebAppProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the app and waits until it serves requests.</summary>
-    public static async Task<WebAppProcess> StartAsync()
+    public static Task<WebAppProcess> StartAsync() => StartAsync(new Dictionary<string, string>());
+
+    /// <summary>Starts the app with these environment variables (HC_DATABASE, HC_ADMIN_PASSWORD...) and waits until it serves requests.</summary>
+    public static async Task<WebAppProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var app = Launch(new Dictionary<string, string>());
+        var app = Launch(environment);
         try
         {
             await app._started.Task.WaitAsync(StartLimit);
@@ -92,7 +95,7 @@ public sealed partial class WebAppProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(baseUrl.ToString().TrimEnd('/'));
-        foreach (var inherited in new[] { "HC_DATABASE", "HC_URLS", "ConnectionStrings__HealthChecker", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+        foreach (var inherited in new[] { "HC_DATABASE", "HC_URLS", "HC_ADMIN_PASSWORD", "HC_REQUIRE_LOGIN", "ConnectionStrings__HealthChecker", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
         {
             info.Environment.Remove(inherited);
         }

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace HealthChecker.Core.Store;
+
+/// <summary>The in-process <see cref="ITargetChanges"/>: <see cref="TargetStore"/> publishes, the engine subscribes.</summary>
+public sealed class TargetChangeFeed : ITargetChanges
+{
+    private ImmutableArray<Action<TargetChange>> _handlers = [];
+
+    public IDisposable Subscribe(Action<TargetChange> handler)
+    {
+        ImmutableInterlocked.Update(ref _handlers, (list, h) => list.Add(h), handler);
+        return new Subscription(() => ImmutableInterlocked.Update(ref _handlers, (list, h) => list.Remove(h), handler));
+    }
+
+    /// <summary>Called after the change is committed; a failing subscriber does not stop the others.</summary>
+    public void Publish(TargetChange change, Action<Exception>? onError = null)
+    {
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler(change);
+            }
+#pragma warning disable CA1031 // A subscriber's bug must not undo or hide a committed change.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                onError?.Invoke(e);
+            }
+        }
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private Action? _dispose = dispose;
+
+        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
+    }
+}

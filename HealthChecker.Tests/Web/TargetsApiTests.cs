@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using HealthChecker.Tests.Web.Support;
+using Npgsql;
+
+namespace HealthChecker.Tests.Web;
+
+/// <summary>/api/targets on the real app and a real PostgreSQL.</summary>
+public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Create_get_update_pause_resume_list_and_delete_round_trip()
+    {
+        using var admin = api.Admin();
+
+        var created = await admin.PostAsJsonAsync("api/targets", new
+        {
+            name = "crud/web",
+            check = "http://127.0.0.1:8080/healthz",
+            http = new { method = "HEAD", status = "200-299" },
+            inter = "5s",
+            rise = 3,
+            enabled = true,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await Json(created);
+        var id = body.GetProperty("id").GetInt64();
+        Assert.Equal($"/api/targets/{id}", created.Headers.Location?.OriginalString);
+        Assert.Equal(("crud/web", "http", "127.0.0.1", 8080, "5s", "3"), (Str(body, "name"), Str(body, "kind"), Str(body, "host"), body.GetProperty("port").GetInt32(), Str(body, "inter"), Str(body, "rise")));
+        Assert.Equal("HEAD", body.GetProperty("http").GetProperty("method").GetString());
+
+        var got = await Json(await admin.GetAsync($"api/targets/{id}"));
+        Assert.Equal("http://127.0.0.1:8080/healthz", Str(got, "check"));
+
+        // What GET returns can be sent back with PUT.
+        var changed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(got.GetRawText())!;
+        changed["check"] = JsonSerializer.SerializeToElement("tcp://127.0.0.1:9090");
+        changed.Remove("http");
+        var put = await admin.PutAsJsonAsync($"api/targets/{id}", changed);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(("tcp", 9090), (Str(await Json(put), "kind"), (await Json(put)).GetProperty("port").GetInt32()));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"api/targets/{id}/pause", null)).StatusCode);
+        Assert.Equal("false", Str(await Json(await admin.GetAsync($"api/targets/{id}")), "enabled"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"api/targets/{id}/resume", null)).StatusCode);
+        Assert.Equal("true", Str(await Json(await admin.GetAsync($"api/targets/{id}")), "enabled"));
+
+        var list = await Json(await admin.GetAsync("api/targets"));
+        Assert.Contains(list.EnumerateArray(), t => t.GetProperty("id").GetInt64() == id);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"api/targets/{id}")).StatusCode);
+        var gone = await admin.GetAsync($"api/targets/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"api/targets/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync($"api/targets/{id}", new { name = "crud/x", check = "tcp://127.0.0.1:1" })).StatusCode);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Invalid_fields_are_problem_details_keyed_by_field_with_the_validators_messages_and_nothing_is_saved()
+    {
+        using var admin = api.Admin();
+        var before = await CountAsync();
+
+        var response = await admin.PostAsJsonAsync("api/targets", new { name = "bad/one", check = "tcp://127.0.0.1:99999", rise = 0, inter = "2s", timeout = "5s" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal(["port 99999 is out of range: use 1 to 65535"], Messages(errors, "check"));
+        Assert.Equal(["'0' must be a whole number from 1 to 100"], Messages(errors, "rise"));
+        Assert.Equal(["must not be above inter (2s)"], Messages(errors, "timeout"));
+        Assert.Equal(before, await CountAsync());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Writes_without_credentials_or_with_a_wrong_password_are_401_and_change_nothing()
+    {
+        using var admin = api.Admin();
+        var id = (await Json(await admin.PostAsJsonAsync("api/targets", new { name = "auth/kept", check = "tcp://127.0.0.1:10" }))).GetProperty("id").GetInt64();
+        using var anonymous = api.Anonymous();
+        using var wrong = api.Admin("not the password");
+
+        foreach (var client in new[] { anonymous, wrong })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("api/targets", new { name = "auth/new", check = "tcp://127.0.0.1:11" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PutAsJsonAsync($"api/targets/{id}", new { name = "auth/kept", check = "tcp://127.0.0.1:12" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.DeleteAsync($"api/targets/{id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync($"api/targets/{id}/pause", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("api/targets/import", new StringContent("targets: []"))).StatusCode);
+        }
+
+        // Reading is open by default.
+        var kept = await Json(await anonymous.GetAsync($"api/targets/{id}"));
+        Assert.Equal(("tcp://127.0.0.1:10", "true"), (Str(kept, "check"), Str(kept, "enabled")));
+        Assert.Equal(0, await CountAsync("auth/new"));
+        Assert.Contains("Failed sign-in as admin from 127.0.0.1", api.App.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_taken_name_is_409_with_the_error_on_name()
+    {
+        using var admin = api.Admin();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("api/targets", new { name = "dup/a", check = "tcp://127.0.0.1:20" })).StatusCode);
+        var other = (await Json(await admin.PostAsJsonAsync("api/targets", new { name = "dup/b", check = "tcp://127.0.0.1:21" }))).GetProperty("id").GetInt64();
+
+        var again = await admin.PostAsJsonAsync("api/targets", new { name = "dup/a", check = "tcp://127.0.0.1:22" });
+        var rename = await admin.PutAsJsonAsync($"api/targets/{other}", new { name = "dup/a", check = "tcp://127.0.0.1:23" });
+
+        foreach (var response in new[] { again, rename })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal(["a target named 'dup/a' already exists"], Messages((await Json(response)).GetProperty("errors"), "name"));
+        }
+
+        Assert.Equal(1, await CountAsync("dup/a"));
+        Assert.Equal(1, await CountAsync("dup/b"));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Import_checks_the_whole_file_first_applies_all_or_none_and_export_reads_back()
+    {
+        using var admin = api.Admin();
+        const string bad = """
+            targets:
+              - name: imp/good
+                check: tcp://127.0.0.1:30
+              - name: imp/bad
+                check: tcp://127.0.0.1:70000
+            """;
+
+        var rejected = await admin.PostAsync("api/targets/import", new StringContent(bad, Encoding.UTF8, "application/yaml"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        var errors = (await Json(rejected)).GetProperty("errors");
+        Assert.Equal(["line 5: port 70000 is out of range: use 1 to 65535"], Messages(errors, "targets[2] (imp/bad).check"));
+        Assert.Equal(0, await CountAsync("imp/good"));
+
+        const string good = """
+            targets:
+              - name: imp/good
+                check: tcp://127.0.0.1:30
+              - name: imp/other
+                check: http://127.0.0.1:31/ping
+                http:
+                  status: "200"
+            """;
+        var applied = await admin.PostAsync("api/targets/import", new StringContent(good, Encoding.UTF8, "application/yaml"));
+
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        Assert.Equal(2, (await Json(applied)).GetProperty("created").GetInt32());
+        Assert.Equal(1, await CountAsync("imp/good"));
+
+        var export = await admin.GetStringAsync("api/targets/export");
+        Assert.Contains("- name: imp/other", export, StringComparison.Ordinal);
+        Assert.Contains("check: http://127.0.0.1:31/ping", export, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_OpenAPI_document_lists_the_targets_API_and_status_says_the_engine_is_not_running()
+    {
+        using var anonymous = api.Anonymous();
+
+        var openApi = await Json(await anonymous.GetAsync("openapi/v1.json"));
+        var paths = openApi.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/targets", out _));
+        Assert.True(paths.TryGetProperty("/api/targets/{id}", out _));
+        Assert.True(paths.TryGetProperty("/api/status", out _));
+
+        var status = await Json(await anonymous.GetAsync("api/status"));
+        Assert.False(status.GetProperty("engineRunning").GetBoolean());
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(text.Length > 0, $"{(int)response.StatusCode} with an empty body");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string? Str(JsonElement element, string name) => element.GetProperty(name).GetString();
+
+    private static string[] Messages(JsonElement errors, string field) =>
+        errors.TryGetProperty(field, out var list) ? [.. list.EnumerateArray().Select(e => e.GetString()!)] : [$"(no errors for {field} in {errors})"];
+
+    private async Task<long> CountAsync(string? fullName = null)
+    {
+        await using var conn = new NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM targets WHERE $1::text IS NULL OR group_name || '/' || name = $1", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)fullName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}

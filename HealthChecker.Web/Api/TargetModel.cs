@@ -1,0 +1,38 @@
+using HealthChecker.Core.Store;
+
+namespace HealthChecker.Web.Api;
+
+/// <summary>A stored target as the API returns it: the input fields (so it can be sent back with PUT) plus what the store adds.</summary>
+public sealed class TargetModel : TargetInput
+{
+    public long Id { get; set; }
+
+    public string Group { get; set; } = "";
+
+    /// <summary>tcp, expect, http or tls.</summary>
+    public string Kind { get; set; } = "";
+
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public static TargetModel From(TargetRecord r)
+    {
+        var model = new TargetModel
+        {
+            Id = r.Id,
+            Group = r.GroupName,
+            Kind = r.Kind,
+            Host = r.Host,
+            Port = r.Port,
+            CreatedAt = r.CreatedAt,
+            UpdatedAt = r.UpdatedAt,
+        };
+        model.Fill(TargetRow.ToDraft(r));
+        return model;
+    }
+}

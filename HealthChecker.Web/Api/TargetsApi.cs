@@ -1,0 +1,144 @@
+using System.Security.Claims;
+using System.Text;
+using HealthChecker.Core.Store;
+using HealthChecker.Core.Targets;
+using HealthChecker.Web.Auth;
+using HealthChecker.Web.Targets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace HealthChecker.Web.Api;
+
+/// <summary>
+/// <c>/api/targets</c>: reads are open (unless login is required to view); writes need the admin, by cookie or
+/// HTTP Basic. Errors are problem details, with <c>errors</c> keyed by field as the validator names them.
+/// </summary>
+public static class TargetsApi
+{
+    public const string YamlContentType = "application/yaml";
+
+    public static IEndpointRouteBuilder MapTargetsApi(this IEndpointRouteBuilder app)
+    {
+        var targets = app.MapGroup("/api/targets").WithTags("Targets");
+        targets.MapGet("/", ListAsync).WithSummary("Every target, by group then name");
+        targets.MapGet("/{id:long}", GetAsync).WithSummary("One target");
+        targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML)")
+            .Produces<string>(StatusCodes.Status200OK, YamlContentType);
+
+        var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        writes.MapPost("/", CreateAsync).WithSummary("Add a target");
+        writes.MapPut("/{id:long}", UpdateAsync).WithSummary("Replace a target's settings");
+        writes.MapDelete("/{id:long}", DeleteAsync).WithSummary("Delete a target and its history");
+        writes.MapPost("/{id:long}/pause", (long id, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct) => SetEnabledAsync(id, false, user, editor, ct))
+            .WithSummary("Pause a target (maintenance: no checks)");
+        writes.MapPost("/{id:long}/resume", (long id, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct) => SetEnabledAsync(id, true, user, editor, ct))
+            .WithSummary("Resume a paused target");
+        writes.MapPost("/import", ImportAsync)
+            .WithSummary("Apply a targets file (YAML body) all or none; ?replace=true also deletes the targets not in it")
+            // No Accepts(...): it would refuse bodies sent without the YAML content type (curl --data-binary).
+            .WithDescription("The request body is the targets file in YAML, whatever its content type.");
+
+        app.MapGet("/api/status", StatusAsync).WithTags("Status")
+            .WithSummary("What the store knows of each target; the live state comes once the check engine runs in this process");
+        return app;
+    }
+
+    private static async Task<Ok<List<TargetModel>>> ListAsync(TargetStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListAsync(ct)).Select(TargetModel.From).ToList());
+
+    private static async Task<Results<Ok<TargetModel>, ProblemHttpResult>> GetAsync(long id, TargetStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } r ? TypedResults.Ok(TargetModel.From(r)) : NotFound(id);
+
+    private static async Task<IResult> ExportAsync(TargetStore store, Serilog.ILogger log, CancellationToken ct)
+    {
+        var definitions = new List<TargetDefinition>();
+        foreach (var row in await store.ListAsync(ct))
+        {
+            var (definition, errors) = TargetRow.ToDefinition(row);
+            if (definition is null)
+            {
+                log.Warning("Export leaves out target {Target} (id {TargetId}): {Errors}", row.FullName, row.Id, string.Join("; ", errors));
+                continue;
+            }
+
+            definitions.Add(definition);
+        }
+
+        return Results.File(Encoding.UTF8.GetBytes(TargetsFile.Write(definitions)), YamlContentType, "targets.yaml");
+    }
+
+    private static async Task<IResult> CreateAsync(TargetInput input, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct)
+    {
+        var outcome = await editor.CreateAsync(user, input.ToDraft(), ct);
+        return outcome.Saved
+            ? TypedResults.Created($"/api/targets/{outcome.Target!.Id}", TargetModel.From(outcome.Target))
+            : Problem(outcome, 0);
+    }
+
+    private static async Task<IResult> UpdateAsync(long id, TargetInput input, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct)
+    {
+        var outcome = await editor.UpdateAsync(user, id, input.ToDraft(), ct);
+        return outcome.Saved ? TypedResults.Ok(TargetModel.From(outcome.Target!)) : Problem(outcome, id);
+    }
+
+    private static async Task<IResult> DeleteAsync(long id, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct)
+    {
+        var outcome = await editor.DeleteAsync(user, id, ct);
+        return outcome.Saved ? TypedResults.NoContent() : Problem(outcome, id);
+    }
+
+    private static async Task<IResult> SetEnabledAsync(long id, bool enabled, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct)
+    {
+        var outcome = await editor.SetEnabledAsync(user, id, enabled, ct);
+        return outcome.Saved ? TypedResults.Ok(TargetModel.From(outcome.Target!)) : Problem(outcome, id);
+    }
+
+    private static async Task<IResult> ImportAsync(HttpRequest request, ClaimsPrincipal user, ITargetEditor editor, bool? replace, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var yaml = await reader.ReadToEndAsync(ct);
+        var outcome = await editor.ImportAsync(user, yaml, replace ?? false, ct);
+        return outcome.Status switch
+        {
+            TargetOutcomeStatus.Saved => TypedResults.Ok(outcome.Result),
+            TargetOutcomeStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in to change targets"),
+            _ => TypedResults.ValidationProblem(Keyed(outcome.Errors), title: "The targets file is not valid; nothing was imported"),
+        };
+    }
+
+    private static async Task<Ok<StatusModel>> StatusAsync(TargetStore store, CancellationToken ct)
+    {
+        var targets = (await store.ListAsync(ct))
+            .Select(t => new TargetStatusModel(t.Id, t.FullName, t.Enabled, t.Enabled ? null : "MAINT"))
+            .ToList();
+        return TypedResults.Ok(new StatusModel(EngineRunning: false, targets));
+    }
+
+    private static IResult Problem(TargetOutcome outcome, long id) => outcome.Status switch
+    {
+        TargetOutcomeStatus.NotFound => NotFound(id),
+        TargetOutcomeStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in to change targets"),
+        TargetOutcomeStatus.Conflict => Results.Problem(new ValidationProblemDetails(Keyed(outcome.Errors))
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "A target with this name already exists; nothing was saved",
+            Detail = outcome.Errors[0].Message,
+        }),
+        _ => TypedResults.ValidationProblem(Keyed(outcome.Errors), title: "The target is not valid; nothing was saved"),
+    };
+
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such target", detail: $"There is no target with id {id}.");
+
+    /// <summary>Errors by field; a file's errors carry their line in the message.</summary>
+    private static Dictionary<string, string[]> Keyed(IEnumerable<TargetError> errors) =>
+        errors.GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Line is { } line ? $"line {line}: {e.Message}" : e.Message).ToArray(), StringComparer.Ordinal);
+}
+
+/// <summary>The store's view until the engine runs here: <see cref="EngineRunning"/> is false and no target has a live state.</summary>
+public sealed record StatusModel(bool EngineRunning, IReadOnlyList<TargetStatusModel> Targets);
+
+/// <summary>One target's status; <see cref="State"/> is MAINT for a paused target and null while no engine checks it.</summary>
+public sealed record TargetStatusModel(long Id, string Name, bool Enabled, string? State);

@@ -1,0 +1,101 @@
+using HealthChecker.Web.Auth;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+
+namespace HealthChecker.Web.Hosting;
+
+/// <summary>
+/// Viewing is open unless <c>HealthChecker:Auth:RequireLoginToView</c> (<c>HC_REQUIRE_LOGIN=true</c>); changing
+/// anything needs the admin: a cookie from /login, or HTTP Basic on the API.
+/// </summary>
+public static class AuthExtensions
+{
+    public const string RequireLoginToViewKey = "HealthChecker:Auth:RequireLoginToView";
+
+    public static WebApplicationBuilder AddHealthCheckerAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AdminCredentials>();
+        services.AddSingleton<IAdminCredentials>(s => s.GetRequiredService<AdminCredentials>());
+        // After DatabaseService: hosted services start in the order they were added.
+        services.AddHostedService(s => s.GetRequiredService<AdminCredentials>());
+        services.AddSingleton<ILoginThrottle, LoginThrottle>();
+        services.AddSingleton<SignIn>();
+
+        services.AddAuthentication(AuthSchemes.CookieOrBasic)
+            .AddPolicyScheme(AuthSchemes.CookieOrBasic, "Cookie, or HTTP Basic when the request carries it", options =>
+                options.ForwardDefaultSelector = context =>
+                    context.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+                        ? AuthSchemes.Basic
+                        : AuthSchemes.Cookie)
+            .AddCookie(AuthSchemes.Cookie, options =>
+            {
+                options.Cookie.Name = "hc_auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.LoginPath = "/login";
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.SlidingExpiration = true;
+                // The API answers 401/403; only pages are sent to the login form.
+                options.Events.OnRedirectToLogin = context => IsApi(context.Request)
+                    ? Answer(context, StatusCodes.Status401Unauthorized)
+                    : Redirect(context);
+                options.Events.OnRedirectToAccessDenied = context => IsApi(context.Request)
+                    ? Answer(context, StatusCodes.Status403Forbidden)
+                    : Redirect(context);
+            })
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(AuthSchemes.Basic, null);
+
+        var requireLogin = builder.Configuration.GetValue<bool>(RequireLoginToViewKey);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthSchemes.AdminPolicy, AdminPolicy);
+        if (requireLogin)
+        {
+            services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        }
+
+        services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    /// <summary>Who may change targets: a signed-in user with the admin role (the cookie and Basic schemes both give it).</summary>
+    public static void AdminPolicy(AuthorizationPolicyBuilder policy) => policy.RequireAuthenticatedUser().RequireRole("admin");
+
+    /// <summary>POST /logout (with the antiforgery token of the form that sends it).</summary>
+    public static WebApplication MapHealthCheckerLogout(this WebApplication app)
+    {
+        app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest();
+            }
+
+            await context.SignOutAsync(AuthSchemes.Cookie);
+            return Results.LocalRedirect("/");
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+
+    private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"HealthChecker\", charset=\"UTF-8\"";
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using HealthChecker.Core.Store;
+using HealthChecker.Core.Targets;
+using HealthChecker.Web.Auth;
+using Microsoft.AspNetCore.Authorization;
+
+namespace HealthChecker.Web.Targets;
+
+public sealed class TargetEditor(TargetStore store, IAuthorizationService authorization, Serilog.ILogger log) : ITargetEditor
+{
+    private readonly Serilog.ILogger _log = log.ForContext<TargetEditor>();
+
+    public async Task<bool> CanEditAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, AuthSchemes.AdminPolicy)).Succeeded;
+
+    public Task<TargetOutcome> CreateAsync(ClaimsPrincipal user, TargetDraft draft, CancellationToken ct = default) =>
+        SaveAsync(user, draft, async definition => (TargetRecord?)await store.CreateAsync(definition, ct), "added");
+
+    public Task<TargetOutcome> UpdateAsync(ClaimsPrincipal user, long id, TargetDraft draft, CancellationToken ct = default) =>
+        SaveAsync(user, draft, definition => store.UpdateAsync(id, definition, ct), "changed");
+
+    public async Task<TargetOutcome> DeleteAsync(ClaimsPrincipal user, long id, CancellationToken ct = default)
+    {
+        if (!await CanEditAsync(user))
+        {
+            return TargetOutcome.Forbidden;
+        }
+
+        var target = await store.GetAsync(id, ct);
+        if (target is null || !await store.DeleteAsync(id, ct))
+        {
+            return TargetOutcome.NotFound;
+        }
+
+        _log.Information("Target {Target} (id {TargetId}) deleted by {User}", target.FullName, id, user.Identity?.Name);
+        return new TargetOutcome(TargetOutcomeStatus.Saved, target, []);
+    }
+
+    public async Task<TargetOutcome> SetEnabledAsync(ClaimsPrincipal user, long id, bool enabled, CancellationToken ct = default)
+    {
+        if (!await CanEditAsync(user))
+        {
+            return TargetOutcome.Forbidden;
+        }
+
+        if (!await store.SetEnabledAsync(id, enabled, ct) || await store.GetAsync(id, ct) is not { } target)
+        {
+            return TargetOutcome.NotFound;
+        }
+
+        _log.Information("Target {Target} (id {TargetId}) {Action} by {User}", target.FullName, id, enabled ? "resumed" : "paused", user.Identity?.Name);
+        return new TargetOutcome(TargetOutcomeStatus.Saved, target, []);
+    }
+
+    public async Task<ImportOutcome> ImportAsync(ClaimsPrincipal user, string yaml, bool removeOthers, CancellationToken ct = default)
+    {
+        if (!await CanEditAsync(user))
+        {
+            return new ImportOutcome(TargetOutcomeStatus.Forbidden, null, TargetOutcome.Forbidden.Errors);
+        }
+
+        var parsed = TargetsFile.Parse(yaml);
+        if (!parsed.Ok)
+        {
+            return new ImportOutcome(TargetOutcomeStatus.Invalid, null, parsed.Errors);
+        }
+
+        var result = await store.ImportAsync(parsed.Targets, removeOthers, ct);
+        _log.Information("Targets imported by {User}: {Created} added, {Updated} changed, {Deleted} deleted",
+            user.Identity?.Name, result.Created, result.Updated, result.Deleted);
+        return new ImportOutcome(TargetOutcomeStatus.Saved, result, []);
+    }
+
+    private async Task<TargetOutcome> SaveAsync(ClaimsPrincipal user, TargetDraft draft, Func<TargetDefinition, Task<TargetRecord?>> write, string verb)
+    {
+        if (!await CanEditAsync(user))
+        {
+            return TargetOutcome.Forbidden;
+        }
+
+        var (definition, errors) = TargetValidator.Validate(draft);
+        if (definition is null)
+        {
+            return new TargetOutcome(TargetOutcomeStatus.Invalid, null, errors);
+        }
+
+        try
+        {
+            var saved = await write(definition);
+            if (saved is null)
+            {
+                return TargetOutcome.NotFound;
+            }
+
+            _log.Information("Target {Target} (id {TargetId}) {Action} by {User}", saved.FullName, saved.Id, verb, user.Identity?.Name);
+            return new TargetOutcome(TargetOutcomeStatus.Saved, saved, []);
+        }
+        catch (TargetConflictException e)
+        {
+            return new TargetOutcome(TargetOutcomeStatus.Conflict, null, [e.Error]);
+        }
+    }
+}
