@@ -110,7 +110,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         target.Running = null;
         var from = target.Health.EnterMaintenance();
         long now = _clock.GetTimestamp();
-        Changed(target, from, reason, null, now);
+        Changed(target, from, reason, now);
         Rearm();
         return true;
     }
@@ -124,7 +124,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         target.Health.LeaveMaintenance();
         long now = _clock.GetTimestamp();
         Schedule(target, now);
-        Changed(target, TargetState.Maint, reason, null, now);
+        Changed(target, TargetState.Maint, reason, now);
         Rearm();
         return true;
     }
@@ -244,7 +244,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         }
     }
 
-    private void Changed(ScheduledTarget target, TargetState? from, string reason, CheckResult? result, long now)
+    private void Changed(ScheduledTarget target, TargetState? from, string reason, long now)
     {
         var at = _clock.GetUtcNow();
         if (from is { } previous && previous != target.Health.State)
@@ -252,7 +252,7 @@ internal sealed class ScheduleLoop : ITimerEntry
             target.LastChange = at;
             Publish(target, target.Snapshot.LastResult, now);
             _owner.RaiseStateChanged(new TargetStateChange(
-                target.Name, target.Id, previous, target.Health.State, target.Health.Display, reason, result, at));
+                target.Name, target.Id, previous, target.Health.State, target.Health.Display, reason, null, at));
         }
         else
         {

@@ -5,7 +5,8 @@ namespace HealthChecker.Core.Scheduling;
 
 /// <summary>
 /// A target as of its latest check or change, immutable: the loop publishes a new one each time and
-/// readers (a dashboard) take it without a lock.
+/// readers (a dashboard) take it without a lock. <see cref="NextCheckAt"/> is the due time last set
+/// (it stays while that check runs); null in maintenance.
 /// </summary>
 public sealed record TargetSnapshot(
     string Target,
