@@ -9,31 +9,35 @@ public sealed partial class TargetScheduler
     /// Makes the scheduled targets exactly <paramref name="definitions"/>: new names are added (first checks
     /// spread), changed ones updated, missing ones removed; unchanged ones keep their health and schedule.
     /// </summary>
-    public async Task<ReloadSummary> ReplaceAllAsync(IReadOnlyList<TargetDefinition> definitions, CancellationToken cancellationToken = default)
+    public Task<ReloadSummary> ReplaceAllAsync(IReadOnlyList<TargetDefinition> definitions, CancellationToken cancellationToken = default) =>
+        ReplaceAllAsync(definitions.Select(d => (d, (long?)null)).ToList(), cancellationToken);
+
+    /// <summary>As above, each target with the id its store knows it by (carried in results, changes and snapshots).</summary>
+    public async Task<ReloadSummary> ReplaceAllAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, CancellationToken cancellationToken = default)
     {
         await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var wanted = definitions.ToDictionary(d => d.FullName, StringComparer.Ordinal);
+            var wanted = targets.ToDictionary(t => t.Definition.FullName, StringComparer.Ordinal);
             int removed = 0, changed = 0, unchanged = 0;
             foreach (var name in _targets.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
             {
                 removed += await RemoveAsync(name).ConfigureAwait(false) ? 1 : 0;
             }
             var added = new List<(TargetDefinition, long?)>();
-            foreach (var definition in definitions)
+            foreach (var (definition, id) in targets)
             {
                 if (!_targets.TryGetValue(definition.FullName, out var existing))
                 {
-                    added.Add((definition, null));
+                    added.Add((definition, id));
                 }
-                else if (Fingerprint(existing.Snapshot.Definition) == Fingerprint(definition))
+                else if (existing.Snapshot.Id == id && Fingerprint(existing.Snapshot.Definition) == Fingerprint(definition))
                 {
                     unchanged++;
                 }
                 else
                 {
-                    changed += await UpdateAsync(definition, existing.Id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                    changed += await UpdateAsync(definition, id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
                 }
             }
             int addedCount = await AddRangeAsync(added, cancellationToken).ConfigureAwait(false);
