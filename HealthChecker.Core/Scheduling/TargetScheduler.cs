@@ -61,7 +61,7 @@ public sealed partial class TargetScheduler : IDisposable
     internal double Jitter() => _jitter();
 
     /// <summary>Every target's latest snapshot; lock-free, safe from any thread.</summary>
-    public IReadOnlyList<TargetSnapshot> Snapshot() => _targets.Values.Select(t => t.Snapshot).ToList();
+    public IReadOnlyList<TargetSnapshot> Snapshot() => _targets.Select(t => t.Value.Snapshot).ToList();
 
     public TargetSnapshot? Find(string target) => _targets.TryGetValue(target, out var t) ? t.Snapshot : null;
 
@@ -69,7 +69,8 @@ public sealed partial class TargetScheduler : IDisposable
     public SchedulerCounts Counts()
     {
         int up = 0, down = 0, maint = 0;
-        foreach (var t in _targets.Values)
+        // Enumerating the dictionary itself takes no lock (its Values property takes them all).
+        foreach (var (_, t) in _targets)
         {
             switch (t.Snapshot.State)
             {
