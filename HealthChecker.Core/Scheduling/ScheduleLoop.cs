@@ -138,12 +138,22 @@ internal sealed class ScheduleLoop : ITimerEntry
         if (old.Rise != definition.Rise || old.Fall != definition.Fall || old.StartUp != definition.StartUp)
         {
             bool wasPaused = target.Health.InMaintenance;
-            bool wasUp = target.Health.State == TargetState.Up || (wasPaused && definition.StartUp);
-            target.Health = new HealthState(definition.Rise, definition.Fall, startUp: wasUp);
+            var health = new HealthState(definition.Rise, definition.Fall, definition.StartUp);
+            // Keep what it is now, UP or DOWN, under the new counts; the configured start still applies after a pause.
+            bool wantUp = wasPaused ? definition.StartUp : target.Health.State == TargetState.Up;
+            for (int i = 0; i < definition.Rise && health.State == TargetState.Down && wantUp; i++)
+            {
+                health.Report(passed: true);
+            }
+            if (!wantUp && health.State == TargetState.Up)
+            {
+                health.Report(passed: false);
+            }
             if (wasPaused)
             {
-                target.Health.EnterMaintenance();
+                health.EnterMaintenance();
             }
+            target.Health = health;
         }
         if (old.Enabled && !definition.Enabled)
         {

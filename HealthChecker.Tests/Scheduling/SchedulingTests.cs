@@ -169,6 +169,27 @@ public sealed class SchedulingTests
     }
 
     [Fact]
+    public async Task New_rise_and_fall_keep_a_target_UP_or_DOWN_as_it_was()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        var refused = LoopbackPeer.ClosedPort();
+        using var run = new SchedulerHarness();
+        await run.Scheduler.AddRangeAsync([(SchedulerHarness.Target("a/up", peer.EndPoint, Inter), null), (SchedulerHarness.Target("a/down", refused, Inter), null)]);
+        await run.NextResultAsync();
+        await run.AdvanceAsync(Inter / 2);
+        await run.NextResultAsync();
+        Assert.Equal(("UP", "DOWN"), (run.Scheduler.Find("a/up")!.Display, run.Scheduler.Find("a/down")!.Display));
+        Assert.Equal([("a/down", TargetState.Down)], run.Changes().Select(c => (c.Target, c.To)));
+
+        await run.Scheduler.UpdateAsync(SchedulerHarness.Target("a/up", peer.EndPoint, Inter, rise: 4, fall: 1, startUp: false));
+        await run.Scheduler.UpdateAsync(SchedulerHarness.Target("a/down", refused, Inter, rise: 1, fall: 5));
+
+        Assert.Equal(("UP", "DOWN"), (run.Scheduler.Find("a/up")!.Display, run.Scheduler.Find("a/down")!.Display));
+        Assert.Equal((4, 0), (run.Scheduler.Find("a/up")!.Health, run.Scheduler.Find("a/down")!.Health));
+        Assert.Empty(run.Changes());
+    }
+
+    [Fact]
     public async Task Beyond_the_bound_on_checks_in_flight_due_checks_queue_and_record_their_queue_delay()
     {
         using var dropsSyn = new FullAcceptQueue();
