@@ -164,9 +164,6 @@ public sealed partial class CheckEngine : IDisposable
     /// <summary>Entries in the loop's timer heap: connect timeouts in flight plus scheduler wake-ups.</summary>
     internal int TimerCount => _timers.Count;
 
-    /// <summary>True on the loop thread itself.</summary>
-    internal bool OnLoopThread => Thread.CurrentThread == _thread;
-
     internal void AskRefill(CheckBatch batch)
     {
         if (!batch.AwaitingRefill)
