@@ -6,7 +6,7 @@ using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Cli;
 
-/// <summary>The command line: `healthchecker check tcp://HOST:PORT [more] [--timeout 2s] [--json] [--poller epoll|poll]`.</summary>
+/// <summary>The command line: `healthchecker check tcp://HOST:PORT [more] [--timeout 2s] [--json] [--poller epoll|poll]` and `healthchecker watch FILE`.</summary>
 public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CheckEngineOptions? engineOptions = null)
@@ -28,13 +28,18 @@ public static class CliApp
             DefaultValueFactory = _ => PollerKind.Epoll,
         };
         var check = new Command("check", "Run connect checks once and print one line a target") { targets, timeout, json, poller };
-        var root = new RootCommand("HealthChecker: active health checks with HAProxy's semantics") { check };
+        var watch = WatchCli.For(poller);
+        var root = new RootCommand("HealthChecker: active health checks with HAProxy's semantics") { check, watch.Command };
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             await error.WriteLineAsync($"healthchecker: {parsed.Errors[0].Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
+        }
+        if (parsed.CommandResult.Command == watch.Command && !parsed.Tokens.Any(t => t.Value is "-h" or "--help" or "-?"))
+        {
+            return await watch.RunAsync(parsed, output, error, engineOptions).ConfigureAwait(false);
         }
         if (parsed.CommandResult.Command != check)
         {

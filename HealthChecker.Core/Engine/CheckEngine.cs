@@ -16,7 +16,7 @@ public sealed partial class CheckEngine : IDisposable
     private readonly IPoller _poller;
     private readonly LoopSignal _signal = new();
     private readonly ConcurrentQueue<Action> _inbox = new();
-    private readonly TimerHeap<ConnectCheck> _timers = new();
+    private readonly TimerHeap<ITimerEntry> _timers = new();
     private readonly List<CheckBatch> _refills = [];
     private readonly HashSet<CheckBatch> _batches = [];
     private readonly Thread _thread;
@@ -154,6 +154,15 @@ public sealed partial class CheckEngine : IDisposable
             _byFd[check.Fd] = null;
         }
     }
+
+    /// <summary>Puts a loop-owned timer (a scheduler's wake-up) in the loop's heap; loop thread only.</summary>
+    internal void AddTimer(ITimerEntry entry) => _timers.Add(entry);
+
+    /// <summary>Takes a loop-owned timer out of the heap; loop thread only.</summary>
+    internal void RemoveTimer(ITimerEntry entry) => _timers.Remove(entry);
+
+    /// <summary>Entries in the loop's timer heap: connect timeouts in flight plus scheduler wake-ups.</summary>
+    internal int TimerCount => _timers.Count;
 
     internal void AskRefill(CheckBatch batch)
     {

@@ -8,4 +8,7 @@ internal interface ITimerEntry
 
     /// <summary>Position in the heap, -1 when not in it; only the heap writes it.</summary>
     int TimerIndex { get; set; }
+
+    /// <summary>Called on the loop thread once the deadline has passed and the entry left the heap.</summary>
+    void Expire();
 }

@@ -42,5 +42,9 @@ public sealed class TimerHeapTests
         public long Deadline { get; } = deadline;
 
         public int TimerIndex { get; set; } = -1;
+
+        public void Expire()
+        {
+        }
     }
 }

@@ -1,0 +1,30 @@
+using HealthChecker.Core.Engine;
+using Serilog;
+using Serilog.Core;
+
+namespace HealthChecker.Core.Scheduling;
+
+/// <summary>How a <see cref="TargetScheduler"/> runs: loops, the bound on checks in flight, its clock and its log.</summary>
+public sealed record SchedulerOptions
+{
+    /// <summary>Event loops, each a thread owning its targets; the processor count by default.</summary>
+    public int Loops { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Checks in flight at once over all loops (split evenly); due checks beyond it wait in a queue.</summary>
+    public int MaxInFlight { get; init; } = 2000;
+
+    /// <summary>The clock every scheduling decision reads; tests hand in a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Where state changes are logged, one line each.</summary>
+    public ILogger Log { get; init; } = Logger.None;
+
+    /// <summary>How many of its latest results each target's snapshot keeps.</summary>
+    public int RecentResults { get; init; } = 10;
+
+    /// <summary>A draw in [0, 1) for the spread jitter; <see cref="Random.Shared"/> when null. Called on loop threads.</summary>
+    public Func<double>? Jitter { get; init; }
+
+    /// <summary>The poller and name resolution of each loop's engine.</summary>
+    public CheckEngineOptions Engine { get; init; } = new();
+}

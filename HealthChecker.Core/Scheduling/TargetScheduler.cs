@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using System.Net;
+using HealthChecker.Core.Engine;
+using HealthChecker.Core.Health;
+using HealthChecker.Core.Targets;
+using Serilog;
+
+namespace HealthChecker.Core.Scheduling;
+
+/// <summary>
+/// Checks targets each on its own interval, HAProxy's way, over N event loops (one <see cref="CheckEngine"/>
+/// each); every target is pinned to one loop, which owns its health, its timer and its checks.
+/// Callers on any thread add, change, pause and remove targets; the change is handed to the owning loop.
+/// </summary>
+public sealed partial class TargetScheduler : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ScheduledTarget> _targets = new(StringComparer.Ordinal);
+    private readonly ScheduleLoop[] _loops;
+    private readonly SchedulerOptions _options;
+    private readonly Func<double> _jitter;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private long _handlerFailures;
+    private bool _disposed;
+
+    public TargetScheduler(SchedulerOptions? options = null)
+    {
+        _options = options ?? new SchedulerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Loops, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxInFlight, 1);
+        _jitter = _options.Jitter ?? Random.Shared.NextDouble;
+        int perLoop = (_options.MaxInFlight + _options.Loops - 1) / _options.Loops;
+        _loops = new ScheduleLoop[_options.Loops];
+        for (int i = 0; i < _loops.Length; i++)
+        {
+            _loops[i] = new ScheduleLoop(this, new CheckEngine(_options.Engine), perLoop);
+        }
+    }
+
+    /// <summary>Every check's result, on the loop thread that ran it: keep handlers short and non-blocking.</summary>
+    public event Action<TargetCheckResult>? CheckCompleted;
+
+    /// <summary>Every UP/DOWN/MAINT change, on the owning loop thread, after it was logged.</summary>
+    public event Action<TargetStateChange>? StateChanged;
+
+    public TimeProvider Clock => _options.Clock;
+
+    public int LoopCount => _loops.Length;
+
+    public int Count => _targets.Count;
+
+    /// <summary>Checks completed since start, over all loops.</summary>
+    public long ChecksCompleted => _loops.Sum(l => l.ChecksCompleted);
+
+    /// <summary>Event handlers that threw; the loops go on.</summary>
+    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+
+    internal int RecentResults => Math.Max(1, _options.RecentResults);
+
+    internal IReadOnlyList<ScheduleLoop> Loops => _loops;
+
+    internal double Jitter() => _jitter();
+
+    /// <summary>Every target's latest snapshot; lock-free, safe from any thread.</summary>
+    public IReadOnlyList<TargetSnapshot> Snapshot() => _targets.Select(t => t.Value.Snapshot).ToList();
+
+    public TargetSnapshot? Find(string target) => _targets.TryGetValue(target, out var t) ? t.Snapshot : null;
+
+    /// <summary>Targets by state, from the snapshots.</summary>
+    public SchedulerCounts Counts()
+    {
+        int up = 0, down = 0, maint = 0;
+        // Enumerating the dictionary itself takes no lock (its Values property takes them all).
+        foreach (var (_, t) in _targets)
+        {
+            switch (t.Snapshot.State)
+            {
+                case TargetState.Up: up++; break;
+                case TargetState.Down: down++; break;
+                case TargetState.Maint: maint++; break;
+            }
+        }
+        return new SchedulerCounts(up + down + maint, up, down, maint, ChecksCompleted);
+    }
+
+    /// <summary>Adds one target, first checked at once (or paused when not enabled); false if the name is taken.</summary>
+    public async Task<bool> AddAsync(TargetDefinition definition, long? id = null, CancellationToken cancellationToken = default) =>
+        await AddRangeAsync([(definition, id)], cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <summary>
+    /// Adds targets with their first checks spread evenly over each one's first interval; names already
+    /// present are skipped. Returns how many were added.
+    /// </summary>
+    public async Task<int> AddRangeAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var resolved = await ResolveAllAsync(targets.Select(t => t.Definition).ToList(), cancellationToken).ConfigureAwait(false);
+        var now = Clock.GetUtcNow();
+        var perLoop = new List<(ScheduledTarget Target, TimeSpan FirstDelay)>?[_loops.Length];
+        var fresh = new List<(ScheduledTarget Target, int Index)>(targets.Count);
+        for (int i = 0; i < targets.Count; i++)
+        {
+            var (definition, id) = targets[i];
+            var loop = _loops[LoopOf(definition.FullName)];
+            var target = new ScheduledTarget(loop, definition, id, now) { EndPoint = resolved[i].EndPoint, ResolveError = resolved[i].Error };
+            if (_targets.TryAdd(definition.FullName, target))
+            {
+                fresh.Add((target, i));
+            }
+        }
+        for (int n = 0; n < fresh.Count; n++)
+        {
+            var (target, _) = fresh[n];
+            int loop = Array.IndexOf(_loops, target.Loop);
+            (perLoop[loop] ??= []).Add((target, CheckInterval.FirstDelay(n, fresh.Count, target.Definition.Inter)));
+        }
+        var handed = new List<Task>();
+        for (int l = 0; l < _loops.Length; l++)
+        {
+            if (perLoop[l] is { } batch)
+            {
+                var loop = _loops[l];
+                // One hand-over per loop, not per target: 10 000 targets cost a few eventfd writes.
+                handed.Add(OnLoop(loop, () =>
+                {
+                    foreach (var (target, delay) in batch)
+                    {
+                        if (target.Phase == TargetPhase.New)
+                        {
+                            loop.Add(target, delay);
+                        }
+                    }
+                }));
+            }
+        }
+        await Task.WhenAll(handed).ConfigureAwait(false);
+        return fresh.Count;
+    }
+
+    /// <summary>Replaces a target's definition; its current due time is kept. False if no such target.</summary>
+    public async Task<bool> UpdateAsync(TargetDefinition definition, long? id = null, CancellationToken cancellationToken = default)
+    {
+        if (!_targets.TryGetValue(definition.FullName, out var target))
+        {
+            return false;
+        }
+        var (endPoint, error) = await TargetAddress.ResolveAsync(definition, _options.Engine.Resolve, cancellationToken).ConfigureAwait(false);
+        await OnLoop(target.Loop, () =>
+        {
+            target.EndPoint = endPoint;
+            target.ResolveError = error;
+            target.Loop.Update(target, definition, id);
+        }).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stops checking a target and drops it. False if no such target.</summary>
+    public async Task<bool> RemoveAsync(string target)
+    {
+        if (!_targets.TryRemove(target, out var removed))
+        {
+            return false;
+        }
+        await OnLoop(removed.Loop, () => removed.Loop.Remove(removed)).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Maintenance: no more checks, shown as MAINT. False if unknown or already paused.</summary>
+    public Task<bool> PauseAsync(string target) =>
+        _targets.TryGetValue(target, out var t) ? OnLoop(t.Loop, () => t.Loop.Pause(t, "paused by the operator")) : Task.FromResult(false);
+
+    /// <summary>Back from maintenance: health starts over as for a new target and a check runs at once.</summary>
+    public Task<bool> ResumeAsync(string target) =>
+        _targets.TryGetValue(target, out var t) ? OnLoop(t.Loop, () => t.Loop.Resume(t, "resumed by the operator")) : Task.FromResult(false);
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        foreach (var loop in _loops)
+        {
+            loop.Engine.Dispose();
+        }
+        _reload.Dispose();
+    }
+
+    /// <summary>Runs every loop's schedule now; a test that moved a fake clock calls this to wake the loops.</summary>
+    internal Task PumpAsync() => Task.WhenAll(_loops.Select(l => OnLoop(l, l.Pump)));
+
+    internal void RaiseCheckCompleted(TargetCheckResult result)
+    {
+        if (CheckCompleted is { } handler)
+        {
+            Safely(() => handler(result));
+        }
+    }
+
+    internal void RaiseStateChanged(TargetStateChange change)
+    {
+        StateChangeLog.Write(_options.Log, change);
+        if (StateChanged is { } handler)
+        {
+            Safely(() => handler(change));
+        }
+    }
+
+    private void Safely(Action call)
+    {
+        try
+        {
+            call();
+        }
+        catch (Exception)
+        {
+            // A subscriber's bug must not stop the loop and every target on it.
+            Interlocked.Increment(ref _handlerFailures);
+        }
+    }
+
+    private int LoopOf(string name)
+    {
+        // FNV-1a: a stable pin, so a target re-added under the same name lands on the same loop.
+        uint hash = 2166136261;
+        foreach (char c in name)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+        return (int)(hash % (uint)_loops.Length);
+    }
+
+    private async Task<(IPEndPoint? EndPoint, string? Error)[]> ResolveAllAsync(IReadOnlyList<TargetDefinition> definitions, CancellationToken cancellationToken)
+    {
+        var results = new (IPEndPoint?, string?)[definitions.Count];
+        var lookups = new Dictionary<string, Task<(IPEndPoint?, string?)>>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < definitions.Count; i++)
+        {
+            var d = definitions[i];
+            if (IPAddress.TryParse(d.Host.Trim('[', ']'), out var literal))
+            {
+                results[i] = (new IPEndPoint(literal, d.Port), null);
+                continue;
+            }
+            string key = $"{d.Host}:{d.Port}";
+            if (!lookups.TryGetValue(key, out var lookup))
+            {
+                lookup = TargetAddress.ResolveAsync(d, _options.Engine.Resolve, cancellationToken);
+                lookups[key] = lookup;
+            }
+            results[i] = await lookup.ConfigureAwait(false);
+        }
+        return results;
+    }
+
+    private static Task OnLoop(ScheduleLoop loop, Action work) => OnLoop(loop, () =>
+    {
+        work();
+        return true;
+    });
+
+    private static Task<T> OnLoop<T>(ScheduleLoop loop, Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        loop.Engine.Post(() =>
+        {
+            try
+            {
+                done.TrySetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        });
+        return done.Task;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using HealthChecker.Core.Engine;
+using HealthChecker.Core.Scheduling;
+using HealthChecker.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HealthChecker.Tests.Scheduling;
+
+/// <summary>What the scheduler does at its edges: names that do not resolve, throwing subscribers, the timeout mapping.</summary>
+public sealed class SchedulerEdgeTests
+{
+    [Fact]
+    public async Task A_name_that_does_not_resolve_is_L4CON_with_the_reason_on_every_check_without_a_socket()
+    {
+        var clock = new FakeTimeProvider();
+        using var scheduler = new TargetScheduler(new SchedulerOptions
+        {
+            Loops = 1,
+            Clock = clock,
+            Engine = new CheckEngineOptions { Resolve = (_, _) => throw new SocketException((int)SocketError.HostNotFound) },
+        });
+        var results = new List<TargetCheckResult>();
+        var done = new TaskCompletionSource();
+        scheduler.CheckCompleted += r =>
+        {
+            results.Add(r);
+            done.TrySetResult();
+        };
+        var definition = SchedulerHarness.Target("dns/missing", new IPEndPoint(IPAddress.Loopback, 80)) with { Host = "no-such-host.invalid" };
+
+        await scheduler.AddAsync(definition);
+        await done.Task.WaitAsync(EngineRun.TestTimeout);
+
+        var result = Assert.Single(results).Result;
+        Assert.Equal("L4CON", result.Code);
+        Assert.StartsWith("cannot resolve host 'no-such-host.invalid': ", result.Info);
+        Assert.Equal(0, scheduler.Loops[0].InFlight);
+        Assert.Equal("DOWN", scheduler.Find("dns/missing")!.Display);
+    }
+
+    [Fact]
+    public async Task A_subscriber_that_throws_is_counted_and_the_loop_goes_on()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        using var run = new SchedulerHarness();
+        run.Scheduler.CheckCompleted += _ => throw new InvalidOperationException("a buggy dashboard");
+
+        await run.Scheduler.AddAsync(SchedulerHarness.Target("a/one", peer.EndPoint));
+        await run.NextResultAsync();
+        await run.AdvanceToNextCheckAsync("a/one");
+        await run.NextResultAsync();
+
+        Assert.Equal(2, run.Scheduler.HandlerFailures);
+        Assert.Equal(2, run.Scheduler.Find("a/one")!.Checks);
+    }
+
+    [Fact]
+    public void The_connect_timeout_is_the_smaller_of_timeout_and_inter()
+    {
+        var endPoint = new IPEndPoint(IPAddress.Loopback, 80);
+        var target = SchedulerHarness.Target("a/one", endPoint, TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), CheckMapping.ToSpec(target with { Timeout = TimeSpan.FromMilliseconds(500) }, endPoint).Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), CheckMapping.ToSpec(target with { Timeout = TimeSpan.FromSeconds(9) }, endPoint).Timeout);
+    }
+
+    [Fact]
+    public async Task Snapshots_keep_the_latest_results_newest_first_up_to_the_configured_count()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        using var run = new SchedulerHarness();
+        await run.Scheduler.AddAsync(SchedulerHarness.Target("a/one", peer.EndPoint));
+        var seen = new List<TargetCheckResult> { await run.NextResultAsync() };
+
+        for (int i = 0; i < 11; i++)
+        {
+            await run.AdvanceToNextCheckAsync("a/one");
+            seen.Add(await run.NextResultAsync());
+        }
+
+        var snapshot = run.Scheduler.Find("a/one")!;
+        Assert.Equal(12, snapshot.Checks);
+        Assert.Equal(seen.AsEnumerable().Reverse().Take(10), snapshot.Recent);
+        Assert.Same(seen[^1], snapshot.LastResult);
+        Assert.Equal(new HealthChecker.Core.Scheduling.SchedulerCounts(1, 1, 0, 0, 12), run.Scheduler.Counts());
+    }
+}
