@@ -8,5 +8,5 @@ internal static class ProtocolSessions
     public static ITransport TransportFor(CheckSpec spec, CheckProtocol? protocol) => RawTransport.Instance;
 
     public static IProtocolSession Create(CheckSpec spec, CheckProtocol protocol, ITransport transport) =>
-        new SendExpectSession(protocol.Steps);
+        protocol.Http is { } http ? new HttpSession(spec.Target, http) : new SendExpectSession(protocol.Steps);
 }
