@@ -134,6 +134,8 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     {
         long elapsed = Stopwatch.GetTimestamp() - _startedAt;
         Connection.Close();
+        // A TLS transport holds native TLS state beside the fd.
+        (Connection.Transport as IDisposable)?.Dispose();
         Result = new CheckResult(Spec.Target, status, info, elapsed * 1000 / Stopwatch.Frequency, Connection.Counters) { HttpCode = httpCode };
         _owner.OnFinished(this);
     }

@@ -126,9 +126,9 @@ public sealed class ScriptedPeer : IDisposable
         {
             _script(peer);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or System.Security.Authentication.AuthenticationException)
         {
-            // The checker hung up first; nothing to do.
+            // The checker hung up first or refused our certificate; nothing to do.
         }
         finally
         {
