@@ -124,9 +124,22 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
             var status = connection.Errno == Errno.ECONNRESET ? CheckStatus.SocketError : CheckStatus.L4Connection;
             Finish(status, Errno.Text(connection.Errno));
         }
-        else if (connection.Has(ConnectionFlags.Connected) && _session!.Advance(connection) is { } verdict)
+        else if (connection.Has(ConnectionFlags.Connected))
         {
-            Finish(verdict.Status, verdict.Info, verdict.HttpCode);
+            ProtocolVerdict? verdict;
+            try
+            {
+                verdict = _session!.Advance(connection);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A fault in one protocol session ends that check, not the loop carrying every other one.
+                verdict = new ProtocolVerdict(CheckStatus.Unknown, $"check failed: {e.Message}");
+            }
+            if (verdict is { } v)
+            {
+                Finish(v.Status, v.Info, v.HttpCode);
+            }
         }
     }
 

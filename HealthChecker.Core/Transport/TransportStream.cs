@@ -151,7 +151,7 @@ internal sealed class TransportStream : Stream
         return _writeBuffer.IsEmpty;
     }
 
-    private IOException SocketFailure() => new(Errno.Text(_connection.Errno));
+    private SocketFailureException SocketFailure() => new(Errno.Text(_connection.Errno));
 
     private void NoteThread()
     {
@@ -161,3 +161,6 @@ internal sealed class TransportStream : Stream
         }
     }
 }
+
+/// <summary>The socket under the TLS stream failed (reset, broken pipe): SOCKERR, not a TLS verdict.</summary>
+internal sealed class SocketFailureException(string message) : IOException(message);

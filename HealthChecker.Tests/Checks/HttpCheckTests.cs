@@ -184,4 +184,14 @@ public sealed class HttpCheckTests
 
         Assert.Contains("\r\nHost: app.example\r\n", seen, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_banner_then_close_is_L7RSP_invalid_status_line()
+    {
+        using var peer = new ScriptedPeer(s => s.Send("220 ready\r\n"u8.ToArray()));
+
+        var result = One(Spec(peer.EndPoint, Http(), "http", timeout: TimeSpan.FromSeconds(30)));
+
+        Assert.Equal((CheckStatus.L7Response, "HTTP: invalid status line '220 ready'"), (result.Status, result.Info));
+    }
 }

@@ -167,4 +167,31 @@ public sealed class TlsCheckTests
 
         Assert.Equal((CheckStatus.L7Timeout, "HTTP: waiting for the status line and headers"), (result.Status, result.Info));
     }
+
+    [Fact]
+    public void A_slow_handshake_is_waited_for()
+    {
+        using var certificate = TestCertificates.Valid();
+        var handshake = TestCertificates.TlsServer(certificate);
+        using var peer = new ScriptedPeer(s =>
+        {
+            Thread.Sleep(150);
+            handshake(s);
+        });
+
+        var result = One(Tls(peer.EndPoint, certificate));
+
+        Assert.Equal(CheckStatus.L6Ok, result.Status);
+    }
+
+    [Fact]
+    public void A_plain_banner_then_close_is_L6RSP()
+    {
+        using var peer = new ScriptedPeer(s => s.Send("220 ready\r\n"u8.ToArray()));
+
+        var result = One(Tls(peer.EndPoint, null, timeout: TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(CheckStatus.L6Response, result.Status);
+        Assert.StartsWith("TLS handshake failed: ", result.Info, StringComparison.Ordinal);
+    }
 }

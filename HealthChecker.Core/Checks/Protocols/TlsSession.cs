@@ -17,6 +17,7 @@ internal sealed class TlsSession : IProtocolSession
     private readonly TlsOptions _options;
     private readonly IProtocolSession? _inner;
     private readonly TimeProvider _clock;
+    private bool _certificateJudged;
 
     public TlsSession(TlsTransport tls, TlsOptions options, IProtocolSession? inner, TimeProvider? clock = null)
     {
@@ -28,8 +29,12 @@ internal sealed class TlsSession : IProtocolSession
 
     public void OnReceivable(Connection connection)
     {
-        // During the handshake Advance pumps the TLS stream; afterwards the inner session reads plaintext.
-        if (_tls.HandshakeDone)
+        // Take what In offers before a reset is handled: the handshake may fail on those bytes, not on the reset.
+        if (!_tls.HandshakeDone)
+        {
+            _tls.Handshake(connection);
+        }
+        else
         {
             _inner?.OnReceivable(connection);
         }
@@ -66,6 +71,11 @@ internal sealed class TlsSession : IProtocolSession
                 connection.WantReceive();
                 return null;
             }
+        }
+        if (!_certificateJudged)
+        {
+            // The handshake may have completed in OnReceivable: judge the certificate once, here.
+            _certificateJudged = true;
             if (Expiry() is { } tooSoon)
             {
                 return tooSoon;
@@ -85,12 +95,24 @@ internal sealed class TlsSession : IProtocolSession
 
     private ProtocolVerdict Failed(Connection connection)
     {
-        if (connection.Has(ConnectionFlags.Error) && _tls.Certificate is null)
+        if (IsSocketFailure(_tls.HandshakeError))
         {
             // The socket failed under the handshake (a reset): the errno is the news.
             return new ProtocolVerdict(CheckStatus.SocketError, Errno.Text(connection.Errno));
         }
         return new ProtocolVerdict(CheckStatus.L6Response, $"TLS handshake failed: {Reason()}");
+    }
+
+    private static bool IsSocketFailure(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is SocketFailureException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private string Reason()
