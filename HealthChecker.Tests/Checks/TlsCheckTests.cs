@@ -29,7 +29,7 @@ public sealed class TlsCheckTests
         using var certificate = TestCertificates.Valid(days: 30);
         using var peer = new ScriptedPeer(TestCertificates.TlsServer(certificate));
 
-        var results = Many(Tls(peer.EndPoint, certificate), 5, kind);
+        var results = Many(Tls(peer.EndPoint, certificate), 20, kind);
 
         Assert.All(results, r => Assert.Equal((CheckStatus.L6Ok, "certificate 'CN=localhost' expires in 30 days"), (r.Status, r.Info)));
         Assert.All(results, r => Assert.Equal("Layer6 check passed", r.Description));
@@ -130,7 +130,7 @@ public sealed class TlsCheckTests
         using var down = new ScriptedPeer(TestCertificates.TlsServer(certificate, TestCertificates.HttpAnswer("HTTP/1.1 503 Service Unavailable\r\n\r\n")));
         var http = new HttpOptions("GET", "/", null, HttpOptions.DefaultStatus, null);
 
-        var passed = Many(Tls(ok.EndPoint, certificate, http: http, scheme: "https"), 5);
+        var passed = Many(Tls(ok.EndPoint, certificate, http: http, scheme: "https"), 20);
         var failed = One(Tls(down.EndPoint, certificate, http: http, scheme: "https"));
 
         Assert.All(passed, r => Assert.Equal((CheckStatus.L7Ok, "HTTP 200 OK", 200), (r.Status, r.Info, r.HttpCode)));
