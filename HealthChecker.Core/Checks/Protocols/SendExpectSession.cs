@@ -41,10 +41,14 @@ internal sealed class SendExpectSession : IProtocolSession
         while (_step < _steps.Count)
         {
             var step = _steps[_step];
-            var verdict = step.Action == CheckStepAction.Send ? Send(connection, step) : Expect(connection, step);
-            if (verdict is not null)
+            var outcome = step.Action == CheckStepAction.Send ? Send(connection, step) : Expect(connection, step);
+            if (outcome.Verdict is { } verdict)
             {
-                return verdict.Value.Status == CheckStatus.Unknown ? null : verdict;
+                return verdict;
+            }
+            if (!outcome.Done)
+            {
+                return null;
             }
             _step++;
             _sent = 0;
@@ -55,8 +59,7 @@ internal sealed class SendExpectSession : IProtocolSession
     public ProtocolVerdict OnTimeout(Connection connection) =>
         new(CheckStatus.L7Timeout, $"at step {Step} of {_steps.Count} ({StepText.Describe(_steps[_step])})");
 
-    // A verdict of Unknown means "wait"; null means the step is done.
-    private ProtocolVerdict? Send(Connection connection, CheckStep step)
+    private StepOutcome Send(Connection connection, CheckStep step)
     {
         if (connection.Has(ConnectionFlags.Error))
         {
@@ -77,10 +80,10 @@ internal sealed class SendExpectSession : IProtocolSession
             return Wait;
         }
         connection.StopSend();
-        return null;
+        return Done;
     }
 
-    private ProtocolVerdict? Expect(Connection connection, CheckStep step)
+    private StepOutcome Expect(Connection connection, CheckStep step)
     {
         connection.StopSend();
         _response.FillAtReadShut(connection);
@@ -92,7 +95,7 @@ internal sealed class SendExpectSession : IProtocolSession
             {
                 return new ProtocolVerdict(CheckStatus.L7Response, $"TCPCHK matched unwanted {StepText.What(step)} at step {number}");
             }
-            return null;
+            return Done;
         }
         bool conclusive = _response.IsFull || connection.Has(ConnectionFlags.ReadShut) || connection.Has(ConnectionFlags.Error);
         if (!conclusive)
@@ -102,7 +105,7 @@ internal sealed class SendExpectSession : IProtocolSession
         }
         if (step.Negate)
         {
-            return null;
+            return Done;
         }
         if (_response.Length == 0)
         {
@@ -135,5 +138,13 @@ internal sealed class SendExpectSession : IProtocolSession
     private static ProtocolVerdict SocketError(Connection connection) =>
         new(CheckStatus.SocketError, Errno.Text(connection.Errno));
 
-    private static readonly ProtocolVerdict Wait = new(CheckStatus.Unknown, "");
+    private static readonly StepOutcome Done = new(true, null);
+
+    private static readonly StepOutcome Wait = new(false, null);
+
+    /// <summary>A step is done, still waiting, or decided the check (a verdict).</summary>
+    private readonly record struct StepOutcome(bool Done, ProtocolVerdict? Verdict)
+    {
+        public static implicit operator StepOutcome(ProtocolVerdict verdict) => new(false, verdict);
+    }
 }
