@@ -6,14 +6,18 @@ using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Cli;
 
-/// <summary>The command line: `healthchecker check tcp://HOST:PORT [more] [--timeout 2s] [--json] [--poller epoll|poll]` and `healthchecker watch FILE`.</summary>
+/// <summary>
+/// The command line: `healthchecker check URL [more] [--send TEXT] [--expect TEXT] [--http-status 200-299]
+/// [--insecure] [--timeout 2s] [--json] [--poller epoll|poll]`, URL being tcp://, tls://, http:// or https://;
+/// and `healthchecker watch FILE`.
+/// </summary>
 public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CheckEngineOptions? engineOptions = null)
     {
         var targets = new Argument<string[]>("targets")
         {
-            Description = "Targets to check at once, as tcp://HOST:PORT or tcp://[IPv6]:PORT",
+            Description = "Targets to check at once: tcp://HOST:PORT, tls://HOST:PORT, http://HOST[:PORT]/PATH, https://...",
             Arity = ArgumentArity.OneOrMore,
         };
         var timeout = new Option<string>("--timeout")
@@ -27,7 +31,14 @@ public static class CliApp
             Description = "Readiness API of the event loop",
             DefaultValueFactory = _ => PollerKind.Epoll,
         };
-        var check = new Command("check", "Run connect checks once and print one line a target") { targets, timeout, json, poller };
+        var send = new Option<string[]>("--send") { Description = "A send step (escapes \\r \\n \\t \\xHH); steps run in the order typed" };
+        var expect = new Option<string[]>("--expect") { Description = "An expect step: the answer contains this text" };
+        var httpStatus = new Option<string?>("--http-status") { Description = "Statuses that pass an HTTP check, such as 200 or 200-299,301 (default 2xx/3xx)" };
+        var insecure = new Option<bool>("--insecure") { Description = "Do not validate TLS certificates" };
+        var check = new Command("check", "Run checks once and print one line a target")
+        {
+            targets, timeout, json, poller, send, expect, httpStatus, insecure,
+        };
         var watch = WatchCli.For(poller);
         var root = new RootCommand("HealthChecker: active health checks with HAProxy's semantics") { check, watch.Command };
 
@@ -58,14 +69,16 @@ public static class CliApp
         }
         string[] texts = parsed.GetValue(targets)!;
         var specs = new List<CheckSpec>(texts.Length);
+        var steps = CliTargets.Steps(parsed);
         foreach (string text in texts)
         {
-            if (!CheckTarget.TryParse(text, out var target, out string message))
+            var (spec, message) = CliTargets.Build(text, connectTimeout, timeoutText, steps, parsed.GetValue(httpStatus), parsed.GetValue(insecure));
+            if (spec is null)
             {
-                await error.WriteLineAsync($"healthchecker: bad target {message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"healthchecker: {message}").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
-            specs.Add(new CheckSpec(target, connectTimeout));
+            specs.Add(spec);
         }
 
         var options = (engineOptions ?? new CheckEngineOptions()) with { Poller = parsed.GetValue(poller) };

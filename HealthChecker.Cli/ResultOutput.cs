@@ -13,7 +13,7 @@ public static class ResultOutput
             ? $"{target} {result.Code} {result.Description}, {result.DurationMs} ms"
             : $"{target} {result.Code} {result.Description}, info: \"{result.Info}\", {result.DurationMs} ms";
 
-    /// <summary>{"target":...,"status":...,"description":...,"info":...,"durationMs":...,"passed":...}</summary>
+    /// <summary>{"target":...,"status":...,"description":...,"info":...,"durationMs":...,"passed":...[,"httpCode":...]}</summary>
     public static string Json(string target, CheckResult result)
     {
         using var stream = new MemoryStream();
@@ -26,6 +26,10 @@ public static class ResultOutput
             json.WriteString("info", result.Info);
             json.WriteNumber("durationMs", result.DurationMs);
             json.WriteBoolean("passed", result.Passed);
+            if (result.HttpCode is { } httpCode)
+            {
+                json.WriteNumber("httpCode", httpCode);
+            }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());

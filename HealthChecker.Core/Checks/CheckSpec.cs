@@ -1,6 +1,6 @@
 namespace HealthChecker.Core.Checks;
 
-/// <summary>What to check and how long to wait for it; connect-only today.</summary>
+/// <summary>What to check and how long to wait for it; connect-only unless <see cref="Protocol"/> says more.</summary>
 public sealed record CheckSpec(CheckTarget Target, TimeSpan Timeout)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
@@ -8,4 +8,7 @@ public sealed record CheckSpec(CheckTarget Target, TimeSpan Timeout)
     public CheckSpec(CheckTarget target) : this(target, DefaultTimeout)
     {
     }
+
+    /// <summary>Send/expect, HTTP or TLS after connect; null for a connect-only check.</summary>
+    public CheckProtocol? Protocol { get; init; }
 }

@@ -33,6 +33,14 @@ public sealed record CheckTarget
         return new CheckTarget("tcp", address.ToString(), port, address);
     }
 
+    /// <summary>A target of any scheme the checks speak (tcp, tls, http, https), the host as a name or literal.</summary>
+    public static CheckTarget Of(string scheme, string host, int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        return new CheckTarget(scheme.ToLowerInvariant(), host, port, IPAddress.TryParse(host, out var literal) ? literal : null);
+    }
+
     public static CheckTarget Parse(string text) =>
         TryParse(text, out var target, out var error) ? target : throw new FormatException(error);
 

@@ -1,20 +1,22 @@
 using System.Diagnostics;
 using System.Net;
+using HealthChecker.Core.Checks.Protocols;
 using HealthChecker.Core.Connections;
 using HealthChecker.Core.Engine;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
-using HealthChecker.Core.Transport;
 
 namespace HealthChecker.Core.Checks;
 
 /// <summary>
 /// The connect-only data layer: L4OK once the handshake is proven, L4CON with the errno's text,
-/// L4TOUT when the timer fires first, SOCKERR when we lack resources.
+/// L4TOUT when the timer fires first, SOCKERR when we lack resources. With a protocol in the spec,
+/// a session (send/expect, HTTP, TLS) takes over once connected and gives the verdict.
 /// </summary>
 public sealed class ConnectCheck : IDataLayer, ITimerEntry
 {
     private readonly ICheckOwner _owner;
+    private readonly IProtocolSession? _session;
     private long _startedAt;
 
     public ConnectCheck(CheckSpec spec, IPEndPoint endPoint, IPoller poller, ICheckOwner owner)
@@ -22,7 +24,9 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         Spec = spec;
         EndPoint = endPoint;
         _owner = owner;
-        Connection = new Connection(poller, RawTransport.Instance) { DataLayer = this };
+        var protocol = spec.Protocol is { IsConnectOnly: false } p ? p : null;
+        Connection = new Connection(poller, ProtocolSessions.TransportFor(spec, protocol)) { DataLayer = this };
+        _session = protocol is null ? null : ProtocolSessions.Create(spec, protocol, Connection.Transport);
     }
 
     public CheckSpec Spec { get; }
@@ -50,10 +54,13 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     {
         _startedAt = now;
         Deadline = now + (long)(Spec.Timeout.TotalSeconds * Stopwatch.Frequency);
-        var outcome = Connection.Connect(EndPoint, connectOnly: true);
+        var outcome = Connection.Connect(EndPoint, connectOnly: _session is null);
         Fd = Connection.Fd;
         switch (outcome)
         {
+            case ConnectOutcome.Connected when _session is not null:
+                AdvanceSession(Connection);
+                break;
             case ConnectOutcome.Connected:
                 Finish(CheckStatus.L4Ok, "");
                 break;
@@ -71,21 +78,23 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     /// <summary>The connect timer fired first: L4TOUT, no syscall but close.</summary>
     public void Expire()
     {
-        if (Result is null)
+        if (Result is not null)
         {
-            Finish(CheckStatus.L4Timeout, "");
+            return;
         }
+        if (_session is not null && Connection.Has(ConnectionFlags.Connected))
+        {
+            var verdict = _session.OnTimeout(Connection);
+            Finish(verdict.Status, verdict.Info, verdict.HttpCode);
+            return;
+        }
+        Finish(CheckStatus.L4Timeout, "");
     }
 
-    void IDataLayer.OnReceivable(Connection connection)
-    {
-        // Connect-only never asks for In.
-    }
+    // Connect-only never asks for In nor sends; a session does both through the transport.
+    void IDataLayer.OnReceivable(Connection connection) => _session?.OnReceivable(connection);
 
-    void IDataLayer.OnSendable(Connection connection)
-    {
-        // Connect-only sends nothing.
-    }
+    void IDataLayer.OnSendable(Connection connection) => _session?.OnSendable(connection);
 
     void IDataLayer.Wake(Connection connection)
     {
@@ -93,7 +102,11 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         {
             return;
         }
-        if (connection.Has(ConnectionFlags.Error))
+        if (_session is not null)
+        {
+            AdvanceSession(connection);
+        }
+        else if (connection.Has(ConnectionFlags.Error))
         {
             Finish(CheckStatus.L4Connection, Errno.Text(connection.Errno));
         }
@@ -103,11 +116,40 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         }
     }
 
-    private void Finish(CheckStatus status, string info)
+    private void AdvanceSession(Connection connection)
+    {
+        if (connection.Has(ConnectionFlags.Error) && !connection.Has(ConnectionFlags.Connected))
+        {
+            // A reset during connect means the handshake completed first: the peer answered, then left (SOCKERR).
+            var status = connection.Errno == Errno.ECONNRESET ? CheckStatus.SocketError : CheckStatus.L4Connection;
+            Finish(status, Errno.Text(connection.Errno));
+        }
+        else if (connection.Has(ConnectionFlags.Connected))
+        {
+            ProtocolVerdict? verdict;
+            try
+            {
+                verdict = _session!.Advance(connection);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A fault in one protocol session ends that check, not the loop carrying every other one.
+                verdict = new ProtocolVerdict(CheckStatus.Unknown, $"check failed: {e.Message}");
+            }
+            if (verdict is { } v)
+            {
+                Finish(v.Status, v.Info, v.HttpCode);
+            }
+        }
+    }
+
+    private void Finish(CheckStatus status, string info, int? httpCode = null)
     {
         long elapsed = Stopwatch.GetTimestamp() - _startedAt;
         Connection.Close();
-        Result = new CheckResult(Spec.Target, status, info, elapsed * 1000 / Stopwatch.Frequency, Connection.Counters);
+        // A TLS transport holds native TLS state beside the fd.
+        (Connection.Transport as IDisposable)?.Dispose();
+        Result = new CheckResult(Spec.Target, status, info, elapsed * 1000 / Stopwatch.Frequency, Connection.Counters) { HttpCode = httpCode };
         _owner.OnFinished(this);
     }
 }

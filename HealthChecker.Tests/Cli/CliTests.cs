@@ -104,7 +104,7 @@ public sealed class CliTests
     [Theory]
     [InlineData("tcp://127.0.0.1:70000", "70000")]
     [InlineData("tcp://127.0.0.1:0", "tcp://127.0.0.1:0")]
-    [InlineData("http://127.0.0.1:80", "http")]
+    [InlineData("ftp://127.0.0.1:21", "ftp")]
     [InlineData("127.0.0.1:80", "127.0.0.1:80")]
     [InlineData("tcp://127.0.0.1", "tcp://127.0.0.1")]
     [InlineData("tcp://127.0.0.1:http", "http")]
