@@ -33,9 +33,7 @@ internal static class TargetAddress
     /// <summary>The result of every check of a target whose name did not resolve: decided without a socket.</summary>
     public static CheckResult Unresolved(TargetDefinition definition, string error)
     {
-        var target = CheckTarget.TryParse($"tcp://{definition.Host}:{definition.Port}", out var parsed, out _)
-            ? parsed
-            : CheckTarget.Tcp(IPAddress.None, definition.Port);
-        return new CheckResult(target, CheckStatus.L4Connection, error, 0, default);
+        // The definition is validated: build the target from its parts, not by printing and re-parsing a URL.
+        return new CheckResult(CheckTarget.Of("tcp", definition.Host, definition.Port), CheckStatus.L4Connection, error, 0, default);
     }
 }
