@@ -1,0 +1,37 @@
+using HealthChecker.Core.Scheduling;
+
+namespace HealthChecker.Web.Monitoring;
+
+/// <summary>
+/// What pages read about the running engine: its in-memory snapshot, never the database. History
+/// (charts, events, uptime) comes from PostgreSQL; the live state comes from here.
+/// </summary>
+public interface IMonitorView
+{
+    /// <summary>True once the engine runs with the stored targets loaded; false before start and after stop.</summary>
+    bool Running { get; }
+
+    /// <summary>Increases on every published check result or state change; a page compares it to skip a render.</summary>
+    long Version { get; }
+
+    /// <summary>Every scheduled target as of its latest check or change.</summary>
+    IReadOnlyList<TargetSnapshot> Snapshot();
+
+    /// <summary>The target with this stored id, or null when the engine does not run it.</summary>
+    TargetSnapshot? Find(long id);
+
+    /// <summary>Totals: targets, up, down, in maintenance, checks run.</summary>
+    SchedulerCounts Counts();
+
+    /// <summary>Results and state changes dropped since start because the buffer overflowed while the database was unreachable.</summary>
+    long DroppedResults { get; }
+
+    /// <summary>True while the result writer cannot reach the database (results are being buffered).</summary>
+    bool DatabaseUnreachable { get; }
+
+    /// <summary>
+    /// Raised after the snapshot changed, off the engine's loop threads and coalesced (at most a few times
+    /// a second, and within a second of the change), so a page can re-render from <see cref="Snapshot"/>.
+    /// </summary>
+    event Action? Changed;
+}
