@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace HealthChecker.Tests.Store;
 
-/// <summary>The SQL examples of docs/sql.md run as shown, as a member of hc_reader, and find the rows they are about.</summary>
+/// <summary>The SQL examples of the README run as shown, as a member of hc_reader, and find the rows they are about.</summary>
 public partial class SqlDocsTests
 {
     private const string Heading = "## Query check history in SQL";
@@ -44,14 +44,14 @@ public partial class SqlDocsTests
         await conn.OpenAsync();
         var rows = (await conn.QueryAsync(sql)).ToList();
 
-        Assert.True(rows.Count > 0, $"Query {number} of docs/sql.md returned no rows:\n{sql}");
+        Assert.True(rows.Count > 0, $"Query {number} of README.md returned no rows:\n{sql}");
     }
 
     private static List<string> ExtractExamples()
     {
-        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "sql.md"));
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "README.md"));
         var start = text.IndexOf(Heading, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"docs/sql.md has no \"{Heading}\" section");
+        Assert.True(start >= 0, $"README.md has no \"{Heading}\" section");
         var section = text[(start + Heading.Length)..];
         var next = section.IndexOf("\n## ", StringComparison.Ordinal);
         if (next >= 0)
