@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace HealthChecker.Core.Store;
 
-/// <summary>The stored hash of the generated admin password (<c>admin_credentials</c>, one row at most).</summary>
+/// <summary>The stored hash of the generated admin password (<c>hc_private.admin_credentials</c>, one row at most).</summary>
 public sealed class AdminCredentialStore(NpgsqlDataSource dataSource)
 {
     /// <summary>The stored hash, or null before the first start generated one.</summary>
@@ -11,7 +11,7 @@ public sealed class AdminCredentialStore(NpgsqlDataSource dataSource)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         return await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT password_hash FROM admin_credentials WHERE id = 1", cancellationToken: ct)).ConfigureAwait(false);
+            "SELECT password_hash FROM hc_private.admin_credentials WHERE id = 1", cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -22,7 +22,7 @@ public sealed class AdminCredentialStore(NpgsqlDataSource dataSource)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         var inserted = await conn.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO admin_credentials (id, password_hash) VALUES (1, @hash) ON CONFLICT (id) DO NOTHING", new { hash }, cancellationToken: ct)).ConfigureAwait(false);
+            "INSERT INTO hc_private.admin_credentials (id, password_hash) VALUES (1, @hash) ON CONFLICT (id) DO NOTHING", new { hash }, cancellationToken: ct)).ConfigureAwait(false);
         return inserted == 1;
     }
 }

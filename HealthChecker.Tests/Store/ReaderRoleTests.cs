@@ -36,6 +36,23 @@ public class ReaderRoleTests
         Assert.Equal(87.5m, await conn.ExecuteScalarAsync<decimal>("SELECT uptime_pct FROM availability_daily WHERE day = '2026-01-02'"));
     }
 
+    [Theory]
+    [InlineData("hc_private.admin_credentials")]
+    [InlineData("hc_private.data_protection_keys")]
+    public async Task Hc_reader_cannot_read_the_secrets(string table)
+    {
+        var admin = await TestDatabase.CreateEmptyAsync();
+        await using var db = NpgsqlDataSource.Create(admin);
+        await MigrationRunner.ApplyAsync(db, MigrationRunner.DefaultDirectory, TestLog.Silent);
+        await new AdminCredentialStore(db).TryAddPasswordHashAsync("not-a-real-hash");
+        await using var login = await ReaderLogin.CreateAsync(admin);
+
+        await using var conn = new NpgsqlConnection(login.ConnectionString);
+        await conn.OpenAsync();
+        var error = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table}"));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
     [Fact]
     public async Task An_app_user_that_owns_its_database_but_is_no_superuser_migrates_and_grants_hc_reader()
     {

@@ -31,7 +31,7 @@ public sealed partial class AdminPasswordTests
         await using (var conn = new NpgsqlConnection(database))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("SELECT user_name, password_hash FROM admin_credentials", conn);
+            await using var cmd = new NpgsqlCommand("SELECT user_name, password_hash FROM hc_private.admin_credentials", conn);
             await using var reader = await cmd.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
             Assert.Equal("admin", reader.GetString(0));

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace HealthChecker.Web.Hosting;
 
@@ -24,6 +26,9 @@ public static class AuthExtensions
         services.AddHostedService(s => s.GetRequiredService<AdminCredentials>());
         services.AddSingleton<ILoginThrottle, LoginThrottle>();
         services.AddSingleton<SignIn>();
+        services.AddDataProtection().SetApplicationName("HealthChecker");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<DatabaseService>((options, database) => options.XmlRepository = new DatabaseKeyRepository(database));
 
         services.AddAuthentication(AuthSchemes.CookieOrBasic)
             .AddPolicyScheme(AuthSchemes.CookieOrBasic, "Cookie, or HTTP Basic when the request carries it", options =>
