@@ -1,11 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace HealthChecker.Core.Checks;
 
-/// <summary>A target as the user writes it: tcp://HOST:PORT, tcp://[v6]:PORT; a literal address is parsed at once.</summary>
+/// <summary>
+/// A target as the user writes it: tcp://HOST:PORT, tcp://[v6]:PORT; a literal address is parsed at once.
+/// A name already resolved keeps both: <see cref="Address"/> to connect to, <see cref="Host"/> for TLS
+/// server name checks and the HTTP Host header.
+/// </summary>
 public sealed record CheckTarget
 {
     private CheckTarget(string scheme, string host, int port, IPAddress? address)
@@ -23,7 +26,7 @@ public sealed record CheckTarget
 
     public int Port { get; }
 
-    /// <summary>The address when the host is a literal; null for a name resolved before connect.</summary>
+    /// <summary>The address to connect to: the literal, or what the name was resolved to; null for a name resolved before connect.</summary>
     public IPAddress? Address { get; }
 
     public static CheckTarget Tcp(IPAddress address, int port)
@@ -39,6 +42,13 @@ public sealed record CheckTarget
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         return new CheckTarget(scheme.ToLowerInvariant(), host, port, IPAddress.TryParse(host, out var literal) ? literal : null);
+    }
+
+    /// <summary>A host name already resolved: connect to <paramref name="endPoint"/>, speak to <paramref name="host"/> (SNI, Host header).</summary>
+    public static CheckTarget Of(string scheme, string host, IPEndPoint endPoint)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(endPoint.Port, 1);
+        return new CheckTarget(scheme.ToLowerInvariant(), host, endPoint.Port, endPoint.Address);
     }
 
     public static CheckTarget Parse(string text) =>
@@ -121,8 +131,9 @@ public sealed record CheckTarget
         return true;
     }
 
+    // Only an IPv6 literal has a colon; a name resolved to an IPv6 address is written as the name.
     public override string ToString() =>
-        Address?.AddressFamily == AddressFamily.InterNetworkV6 || Host.Contains(':', StringComparison.Ordinal)
+        Host.Contains(':', StringComparison.Ordinal)
             ? $"{Scheme}://[{Host}]:{Port}"
             : $"{Scheme}://{Host}:{Port}";
 }

@@ -61,6 +61,14 @@ public static partial class TargetValidator
             Error("timeout", $"must not be above inter ({Duration.Format(inter)})");
         }
 
+        TimeSpan? connectTimeout = string.IsNullOrWhiteSpace(draft.ConnectTimeout)
+            ? null
+            : ParseDuration(draft.ConnectTimeout, "connect-timeout", timeout, Error);
+        if (connectTimeout > inter)
+        {
+            Error("connect-timeout", $"must not be above inter ({Duration.Format(inter)}): a connect never waits longer than inter");
+        }
+
         var rise = ParseInt(draft.Rise, "rise", DefaultRise, 1, 100, Error);
         var fall = ParseInt(draft.Fall, "fall", DefaultFall, 1, 100, Error);
         var spread = ParseInt(draft.Spread?.TrimEnd('%'), "spread", 0, 0, 50, Error);
@@ -88,7 +96,10 @@ public static partial class TargetValidator
             : check.Value.UseTls ? CheckKind.Tls
             : CheckKind.Tcp;
         return (new TargetDefinition(group!, name!, kind, check.Value.Uri, check.Value.Host, check.Value.Port, check.Value.UseTls,
-            steps, http, tls, inter, fastInter, downInter, timeout, rise, fall, spread, enabled, startUp), errors);
+            steps, http, tls, inter, fastInter, downInter, timeout, rise, fall, spread, enabled, startUp)
+        {
+            ConnectTimeout = connectTimeout,
+        }, errors);
     }
 
     /// <summary>The parts of a check URL; <see cref="Host"/> without IPv6 brackets.</summary>
