@@ -110,7 +110,7 @@ public static partial class TargetValidator
         public bool UseTls => Scheme is "tls" or "https";
     }
 
-    /// <summary>Parses a check URL alone; the CLI uses this for its arguments.</summary>
+    /// <summary>Parses a check URL alone: the one parser of check URLs, for the file, the form, the API and the CLI.</summary>
     public static CheckUrl? ParseCheck(string? text, Action<string, string> error)
     {
         const string field = "check";
@@ -132,6 +132,21 @@ public static partial class TargetValidator
         if (scheme is not ("tcp" or "tls" or "http" or "https"))
         {
             error(field, $"unknown scheme '{scheme}': use tcp, tls, http or https");
+            return null;
+        }
+
+        // Uri would only say "not a valid URL" here: name the mistake, as in the engine's own words before.
+        var authority = HostPart(text[(sep + 3)..]);
+        var hostAndPort = authority[(authority.LastIndexOf('@') + 1)..];
+        if (hostAndPort.StartsWith('[') && !hostAndPort.Contains(']', StringComparison.Ordinal))
+        {
+            error(field, $"'{hostAndPort}' opens an IPv6 address with '[' but never closes it: write it as {scheme}://[::1]:PORT");
+            return null;
+        }
+
+        if (!hostAndPort.StartsWith('[') && hostAndPort.Count(c => c == ':') > 1)
+        {
+            error(field, $"'{hostAndPort}' looks like an IPv6 address: write it in brackets, as in {scheme}://[::1]:PORT");
             return null;
         }
 
