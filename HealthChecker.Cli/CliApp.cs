@@ -22,7 +22,7 @@ public static class CliApp
         };
         var timeout = new Option<string>("--timeout")
         {
-            Description = "Connect timeout, such as 2s or 500ms",
+            Description = "Connect timeout, and again once connected for the protocol, such as 2s or 500ms",
             DefaultValueFactory = _ => "2s",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object a line" };

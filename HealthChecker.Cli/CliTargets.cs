@@ -33,12 +33,6 @@ internal static class CliTargets
     {
         int sep = text.IndexOf("://", StringComparison.Ordinal);
         string scheme = sep > 0 ? text[..sep].ToLowerInvariant() : "";
-        CheckTarget? tcp = null;
-        if (scheme is not ("tls" or "http" or "https") && !CheckTarget.TryParse(text, out tcp, out string message))
-        {
-            // tcp:// and anything unknown keep the connect check's own words.
-            return (null, $"bad target {message}");
-        }
         bool http = scheme is "http" or "https";
         var draft = new TargetDraft
         {
@@ -56,7 +50,6 @@ internal static class CliTargets
             var first = errors.FirstOrDefault(e => e.Field != "inter" && e.Field != "timeout") ?? errors[0];
             return (null, $"bad target '{text}': {first.Field}: {first.Message}");
         }
-        var spec = CheckProtocol.SpecFor(definition, timeout);
-        return (tcp is null ? spec : spec with { Target = tcp }, "");
+        return (CheckProtocol.SpecFor(definition, timeout), "");
     }
 }

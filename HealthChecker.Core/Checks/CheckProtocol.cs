@@ -17,11 +17,17 @@ public sealed record CheckProtocol(IReadOnlyList<CheckStep> Steps, HttpOptions? 
 
     public static CheckProtocol Expect(params CheckStep[] steps) => new(steps);
 
-    /// <summary>The check a validated target describes, with its own timeout.</summary>
-    public static CheckSpec SpecFor(TargetDefinition definition, TimeSpan timeout)
+    /// <summary>What a validated target says after connect; null when it is connect-only.</summary>
+    public static CheckProtocol? For(TargetDefinition definition, X509Certificate2Collection? trustedRoots = null)
     {
-        var target = CheckTarget.Of(definition.Check.Scheme, definition.Host, definition.Port);
-        var protocol = new CheckProtocol(definition.Steps, definition.Http, definition.UseTls ? definition.Tls ?? new TlsOptions() : null);
-        return new CheckSpec(target, timeout) { Protocol = protocol.IsConnectOnly ? null : protocol };
+        var protocol = new CheckProtocol(definition.Steps, definition.Http, definition.UseTls ? definition.Tls ?? new TlsOptions() : null)
+        {
+            TrustedRoots = trustedRoots,
+        };
+        return protocol.IsConnectOnly ? null : protocol;
     }
+
+    /// <summary>The check a validated target describes, its host resolved before connect; <paramref name="timeout"/> bounds the connect and again what follows.</summary>
+    public static CheckSpec SpecFor(TargetDefinition definition, TimeSpan timeout) =>
+        new(CheckTarget.Of(definition.Check.Scheme, definition.Host, definition.Port), timeout) { Protocol = For(definition) };
 }

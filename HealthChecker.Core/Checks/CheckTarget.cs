@@ -1,11 +1,13 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace HealthChecker.Core.Checks;
 
-/// <summary>A target as the user writes it: tcp://HOST:PORT, tcp://[v6]:PORT; a literal address is parsed at once.</summary>
+/// <summary>
+/// Where a check goes: scheme, host and port, as <see cref="Targets.TargetValidator.ParseCheck"/> (the one
+/// parser of check URLs) found them in a validated target; a literal address is parsed at once.
+/// A name already resolved keeps both: <see cref="Address"/> to connect to, <see cref="Host"/> for TLS
+/// server name checks and the HTTP Host header.
+/// </summary>
 public sealed record CheckTarget
 {
     private CheckTarget(string scheme, string host, int port, IPAddress? address)
@@ -23,7 +25,7 @@ public sealed record CheckTarget
 
     public int Port { get; }
 
-    /// <summary>The address when the host is a literal; null for a name resolved before connect.</summary>
+    /// <summary>The address to connect to: the literal, or what the name was resolved to; null for a name resolved before connect.</summary>
     public IPAddress? Address { get; }
 
     public static CheckTarget Tcp(IPAddress address, int port)
@@ -41,88 +43,16 @@ public sealed record CheckTarget
         return new CheckTarget(scheme.ToLowerInvariant(), host, port, IPAddress.TryParse(host, out var literal) ? literal : null);
     }
 
-    public static CheckTarget Parse(string text) =>
-        TryParse(text, out var target, out var error) ? target : throw new FormatException(error);
-
-    /// <summary>Parses a target; on failure <paramref name="error"/> says what is wrong in words naming the input.</summary>
-    public static bool TryParse(string text, [NotNullWhen(true)] out CheckTarget? target, out string error)
+    /// <summary>A host name already resolved: connect to <paramref name="endPoint"/>, speak to <paramref name="host"/> (SNI, Host header).</summary>
+    public static CheckTarget Of(string scheme, string host, IPEndPoint endPoint)
     {
-        target = null;
-        int schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0)
-        {
-            error = $"'{text}' is not a target: expected tcp://HOST:PORT";
-            return false;
-        }
-        string scheme = text[..schemeEnd].ToLowerInvariant();
-        if (scheme != "tcp")
-        {
-            error = $"'{text}' has unknown scheme '{text[..schemeEnd]}': expected tcp://HOST:PORT";
-            return false;
-        }
-        string rest = text[(schemeEnd + 3)..].TrimEnd('/');
-        string host;
-        string portText;
-        if (rest.StartsWith('['))
-        {
-            int close = rest.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0 || close + 1 >= rest.Length || rest[close + 1] != ':')
-            {
-                error = $"'{text}' is not a target: expected tcp://[IPv6]:PORT";
-                return false;
-            }
-            host = rest[1..close];
-            portText = rest[(close + 2)..];
-        }
-        else
-        {
-            int colon = rest.LastIndexOf(':');
-            if (colon < 0)
-            {
-                error = $"'{text}' has no port: expected tcp://HOST:PORT";
-                return false;
-            }
-            host = rest[..colon];
-            portText = rest[(colon + 1)..];
-            if (host.Contains(':', StringComparison.Ordinal))
-            {
-                error = $"'{text}' is not a target: write an IPv6 address in brackets, tcp://[::1]:PORT";
-                return false;
-            }
-        }
-        if (host.Length == 0 || host.Contains('/', StringComparison.Ordinal))
-        {
-            error = $"'{text}' has no valid host: expected tcp://HOST:PORT";
-            return false;
-        }
-        if (portText.Length == 0 || !portText.All(char.IsAsciiDigit)
-            || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port))
-        {
-            error = $"'{text}' has an invalid port '{portText}': expected a number 1-65535";
-            return false;
-        }
-        if (port is < 1 or > 65535)
-        {
-            error = $"'{text}' has port {port} out of range 1-65535";
-            return false;
-        }
-        IPAddress? address = null;
-        if (IPAddress.TryParse(host, out var literal))
-        {
-            address = literal;
-        }
-        else if (rest.StartsWith('['))
-        {
-            error = $"'{text}' has an invalid IPv6 address '{host}'";
-            return false;
-        }
-        target = new CheckTarget(scheme, host, port, address);
-        error = "";
-        return true;
+        ArgumentOutOfRangeException.ThrowIfLessThan(endPoint.Port, 1);
+        return new CheckTarget(scheme.ToLowerInvariant(), host, endPoint.Port, endPoint.Address);
     }
 
+    // Only an IPv6 literal has a colon; a name resolved to an IPv6 address is written as the name.
     public override string ToString() =>
-        Address?.AddressFamily == AddressFamily.InterNetworkV6 || Host.Contains(':', StringComparison.Ordinal)
+        Host.Contains(':', StringComparison.Ordinal)
             ? $"{Scheme}://[{Host}]:{Port}"
             : $"{Scheme}://{Host}:{Port}";
 }

@@ -11,13 +11,15 @@ namespace HealthChecker.Core.Checks;
 /// <summary>
 /// The connect-only data layer: L4OK once the handshake is proven, L4CON with the errno's text,
 /// L4TOUT when the timer fires first, SOCKERR when we lack resources. With a protocol in the spec,
-/// a session (send/expect, HTTP, TLS) takes over once connected and gives the verdict.
+/// a session (send/expect, HTTP, TLS) takes over once connected and gives the verdict; the timer then
+/// starts again with the spec's check timeout, and firing says where the session stood (L7TOUT, L6TOUT).
 /// </summary>
 public sealed class ConnectCheck : IDataLayer, ITimerEntry
 {
     private readonly ICheckOwner _owner;
     private readonly IProtocolSession? _session;
     private long _startedAt;
+    private bool _sessionStarted;
 
     public ConnectCheck(CheckSpec spec, IPEndPoint endPoint, IPoller poller, ICheckOwner owner)
     {
@@ -41,8 +43,11 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     /// <summary>Set once, when the check finishes.</summary>
     public CheckResult? Result { get; private set; }
 
-    /// <summary>Stopwatch timestamp at which the check times out.</summary>
+    /// <summary>Stopwatch timestamp at which the check times out: the connect's deadline, then the protocol's.</summary>
     public long Deadline { get; private set; }
+
+    /// <summary>The loop whose timer heap holds this check, told when the deadline moves; null when a test drives the check.</summary>
+    internal CheckEngine? Loop { get; set; }
 
     /// <summary>The owner's slot for this check (batch index, timer position).</summary>
     public int Tag { get; set; }
@@ -53,7 +58,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     public void Start(long now)
     {
         _startedAt = now;
-        Deadline = now + (long)(Spec.Timeout.TotalSeconds * Stopwatch.Frequency);
+        Deadline = now + Ticks(Spec.Timeout);
         var outcome = Connection.Connect(EndPoint, connectOnly: _session is null);
         Fd = Connection.Fd;
         switch (outcome)
@@ -75,7 +80,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         }
     }
 
-    /// <summary>The connect timer fired first: L4TOUT, no syscall but close.</summary>
+    /// <summary>The timer fired: L4TOUT while connecting (no syscall but close), else the session's timeout status.</summary>
     public void Expire()
     {
         if (Result is not null)
@@ -126,6 +131,13 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         }
         else if (connection.Has(ConnectionFlags.Connected))
         {
+            if (!_sessionStarted)
+            {
+                // The connection is up: the connect timeout is over, `timeout check` bounds the protocol from here.
+                _sessionStarted = true;
+                Deadline = Stopwatch.GetTimestamp() + Ticks(Spec.CheckTimeout ?? Spec.Timeout);
+                Loop?.Retime(this);
+            }
             ProtocolVerdict? verdict;
             try
             {
@@ -142,6 +154,8 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
             }
         }
     }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     private void Finish(CheckStatus status, string info, int? httpCode = null)
     {

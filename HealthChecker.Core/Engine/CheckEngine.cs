@@ -131,6 +131,7 @@ public sealed partial class CheckEngine : IDisposable
     internal void Start(ConnectCheck check)
     {
         _inFlight++;
+        check.Loop = this;
         // A fresh timestamp per check: starting hundreds in one round takes a while.
         check.Start(Now());
         if (check.Result is not null)
@@ -154,6 +155,9 @@ public sealed partial class CheckEngine : IDisposable
             _byFd[check.Fd] = null;
         }
     }
+
+    /// <summary>A check's deadline moved (connected: the check timeout replaces the connect timeout); loop thread only.</summary>
+    internal void Retime(ConnectCheck check) => _timers.Update(check);
 
     /// <summary>Puts a loop-owned timer (a scheduler's wake-up) in the loop's heap; loop thread only.</summary>
     internal void AddTimer(ITimerEntry entry) => _timers.Add(entry);

@@ -43,6 +43,18 @@ internal sealed class TimerHeap<T>
         SiftUp(i);
     }
 
+    /// <summary>Restores the heap after <paramref name="entry"/>'s deadline changed; an entry not in the heap is left out.</summary>
+    public void Update(T entry)
+    {
+        int i = entry.TimerIndex;
+        if (i < 0)
+        {
+            return;
+        }
+        SiftDown(i);
+        SiftUp(entry.TimerIndex);
+    }
+
     /// <summary>Removes and returns the earliest entry if its deadline is at or before <paramref name="now"/>.</summary>
     public T? PopDue(long now)
     {

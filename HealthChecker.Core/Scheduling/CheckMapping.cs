@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using HealthChecker.Core.Checks;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Targets;
@@ -6,13 +7,22 @@ using HealthChecker.Core.Targets;
 namespace HealthChecker.Core.Scheduling;
 
 /// <summary>
-/// THE place where a target definition becomes what the engine runs. Protocol checks (send/expect,
-/// HTTP, TLS) plug in here once the engine runs them; until then every kind is checked at layer 4.
-/// The connect timeout is <c>min(timeout connect, inter)</c>; a protocol check adds <c>timeout check</c>
-/// (<see cref="TargetDefinition.Timeout"/>) for what follows the connect.
+/// THE place where a target definition becomes what the engine runs: its protocol (send/expect, HTTP,
+/// TLS) as <see cref="CheckProtocol.For"/> builds it, sent to the address the scheduler resolved while
+/// the host name still names the server (TLS server name, HTTP Host header). The connect timeout is
+/// <c>min(timeout connect, inter)</c>; once connected, <c>timeout check</c> (<see cref="TargetDefinition.Timeout"/>)
+/// bounds the rest.
 /// </summary>
 public static class CheckMapping
 {
-    public static CheckSpec ToSpec(TargetDefinition definition, IPEndPoint endPoint) =>
-        new(CheckTarget.Tcp(endPoint.Address, endPoint.Port), CheckInterval.ConnectTimeout(definition.Timeout, definition.Inter));
+    public static CheckSpec ToSpec(TargetDefinition definition, IPEndPoint endPoint, X509Certificate2Collection? trustedRoots = null) =>
+        new(CheckTarget.Of(definition.Check.Scheme, definition.Host, endPoint), ConnectTimeout(definition))
+        {
+            Protocol = CheckProtocol.For(definition, trustedRoots),
+            CheckTimeout = definition.Timeout,
+        };
+
+    /// <summary><c>min(timeout connect, inter)</c>; <c>timeout connect</c> is <see cref="TargetDefinition.Timeout"/> unless set apart.</summary>
+    public static TimeSpan ConnectTimeout(TargetDefinition definition) =>
+        CheckInterval.ConnectTimeout(definition.ConnectTimeout ?? definition.Timeout, definition.Inter);
 }

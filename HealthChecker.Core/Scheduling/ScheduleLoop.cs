@@ -214,7 +214,7 @@ internal sealed class ScheduleLoop : ITimerEntry
             Complete(target, TargetAddress.Unresolved(target.Definition, target.ResolveError ?? "no address"));
             return;
         }
-        var check = new ConnectCheck(CheckMapping.ToSpec(target.Definition, endPoint), endPoint, Engine.PollerForChecks, target);
+        var check = new ConnectCheck(CheckMapping.ToSpec(target.Definition, endPoint, _owner.TrustedRoots), endPoint, Engine.PollerForChecks, target);
         target.Running = check;
         InFlight++;
         Engine.Start(check);

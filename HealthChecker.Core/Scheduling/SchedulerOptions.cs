@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using HealthChecker.Core.Engine;
 using Serilog;
 using Serilog.Core;
@@ -24,6 +25,9 @@ public sealed record SchedulerOptions
 
     /// <summary>A draw in [0, 1) for the spread jitter; <see cref="Random.Shared"/> when null. Called on loop threads.</summary>
     public Func<double>? Jitter { get; init; }
+
+    /// <summary>Roots trusted instead of the system store by TLS and HTTPS checks (a private CA); null: the system store.</summary>
+    public X509Certificate2Collection? TrustedRoots { get; init; }
 
     /// <summary>The poller and name resolution of each loop's engine.</summary>
     public CheckEngineOptions Engine { get; init; } = new();

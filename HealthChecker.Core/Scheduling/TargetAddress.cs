@@ -34,6 +34,6 @@ internal static class TargetAddress
     public static CheckResult Unresolved(TargetDefinition definition, string error)
     {
         // The definition is validated: build the target from its parts, not by printing and re-parsing a URL.
-        return new CheckResult(CheckTarget.Of("tcp", definition.Host, definition.Port), CheckStatus.L4Connection, error, 0, default);
+        return new CheckResult(CheckTarget.Of(definition.Check.Scheme, definition.Host, definition.Port), CheckStatus.L4Connection, error, 0, default);
     }
 }

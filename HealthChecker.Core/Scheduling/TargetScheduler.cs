@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using HealthChecker.Core.Engine;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Targets;
@@ -55,6 +56,8 @@ public sealed partial class TargetScheduler : IDisposable
     public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
 
     internal int RecentResults => Math.Max(1, _options.RecentResults);
+
+    internal X509Certificate2Collection? TrustedRoots => _options.TrustedRoots;
 
     internal IReadOnlyList<ScheduleLoop> Loops => _loops;
 

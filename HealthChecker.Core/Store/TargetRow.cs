@@ -7,7 +7,8 @@ namespace HealthChecker.Core.Store;
 
 /// <summary>
 /// The one mapping between a <see cref="TargetDefinition"/> and a row of <c>targets</c>: kind, host and
-/// port in columns, the check URL, steps, HTTP and TLS options in the <c>options</c> jsonb, durations in ms.
+/// port in columns, the check URL, steps, HTTP and TLS options (and a connect timeout set apart) in the
+/// <c>options</c> jsonb, durations in ms.
 /// </summary>
 public sealed record TargetRow(
     string Name,
@@ -38,7 +39,8 @@ public sealed record TargetRow(
             d.Check.OriginalString,
             d.Steps.Count == 0 ? null : [.. draft.Steps.Select(s => new StoredStep(s.Action, s.Value ?? "", s.Negate ? true : null))],
             d.Http is null ? null : new StoredHttp(draft.HttpMethod, d.Http.Path, draft.HttpHost, draft.HttpStatus, draft.HttpBody),
-            d.Tls is null ? null : new StoredTls(d.Tls.Verify, d.Tls.ServerName, d.Tls.MinDaysToExpiry));
+            d.Tls is null ? null : new StoredTls(d.Tls.Verify, d.Tls.ServerName, d.Tls.MinDaysToExpiry),
+            d.ConnectTimeout is { } connect ? Ms(connect) : null);
         return new TargetRow(d.Name, d.Group, KindName(d.Kind), d.Host, d.Port, JsonSerializer.Serialize(options, Json),
             Ms(d.Inter), Ms(d.FastInter), Ms(d.DownInter), Ms(d.Timeout), d.Rise, d.Fall, d.SpreadPercent, d.StartUp, d.Enabled);
     }
@@ -68,6 +70,7 @@ public sealed record TargetRow(
             FastInter = r.FastinterMs is { } f ? Format(f) : null,
             DownInter = r.DowninterMs is { } dn ? Format(dn) : null,
             Timeout = r.TimeoutMs is { } t ? Format(t) : null,
+            ConnectTimeout = options?.ConnectTimeoutMs is { } c ? Format(c) : null,
             Rise = r.Rise.ToString(CultureInfo.InvariantCulture),
             Fall = r.Fall.ToString(CultureInfo.InvariantCulture),
             Spread = r.SpreadPct.ToString(CultureInfo.InvariantCulture),
@@ -106,7 +109,8 @@ public sealed record TargetRow(
 
     private static string Format(int ms) => Duration.Format(TimeSpan.FromMilliseconds(ms));
 
-    private sealed record StoredOptions(string? Check, List<StoredStep>? Steps, StoredHttp? Http, StoredTls? Tls);
+    // The connect timeout, when set apart from timeout_ms, lives here: no column, no migration for an optional field.
+    private sealed record StoredOptions(string? Check, List<StoredStep>? Steps, StoredHttp? Http, StoredTls? Tls, int? ConnectTimeoutMs);
 
     private sealed record StoredStep(string Action, string Value, bool? Not);
 

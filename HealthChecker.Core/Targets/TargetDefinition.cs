@@ -78,4 +78,11 @@ public sealed record TargetDefinition(
 {
     /// <summary><c>group/name</c>.</summary>
     public string FullName => $"{Group}/{Name}";
+
+    /// <summary>
+    /// HAProxy's <c>timeout connect</c> when set apart from <see cref="Timeout"/> (<c>timeout check</c>, which
+    /// bounds what follows the connect); null: <see cref="Timeout"/> bounds the connect too. Either way the
+    /// connect waits at most <see cref="Inter"/>.
+    /// </summary>
+    public TimeSpan? ConnectTimeout { get; init; }
 }

@@ -35,7 +35,11 @@ public sealed class TargetDraft
 
     public string? DownInter { get; set; }
 
+    /// <summary><c>timeout check</c>: from connected to the verdict (default: inter).</summary>
     public string? Timeout { get; set; }
+
+    /// <summary><c>timeout connect</c> (default: <see cref="Timeout"/>); the connect waits at most inter.</summary>
+    public string? ConnectTimeout { get; set; }
 
     public string? Rise { get; set; }
 

@@ -17,6 +17,7 @@ public static class TargetDrafts
             FastInter = Duration.Format(d.FastInter),
             DownInter = Duration.Format(d.DownInter),
             Timeout = Duration.Format(d.Timeout),
+            ConnectTimeout = d.ConnectTimeout is { } connect ? Duration.Format(connect) : null,
             Rise = d.Rise.ToString(CultureInfo.InvariantCulture),
             Fall = d.Fall.ToString(CultureInfo.InvariantCulture),
             Spread = d.SpreadPercent.ToString(CultureInfo.InvariantCulture),

@@ -18,6 +18,7 @@ public static class TargetsFile
         ["fastinter"] = (d, v) => d.FastInter = v,
         ["downinter"] = (d, v) => d.DownInter = v,
         ["timeout"] = (d, v) => d.Timeout = v,
+        ["connect-timeout"] = (d, v) => d.ConnectTimeout = v,
         ["rise"] = (d, v) => d.Rise = v,
         ["fall"] = (d, v) => d.Fall = v,
         ["spread"] = (d, v) => d.Spread = v,
@@ -325,6 +326,11 @@ public static class TargetsFile
             node.Add("fastinter", Duration.Format(t.FastInter));
             node.Add("downinter", Duration.Format(t.DownInter));
             node.Add("timeout", Duration.Format(t.Timeout));
+            if (t.ConnectTimeout is { } connect)
+            {
+                node.Add("connect-timeout", Duration.Format(connect));
+            }
+
             node.Add("rise", t.Rise.ToString(CultureInfo.InvariantCulture));
             node.Add("fall", t.Fall.ToString(CultureInfo.InvariantCulture));
             node.Add("spread", t.SpreadPercent.ToString(CultureInfo.InvariantCulture));

@@ -150,7 +150,7 @@ public sealed class LoopbackCheckTests
         var options = new CheckEngineOptions { Resolve = (_, _) => Task.FromResult(new[] { IPAddress.Loopback }) };
         using var engine = new CheckEngine(options);
 
-        var result = await engine.RunAsync(new CheckSpec(CheckTarget.Parse($"tcp://app.test:{peer.Port}")));
+        var result = await engine.RunAsync(new CheckSpec(CheckTarget.Of("tcp", "app.test", peer.Port)));
 
         Assert.Equal(CheckStatus.L4Ok, result.Status);
     }
@@ -164,7 +164,7 @@ public sealed class LoopbackCheckTests
             Resolve = (_, _) => Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound)),
         };
         using var engine = new CheckEngine(options);
-        var specs = new[] { new CheckSpec(CheckTarget.Parse("tcp://nosuch.test:80")), EngineRun.Spec(peer.EndPoint) };
+        var specs = new[] { new CheckSpec(CheckTarget.Of("tcp", "nosuch.test", 80)), EngineRun.Spec(peer.EndPoint) };
 
         var results = EngineRun.All(engine, specs, 2);
 

@@ -37,9 +37,35 @@ public sealed class TimerHeapTests
         Assert.Equal(long.MaxValue, heap.EarliestDeadline);
     }
 
+    [Fact]
+    public void An_entry_whose_deadline_moved_pops_at_its_new_place()
+    {
+        var heap = new TimerHeap<Entry>();
+        var random = new Random(11);
+        var entries = Enumerable.Range(0, 300).Select(_ => new Entry(random.Next(0, 10_000))).ToList();
+        entries.ForEach(heap.Add);
+        var outside = new Entry(5);
+
+        for (int i = 0; i < entries.Count; i += 4)
+        {
+            // Later for some (a check connected: its check timeout follows), earlier for others.
+            entries[i].Deadline = i % 8 == 0 ? entries[i].Deadline + 20_000 : entries[i].Deadline / 3;
+            heap.Update(entries[i]);
+        }
+        heap.Update(outside);
+
+        var popped = new List<long>();
+        while (heap.PopDue(long.MaxValue - 1) is { } due)
+        {
+            popped.Add(due.Deadline);
+        }
+        Assert.Equal(entries.Select(e => e.Deadline).Order(), popped);
+        Assert.Equal(-1, outside.TimerIndex);
+    }
+
     internal sealed class Entry(long deadline) : ITimerEntry
     {
-        public long Deadline { get; } = deadline;
+        public long Deadline { get; set; } = deadline;
 
         public int TimerIndex { get; set; } = -1;
 

@@ -39,6 +39,7 @@ public sealed class TargetStoreTests
             fastinter: 10s
             downinter: 30s
             timeout: 1500ms
+            connect-timeout: 800ms
             spread: 20
             enabled: false
           - name: plain
@@ -69,6 +70,8 @@ public sealed class TargetStoreTests
         var web = rows.Single(r => r.FullName == "web/app");
         Assert.Equal(("http", "app.test", 8443, 60_000, 10_000, 30_000, 1500, 20, false), (web.Kind, web.Host, web.Port, web.InterMs, web.FastinterMs, web.DowninterMs, web.TimeoutMs, web.SpreadPct, web.Enabled));
         Assert.Contains("\"path\": \"/healthz?full=1\"", web.Options, StringComparison.Ordinal);
+        Assert.Contains("\"connectTimeoutMs\": 800", web.Options, StringComparison.Ordinal);
+        Assert.DoesNotContain("connectTimeout", rows.Single(r => r.FullName == "infra/postgres").Options, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
+using HealthChecker.Core.Engine;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Targets;
 using Microsoft.Extensions.Time.Testing;
@@ -12,7 +14,14 @@ internal sealed class SchedulerHarness : IDisposable
     private readonly Channel<TargetCheckResult> _results = Channel.CreateUnbounded<TargetCheckResult>();
     private readonly Channel<TargetStateChange> _changes = Channel.CreateUnbounded<TargetStateChange>();
 
-    public SchedulerHarness(int loops = 1, int maxInFlight = 100, Func<double>? jitter = null, bool collectLog = false, bool record = true)
+    public SchedulerHarness(
+        int loops = 1,
+        int maxInFlight = 100,
+        Func<double>? jitter = null,
+        bool collectLog = false,
+        bool record = true,
+        X509Certificate2Collection? trustedRoots = null,
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         var (logger, sink) = TestLog.Collecting();
         Sink = sink;
@@ -23,6 +32,8 @@ internal sealed class SchedulerHarness : IDisposable
             Clock = Clock,
             Jitter = jitter ?? (() => 0.5),
             Log = collectLog ? logger : TestLog.Silent,
+            TrustedRoots = trustedRoots,
+            Engine = resolve is null ? new CheckEngineOptions() : new CheckEngineOptions { Resolve = resolve },
         });
         if (record)
         {
@@ -71,6 +82,13 @@ internal sealed class SchedulerHarness : IDisposable
     }
 
     public void Dispose() => Scheduler.Dispose();
+
+    /// <summary>A target as a file, the form or the API would give it, through the one validator.</summary>
+    public static TargetDefinition Validated(TargetDraft draft)
+    {
+        var (definition, errors) = TargetValidator.Validate(draft);
+        return definition ?? throw new ArgumentException(string.Join("; ", errors), nameof(draft));
+    }
 
     public static TargetDefinition Target(
         string name,

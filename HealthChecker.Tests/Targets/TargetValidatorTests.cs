@@ -58,6 +58,22 @@ public class TargetValidatorTests
         Assert.True(t.Steps[4].Negate);
     }
 
+    [Theory]
+    [InlineData(null, null, null, 2000)]
+    [InlineData("", "1s", null, 1000)]
+    [InlineData("500ms", null, 500, 2000)]
+    [InlineData(" 1500ms ", "1s", 1500, 1000)]
+    public void A_connect_timeout_is_optional_and_apart_from_the_check_timeout(string? connect, string? timeout, int? connectMs, int timeoutMs)
+    {
+        var (t, errors) = TargetValidator.Validate(new TargetDraft { Name = "g/n", Check = "tcp://127.0.0.1:80", ConnectTimeout = connect, Timeout = timeout });
+
+        Assert.Empty(errors);
+        Assert.Equal(connectMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, t!.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(timeoutMs), t.Timeout);
+        var back = TargetValidator.Validate(TargetDrafts.FromDefinition(t)).Definition!;
+        Assert.Equal((t.ConnectTimeout, t.Timeout), (back.ConnectTimeout, back.Timeout));
+    }
+
     [Fact]
     public void Http_options_parse_status_lists_and_ranges()
     {
@@ -86,9 +102,18 @@ public class TargetValidatorTests
     [InlineData("Check", "tcp://127.0.0.1", "check", "tcp:// needs a port, as in tcp://127.0.0.1:PORT")]
     [InlineData("Check", "tcp://127.0.0.1:80/path", "check", "tcp:// takes no path")]
     [InlineData("Check", "http://user:pw@127.0.0.1/", "check", "must not contain a user name or password")]
+    [InlineData("Check", "tcp://::1:80", "check", "'::1:80' looks like an IPv6 address: write it in brackets, as in tcp://[::1]:PORT")]
+    [InlineData("Check", "tls://[::1:443", "check", "'[::1:443' opens an IPv6 address with '[' but never closes it: write it as tls://[::1]:PORT")]
+    [InlineData("Check", "tcp://:80", "check", "'tcp://:80' is not a valid URL")]
+    [InlineData("Check", "tcp://[zz]:80", "check", "'tcp://[zz]:80' is not a valid URL")]
+    [InlineData("Check", "tcp://127.0.0.1:+80", "check", "port '+80' is not a number: use 1 to 65535")]
+    [InlineData("Check", "tcp://a/b:80", "check", "tcp:// needs a port, as in tcp://a:PORT")]
     [InlineData("Inter", "2", "inter", "'2' is not a duration: write it as 500ms, 2s, 1m or 1h")]
     [InlineData("Inter", "0s", "inter", "must be above 0 and at most 24h")]
     [InlineData("Timeout", "5s", "timeout", "must not be above inter (2s)")]
+    [InlineData("ConnectTimeout", "soon", "connect-timeout", "'soon' is not a duration: write it as 500ms, 2s, 1m or 1h")]
+    [InlineData("ConnectTimeout", "0ms", "connect-timeout", "must be above 0 and at most 24h")]
+    [InlineData("ConnectTimeout", "3s", "connect-timeout", "must not be above inter (2s): a connect never waits longer than inter")]
     [InlineData("Rise", "0", "rise", "'0' must be a whole number from 1 to 100")]
     [InlineData("Fall", "x", "fall", "'x' must be a whole number from 1 to 100")]
     [InlineData("Spread", "60", "spread", "'60' must be a whole number from 0 to 50")]

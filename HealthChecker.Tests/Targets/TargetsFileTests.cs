@@ -36,6 +36,7 @@ public class TargetsFileTests
             fastinter: 10s
             downinter: 30s
             timeout: 3s
+            connect-timeout: 500ms
             enabled: false
             start: down
         """;
@@ -61,6 +62,8 @@ public class TargetsFileTests
         Assert.Equal(new TlsOptions(false, "app.test", 14), web.Tls);
         Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3)), (web.Inter, web.FastInter, web.DownInter, web.Timeout));
         Assert.Equal((false, false, 3), (web.Enabled, web.StartUp, web.Rise));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), web.ConnectTimeout);
+        Assert.Null(pg.ConnectTimeout);
     }
 
     [Fact]
@@ -121,6 +124,24 @@ public class TargetsFileTests
 
         Assert.True(result.Ok);
         Assert.Empty(result.Targets);
+    }
+
+    [Fact]
+    public void The_example_file_of_the_docs_reads_without_errors()
+    {
+        var result = TargetsFile.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "targets.example.yaml")));
+
+        Assert.Empty(result.Errors);
+        Assert.All(result.Targets, t => Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)), (t.ConnectTimeout, t.Timeout)));
+    }
+
+    [Fact]
+    public void A_connect_timeout_is_written_only_when_set_apart()
+    {
+        var written = TargetsFile.Write(TargetsFile.Parse(Sample).Targets);
+
+        Assert.Single(written.Split('\n'), line => line.Contains("connect-timeout", StringComparison.Ordinal));
+        Assert.Contains("connect-timeout: 500ms", written, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,9 +38,11 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
         var changed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(got.GetRawText())!;
         changed["check"] = JsonSerializer.SerializeToElement("tcp://127.0.0.1:9090");
         changed.Remove("http");
+        changed["connect-timeout"] = JsonSerializer.SerializeToElement("1s");
         var put = await admin.PutAsJsonAsync($"api/targets/{id}", changed);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(("tcp", 9090), (Str(await Json(put), "kind"), (await Json(put)).GetProperty("port").GetInt32()));
+        Assert.Equal("1s", Str(await Json(await admin.GetAsync($"api/targets/{id}")), "connect-timeout"));
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"api/targets/{id}/pause", null)).StatusCode);
         Assert.Equal("false", Str(await Json(await admin.GetAsync($"api/targets/{id}")), "enabled"));

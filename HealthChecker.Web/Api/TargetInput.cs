@@ -35,6 +35,10 @@ public class TargetInput
     [JsonConverter(typeof(ScalarTextConverter))]
     public string? Timeout { get; set; }
 
+    [JsonPropertyName("connect-timeout")]
+    [JsonConverter(typeof(ScalarTextConverter))]
+    public string? ConnectTimeout { get; set; }
+
     [JsonConverter(typeof(ScalarTextConverter))]
     public string? Rise { get; set; }
 
@@ -67,6 +71,7 @@ public class TargetInput
         FastInter = FastInter,
         DownInter = DownInter,
         Timeout = Timeout,
+        ConnectTimeout = ConnectTimeout,
         Rise = Rise,
         Fall = Fall,
         Spread = Spread,
@@ -83,7 +88,7 @@ public class TargetInput
             : new HttpInput { Method = d.HttpMethod, Host = d.HttpHost, Status = d.HttpStatus, Body = d.HttpBody };
         Tls = (d.TlsVerify ?? d.TlsServerName ?? d.TlsMinDaysToExpiry) is null ? null
             : new TlsInput { Verify = d.TlsVerify, ServerName = d.TlsServerName, ExpiryDays = d.TlsMinDaysToExpiry };
-        (Inter, FastInter, DownInter, Timeout) = (d.Inter, d.FastInter, d.DownInter, d.Timeout);
+        (Inter, FastInter, DownInter, Timeout, ConnectTimeout) = (d.Inter, d.FastInter, d.DownInter, d.Timeout, d.ConnectTimeout);
         (Rise, Fall, Spread, Enabled, Start) = (d.Rise, d.Fall, d.Spread, d.Enabled, d.Start);
     }
 }

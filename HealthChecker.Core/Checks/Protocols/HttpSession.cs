@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using HealthChecker.Core.Connections;
 using HealthChecker.Core.Interop;
@@ -134,7 +133,8 @@ internal sealed class HttpSession : IProtocolSession
     /// <summary>The target's host, bracketed if IPv6, with its port unless it is the scheme's default.</summary>
     private static string DefaultHost(CheckTarget target)
     {
-        string host = target.Address?.AddressFamily == AddressFamily.InterNetworkV6 || target.Host.Contains(':', StringComparison.Ordinal)
+        // Only an IPv6 literal has a colon; a name keeps its name even when it was resolved to an IPv6 address.
+        string host = target.Host.Contains(':', StringComparison.Ordinal)
             ? $"[{target.Host}]"
             : target.Host;
         bool defaultPort = (target.Scheme == "http" && target.Port == 80) || (target.Scheme == "https" && target.Port == 443);
