@@ -59,8 +59,9 @@ public sealed class CliProtocolTests
         string tlsTarget = $"tls://127.0.0.1:{tls.Port}";
         string httpsTarget = $"https://127.0.0.1:{https.Port}/";
 
-        var (strictCode, strict, _) = await Run("check", tlsTarget);
-        var (insecureCode, insecure, _) = await Run("check", tlsTarget, httpsTarget, "--insecure");
+        // A generous timeout: the verdict is about the certificate, and a loaded machine may be slow to handshake.
+        var (strictCode, strict, _) = await Run("check", tlsTarget, "--timeout", "20s");
+        var (insecureCode, insecure, _) = await Run("check", tlsTarget, httpsTarget, "--insecure", "--timeout", "20s");
 
         Assert.Equal(ExitCodes.SomeFailed, strictCode);
         Assert.Matches($@"^{Regex(tlsTarget)} L6RSP Layer6 invalid response, info: ""TLS handshake failed: ", Assert.Single(strict));
