@@ -11,7 +11,7 @@ namespace HealthChecker.Web.Monitoring;
 /// then writes what is buffered, then closes the run's heartbeat; the database closes after that.
 /// </summary>
 public sealed class MonitorService(DatabaseService database, TargetChangeFeed feed, IServiceProvider services, IConfiguration configuration, Serilog.ILogger log)
-    : IHostedService, IAsyncDisposable
+    : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly Serilog.ILogger _log = log.ForContext<MonitorService>();
     private readonly MonitorOptions _options = configuration.GetSection(MonitorOptions.Section).Get<MonitorOptions>() ?? new MonitorOptions();
@@ -93,15 +93,28 @@ public sealed class MonitorService(DatabaseService database, TargetChangeFeed fe
         }
 
         _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, Touch, _log);
-        await _sync.StartAsync(cancellationToken);
-
         _jobs = new MaintenanceJobs(_heartbeat, history, TimeSpan.FromDays(Math.Max(1, _options.RetentionDays)), _log);
-        _jobs.Start();
+    }
+
+    /// <summary>
+    /// Checks begin once every hosted service started, the web server included: the app's own /healthz
+    /// (an example target) answers from its first check instead of starting DOWN at every start.
+    /// </summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        await _sync!.StartAsync(cancellationToken);
+        _jobs!.Start();
         _running = true;
         Touch();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync();
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync() => await StopCoreAsync();
 
