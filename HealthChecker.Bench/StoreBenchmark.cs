@@ -17,7 +17,7 @@ internal static class StoreBenchmark
 {
     public const string Usage =
         "       HealthChecker.Bench store [--rows 2000000] [--single-rows 20000] [--multi-rows 2000000] [--batch 1000] [--fill-rows 50000000] " +
-        "[--targets 580] [--days 30] [--read-rows 86400] [--read-runs 20] [--database <connection string>] [--temp /var/tmp]";
+        "[--targets 580] [--days 30] [--read-rows 86400] [--read-runs 20] [--database <connection string>] [--temp /var/tmp] [--without-rollup 1]";
 
     /// <summary>The sizes of one run; every row count is an option so that a quick run is possible.</summary>
     public sealed record Settings(
@@ -31,7 +31,8 @@ internal static class StoreBenchmark
         int ReadRows,
         int ReadRuns,
         string? Database,
-        string? TempRoot)
+        string? TempRoot,
+        bool WithoutRollup)
     {
         public static Settings From(Func<string, int, int> number, Func<string, string?> text) => new(
             CopyRows: number("rows", 2_000_000),
@@ -44,7 +45,8 @@ internal static class StoreBenchmark
             ReadRows: number("read-rows", 86_400),
             ReadRuns: number("read-runs", 20),
             Database: text("database"),
-            TempRoot: text("temp"));
+            TempRoot: text("temp"),
+            WithoutRollup: number("without-rollup", 0) != 0);
 
         public void Validate()
         {

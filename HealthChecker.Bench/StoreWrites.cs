@@ -53,15 +53,44 @@ internal static class StoreWrites
             await MultiRowAsync(ds, Rows(targets, start.AddMinutes(2), s.MultiRows), s.BatchSize, ct).ConfigureAwait(false)));
         Report(runs[^1]);
 
+        if (s.WithoutRollup)
+        {
+            runs.AddRange(await WithoutRollupAsync(ds, targets, start.AddMinutes(3), s, log, ct).ConfigureAwait(false));
+        }
+
         await using var conn = await ds.OpenConnectionAsync(ct).ConfigureAwait(false);
         var stored = await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM check_results").ConfigureAwait(false);
-        var expected = 5_000 + 200 + 5_000 + (long)s.CopyRows + s.SingleRows + s.MultiRows;
+        var expected = 5_000 + 200 + 5_000 + (long)s.CopyRows + s.SingleRows + s.MultiRows + (s.WithoutRollup ? (long)s.CopyRows + s.MultiRows : 0);
         if (stored != expected)
         {
             throw new InvalidOperationException($"check_results holds {stored} rows after the writes, not {expected}");
         }
 
         return new Result(runs);
+    }
+
+    /// <summary>
+    /// The batched writers again with the rollup trigger of check_results disabled: what the
+    /// incremental rollups cost per row. A diagnosis, not a way to run.
+    /// </summary>
+    private static async Task<Run[]> WithoutRollupAsync(NpgsqlDataSource ds, long[] targets, DateTime start, StoreBenchmark.Settings s, ILogger log, CancellationToken ct)
+    {
+        await StoreBenchmark.ExecuteAsync(ds, "ALTER TABLE check_results DISABLE TRIGGER check_results_rollup").ConfigureAwait(false);
+        try
+        {
+            StoreBenchmark.Progress("the same two batched writers with the rollup trigger disabled");
+            var copy = new Run("ResultWriter, rollup trigger disabled", s.CopyRows,
+                await CopyAsync(ds, Rows(targets, start, s.CopyRows), s.BatchSize, log, ct).ConfigureAwait(false));
+            Report(copy);
+            var multi = new Run("Dapper unnest, rollup trigger disabled", s.MultiRows,
+                await MultiRowAsync(ds, Rows(targets, start.AddMinutes(1), s.MultiRows), s.BatchSize, ct).ConfigureAwait(false));
+            Report(multi);
+            return [copy, multi];
+        }
+        finally
+        {
+            await StoreBenchmark.ExecuteAsync(ds, "ALTER TABLE check_results ENABLE TRIGGER check_results_rollup").ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates <paramref name="count"/> tcp targets named <c>{prefix}-N</c>; returns their ids in order.</summary>
