@@ -177,7 +177,7 @@ internal static class StoreBenchmark
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {server}; load average (1, 5, 15 min) {loadBefore} at the start, {loadAfter} at the end");
         sb.AppendLine();
-        sb.AppendLine("Writes into `check_results` (same cluster, same run, each on an empty table's partitions):");
+        sb.AppendLine("Writes into `check_results` (same cluster, same run, one after the other, from an empty table on):");
         sb.AppendLine();
         sb.AppendLine("| writer | rows | seconds | rows/s | COPY writer ÷ this |");
         sb.AppendLine("|---|---:|---:|---:|---:|");
