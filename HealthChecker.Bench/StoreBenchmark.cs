@@ -69,12 +69,15 @@ internal static class StoreBenchmark
     {
         settings.Validate();
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
             // Stop at the next step and still remove the temporary cluster.
-            e.Cancel = true;
+            context.Cancel = true;
             cancel.Cancel();
-        };
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         var log = Serilog.Core.Logger.None;
         string? tempRoot = null;
