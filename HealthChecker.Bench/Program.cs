@@ -5,6 +5,7 @@ namespace HealthChecker.Bench;
 /// <summary>
 /// <c>connect</c>: the three-way connect-only benchmark (yardstick, engine, .NET baseline) on the same
 /// peers, printed as a markdown table. <c>peer</c> and <c>run</c> are its child processes.
+/// <c>store</c>: writes into, reads from and disk use of the check history (<see cref="StoreBenchmark"/>).
 /// </summary>
 internal static class Program
 {
@@ -13,6 +14,7 @@ internal static class Program
         if (args.Length == 0)
         {
             Console.Error.WriteLine("usage: HealthChecker.Bench connect [--checks 20000] [--inflight 500] [--rounds 3] [--yardstick connbench.c]");
+            Console.Error.WriteLine(StoreBenchmark.Usage);
             return 3;
         }
 
@@ -21,6 +23,7 @@ internal static class Program
         {
             "connect" => await ConnectBenchmark.RunAsync(
                 options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("rounds", 3), options.String("yardstick")).ConfigureAwait(false),
+            "store" => await StoreBenchmark.RunAsync(StoreBenchmark.Settings.From(options.Int, options.String)).ConfigureAwait(false),
             "peer" => Peers.RunAcceptAndClose(options.Int("port", 0), options.Int("threads", 2)),
             "run" => await ConnectRun.RunAsync(options.String("impl") ?? "engine", options.Int("port", 0),
                 options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("warmup", 2_000)).ConfigureAwait(false),

@@ -1,0 +1,108 @@
+using Dapper;
+using HealthChecker.Core.Store;
+using Npgsql;
+
+namespace HealthChecker.Bench;
+
+/// <summary>
+/// Times the read of one target's last 24 h from the filled table, the way the app reads it, and
+/// measures the table's size on disk.
+/// </summary>
+internal static class HistoryRead
+{
+    // The text of HistoryStore.RecentResultsAsync, for its plan.
+    private const string AppQuery = """
+        SELECT target_id AS TargetId, group_name AS GroupName, target_name AS TargetName, checked_at AS CheckedAt, status AS Status,
+               passed AS Passed, duration_ms AS DurationMs, http_code AS HttpCode, info AS Info
+        FROM check_history
+        WHERE target_id = @TargetId AND checked_at >= @Since
+        ORDER BY checked_at DESC
+        LIMIT @Limit
+        """;
+
+    private const string TableQuery = """
+        SELECT target_id AS TargetId, checked_at AS CheckedAt, status AS Status, passed AS Passed,
+               duration_ms AS DurationMs, http_code AS HttpCode, info AS Info
+        FROM check_results
+        WHERE target_id = @TargetId AND checked_at >= @Since
+        """;
+
+    public sealed record Query(string Name, int Rows, double FirstMs, double P50Ms, double P95Ms, double MinMs, double MaxMs);
+
+    public sealed record Result(int Rows, int Runs, IReadOnlyList<Query> Queries, string Plan);
+
+    public sealed record Disk(long Rows, long HeapBytes, long IndexBytes);
+
+    public static async Task<Result> RunAsync(NpgsqlDataSource ds, HistoryFill.Result fill, int runs, CancellationToken ct)
+    {
+        var store = new HistoryStore(ds);
+        var since = fill.End.AddHours(-24);
+        var limit = 1_000_000;
+        var args = new { TargetId = fill.ReadTarget, Since = since, Limit = limit };
+
+        // One pooled connection exists before the first timed read: opening one is not the query's cost.
+        await StoreBenchmark.ExecuteAsync(ds, "SELECT 1").ConfigureAwait(false);
+
+        Func<Task<int>> app = async () => (await store.RecentResultsAsync(fill.ReadTarget, since, limit, ct).ConfigureAwait(false)).Count;
+        Func<Task<int>> table = async () =>
+        {
+            await using var conn = await ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+            var rows = await conn.QueryAsync<CheckResultRow>(new CommandDefinition(TableQuery, args, cancellationToken: ct)).ConfigureAwait(false);
+            return rows.AsList().Count;
+        };
+        var queries = new (string Name, Func<Task<int>> Run, List<double> Times)[]
+        {
+            ("app: HistoryStore.RecentResultsAsync (check_history view, ORDER BY checked_at DESC)", app, []),
+            ("table: check_results WHERE target_id = $1 AND checked_at >= $2", table, []),
+        };
+
+        StoreBenchmark.Progress($"read: target {fill.ReadTarget} since {since:u}, 1 + {runs} runs of each query; load {StoreBenchmark.Uptime()}");
+        var rowCount = -1;
+        var firsts = new List<double>();
+        for (var run = 0; run <= runs; run++)
+        {
+            // Interleaved, so that a change in machine load hits both alike.
+            foreach (var q in queries)
+            {
+                var rows = 0;
+                var ms = await StoreBenchmark.TimeAsync(async () => rows = await q.Run().ConfigureAwait(false)).ConfigureAwait(false);
+                if (rowCount >= 0 && rows != rowCount)
+                {
+                    throw new InvalidOperationException($"{q.Name} read {rows} rows, another read {rowCount}");
+                }
+
+                rowCount = rows;
+                (run == 0 ? firsts : q.Times).Add(ms);
+            }
+        }
+
+        var results = queries.Select((q, i) => Summarise(q.Name, rowCount, firsts[i], q.Times)).ToList();
+        foreach (var r in results)
+        {
+            StoreBenchmark.Progress($"  {r.Name}: {r.Rows} rows, first {r.FirstMs:F1} ms, p50 {r.P50Ms:F1} ms, p95 {r.P95Ms:F1} ms");
+        }
+
+        await using var conn = await ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var plan = await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS) " + AppQuery, args, cancellationToken: ct)).ConfigureAwait(false);
+        return new Result(rowCount, runs, results, string.Join('\n', plan));
+    }
+
+    public static async Task<Disk> MeasureDiskAsync(NpgsqlDataSource ds)
+    {
+        await using var conn = await ds.OpenConnectionAsync().ConfigureAwait(false);
+        var rows = await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM check_results", commandTimeout: 0)).ConfigureAwait(false);
+        var (heap, index) = await conn.QuerySingleAsync<(long, long)>("""
+            SELECT sum(pg_table_size(relid))::bigint, sum(pg_indexes_size(relid))::bigint
+            FROM pg_partition_tree('check_results') WHERE isleaf
+            """).ConfigureAwait(false);
+        StoreBenchmark.Progress($"disk: {rows} rows, heap {heap / 1e9:F2} GB, index {index / 1e9:F2} GB");
+        return new Disk(rows, heap, index);
+    }
+
+    private static Query Summarise(string name, int rows, double first, List<double> times)
+    {
+        var sorted = times.Order().ToList();
+        double Percentile(double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+        return new Query(name, rows, first, Percentile(0.50), Percentile(0.95), sorted[0], sorted[^1]);
+    }
+}
