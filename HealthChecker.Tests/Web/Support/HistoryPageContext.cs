@@ -26,6 +26,8 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The pages wait for real queries; on a busy machine that is more than the default second.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(30);
         Db = await TestDatabase.CreateMigratedAsync();
         Targets = new TargetStore(Db);
         var authServices = new ServiceCollection().AddLogging();
