@@ -2,7 +2,7 @@ using HealthChecker.Core.Polling;
 
 namespace HealthChecker.Core.Connections;
 
-/// <summary>The fd handler: SEMANTICS.md's two decision tables, row by row.</summary>
+/// <summary>The fd handler: the two decision tables of docs/engine.md ("The fd handler"), row by row.</summary>
 public sealed partial class Connection
 {
     /// <summary>Runs the fd handler for one poller report; a test may call it with a chosen mask.</summary>

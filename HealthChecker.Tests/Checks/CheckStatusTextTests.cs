@@ -2,7 +2,7 @@ using HealthChecker.Core.Checks;
 
 namespace HealthChecker.Tests.Checks;
 
-/// <summary>SEMANTICS.md's status table: HAProxy's codes, descriptions and verdicts.</summary>
+/// <summary>The status table: HAProxy's codes, descriptions and verdicts.</summary>
 public sealed class CheckStatusTextTests
 {
     [Theory]

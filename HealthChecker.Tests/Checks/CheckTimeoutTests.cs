@@ -9,7 +9,7 @@ namespace HealthChecker.Tests.Checks;
 
 /// <summary>
 /// The connect timeout bounds the connect; once the connection is up, the check timeout bounds the
-/// protocol (SEMANTICS.md: <c>min(timeout connect, inter)</c>, then <c>timeout check</c>).
+/// protocol (<c>min(timeout connect, inter)</c>, then <c>timeout check</c>).
 /// </summary>
 public sealed class CheckTimeoutTests
 {

@@ -6,7 +6,7 @@ using HealthChecker.Tests.Support;
 
 namespace HealthChecker.Tests.Connections;
 
-/// <summary>SEMANTICS.md's table "the fd handler, once connected", with a data layer that reads.</summary>
+/// <summary>docs/engine.md's table of the fd handler once connected, with a data layer that reads.</summary>
 public sealed class ConnectedFdHandlerTests
 {
     private readonly FakePoller _poller = new();

@@ -7,7 +7,7 @@ using HealthChecker.Tests.Support;
 
 namespace HealthChecker.Tests.Connections;
 
-/// <summary>SEMANTICS.md's table "the fd handler, while WaitL4Conn": real sockets, a fake poller, chosen masks.</summary>
+/// <summary>docs/engine.md's table of the fd handler while WaitL4Conn: real sockets, a fake poller, chosen masks.</summary>
 public sealed class FdHandlerTests
 {
     private readonly FakePoller _poller = new();
