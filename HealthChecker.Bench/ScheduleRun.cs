@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Targets;
+
+namespace HealthChecker.Bench;
+
+/// <summary>
+/// HealthChecker's side of the scheduling benchmark, in a process of its own: the targets go to a
+/// <see cref="TargetScheduler"/> with default options, then the parent marks the start and the end of
+/// the measured window on stdin (<c>mark</c>, answered with <c>marked</c>); after the second mark it
+/// prints the window's counts and schedule lateness as one JSON line.
+/// </summary>
+internal static class ScheduleRun
+{
+    public sealed record Report(int Loops, long Checks, long Passed, long Failed, double LatenessP50Ms, double LatenessP99Ms, double LatenessMaxMs);
+
+    public static async Task<int> RunAsync(IReadOnlyList<IPEndPoint> peers, int targets, string inter)
+    {
+        FileLimit.Raise();
+        var definitions = Definitions(peers, targets, inter);
+        var lateness = new LatenessHistogram();
+        long passed = 0, failed = 0;
+        var recording = 0;
+        using var scheduler = new TargetScheduler();
+        scheduler.CheckCompleted += r =>
+        {
+            if (Volatile.Read(ref recording) == 0)
+            {
+                return;
+            }
+
+            // QueueDelay is the check's actual start minus its planned start (its due time), on the scheduler's clock.
+            lateness.Add(r.QueueDelay);
+            if (r.Result.Passed)
+            {
+                Interlocked.Increment(ref passed);
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
+            }
+        };
+
+        await scheduler.AddRangeAsync(definitions.Select(d => (d, (long?)null)).ToList()).ConfigureAwait(false);
+        Console.WriteLine("ready");
+        Console.Out.Flush();
+
+        Expect("mark");
+        long checksBefore = scheduler.ChecksCompleted;
+        Volatile.Write(ref recording, 1);
+        Console.WriteLine("marked");
+        Console.Out.Flush();
+
+        Expect("mark");
+        Volatile.Write(ref recording, 0);
+        long checks = scheduler.ChecksCompleted - checksBefore;
+        var report = new Report(
+            scheduler.LoopCount, checks, Interlocked.Read(ref passed), Interlocked.Read(ref failed),
+            lateness.Percentile(0.50), lateness.Percentile(0.99), lateness.MaxMs);
+        Console.WriteLine(JsonSerializer.Serialize(report));
+        Console.Out.Flush();
+        return 0;
+    }
+
+    /// <summary>Target i checks peer i mod N, through the same validator the targets file and the web form use.</summary>
+    public static List<TargetDefinition> Definitions(IReadOnlyList<IPEndPoint> peers, int targets, string inter)
+    {
+        var definitions = new List<TargetDefinition>(targets);
+        for (int i = 0; i < targets; i++)
+        {
+            var draft = new TargetDraft
+            {
+                Name = string.Create(CultureInfo.InvariantCulture, $"bench/t{i}"),
+                Check = $"tcp://{peers[i % peers.Count]}",
+                Inter = inter,
+            };
+            var (definition, errors) = TargetValidator.Validate(draft);
+            definitions.Add(definition ?? throw new InvalidOperationException(string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}"))));
+        }
+
+        return definitions;
+    }
+
+    private static void Expect(string command)
+    {
+        var line = Console.In.ReadLine();
+        if (line != command)
+        {
+            throw new InvalidOperationException($"expected '{command}' on stdin, got '{line}'");
+        }
+    }
+}
+
+/// <summary>Lateness counts in 10 µs buckets up to 2 s (one fixed array, so recording allocates nothing); beyond it, the last bucket.</summary>
+internal sealed class LatenessHistogram
+{
+    private const long BucketTicks = TimeSpan.TicksPerMillisecond / 100;
+    private readonly long[] _counts = new long[200_001];
+    private long _maxTicks;
+
+    public double MaxMs => TimeSpan.FromTicks(Interlocked.Read(ref _maxTicks)).TotalMilliseconds;
+
+    public void Add(TimeSpan lateness)
+    {
+        long ticks = Math.Max(0, lateness.Ticks);
+        Interlocked.Increment(ref _counts[Math.Min(ticks / BucketTicks, _counts.Length - 1)]);
+        long max;
+        while (ticks > (max = Interlocked.Read(ref _maxTicks)) && Interlocked.CompareExchange(ref _maxTicks, ticks, max) != max)
+        {
+        }
+    }
+
+    /// <summary>The upper edge of the bucket holding the given fraction of samples, in ms.</summary>
+    public double Percentile(double fraction)
+    {
+        long total = _counts.Sum();
+        if (total == 0)
+        {
+            return double.NaN;
+        }
+
+        long rank = (long)Math.Ceiling(total * fraction);
+        long seen = 0;
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            seen += _counts[i];
+            if (seen >= rank)
+            {
+                return TimeSpan.FromTicks((i + 1) * BucketTicks).TotalMilliseconds;
+            }
+        }
+
+        return MaxMs;
+    }
+}
