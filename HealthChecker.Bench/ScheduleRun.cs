@@ -10,7 +10,7 @@ namespace HealthChecker.Bench;
 /// HealthChecker's side of the scheduling benchmark, in a process of its own: the targets go to a
 /// <see cref="TargetScheduler"/> with default options, then the parent marks the start and the end of
 /// the measured window on stdin (<c>mark</c>, answered with <c>marked</c>); after the second mark it
-/// prints the window's counts and schedule lateness as one JSON line.
+/// prints the window's counts and schedule lateness as one JSON line and waits for stdin to close.
 /// </summary>
 internal static class ScheduleRun
 {
@@ -61,6 +61,8 @@ internal static class ScheduleRun
             lateness.Percentile(0.50), lateness.Percentile(0.99), lateness.MaxMs);
         Console.WriteLine(JsonSerializer.Serialize(report));
         Console.Out.Flush();
+        // The parent reads this process's /proc figures now; it closes stdin when done.
+        Console.In.ReadToEnd();
         return 0;
     }
 

@@ -27,6 +27,23 @@ public sealed class SchedulingTests
         Assert.Equal(TimeSpan.Zero, second.QueueDelay);
     }
 
+    [Fact]
+    public async Task A_check_started_after_its_due_time_reports_the_lateness_as_its_queue_delay()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        using var run = new SchedulerHarness();
+        await run.Scheduler.AddAsync(SchedulerHarness.Target("a/one", peer.EndPoint, Inter));
+        var first = await run.NextResultAsync();
+
+        // The loop wakes 300 ms after the due time (as a busy machine would make it): the check starts then.
+        await run.AdvanceAsync(Inter + TimeSpan.FromMilliseconds(300));
+        var late = await run.NextResultAsync();
+
+        Assert.Equal(first.CompletedAt + Inter, late.ScheduledAt);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), late.QueueDelay);
+        Assert.Equal(run.Clock.GetUtcNow(), late.ScheduledAt + late.QueueDelay);
+    }
+
     [Theory]
     [InlineData(0.0, 1000)]
     [InlineData(0.5, 2000)]
