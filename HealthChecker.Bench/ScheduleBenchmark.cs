@@ -78,9 +78,12 @@ internal static class ScheduleBenchmark
         // The child counts first and /proc is read after its answer, at both ends: the windows line up.
         child.StandardInput.WriteLine("mark");
         child.StandardInput.Flush();
-        var report = JsonSerializer.Deserialize<ScheduleRun.Report>(child.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the run printed no report"))!;
+        Expect(child, "marked");
         var end = Read(child.Id, peers);
         long peak = ProcFacts.StatusKb(child.Id, "VmHWM");
+        child.StandardInput.WriteLine("report");
+        child.StandardInput.Flush();
+        var report = JsonSerializer.Deserialize<ScheduleRun.Report>(child.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the run printed no report"))!;
         child.StandardInput.Close();
         await child.WaitForExitAsync().ConfigureAwait(false);
         return Measured("HealthChecker", start, end, report.Checks, peak, report);
@@ -218,7 +221,7 @@ internal static class ScheduleBenchmark
         if (rows[0].Ours is { } ours)
         {
             sb.AppendLine();
-            sb.AppendLine(inv, $"HealthChecker: {ours.Loops} loops; {ours.Checks} checks in the window, {ours.Passed} passed, {ours.Failed} failed; lateness max {ours.LatenessMaxMs:F2} ms.");
+            sb.AppendLine(inv, $"HealthChecker: {ours.Loops} loops; {ours.Checks} checks in the window, {ours.Passed} passed, {ours.Failed} failed{FailedBy(ours)}; lateness max {ours.LatenessMaxMs:F2} ms; check duration (start to result) p50 / p99 {ours.DurationP50Ms:F2} / {ours.DurationP99Ms:F2} ms.");
         }
 
         // Both checkers turn TCP_QUICKACK off and reset right after the SYN-ACK: most connections never reach accept().
@@ -226,6 +229,11 @@ internal static class ScheduleBenchmark
 
         return sb.ToString();
     }
+
+    private static string FailedBy(ScheduleRun.Report report) =>
+        report.FailedBy.Count == 0
+            ? ""
+            : " (" + string.Join(", ", report.FailedBy.OrderByDescending(f => f.Value).Select(f => $"{f.Value} {f.Key}")) + ")";
 
     private static string? FindHaproxy(string? given)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -9,19 +10,23 @@ namespace HealthChecker.Bench;
 /// <summary>
 /// HealthChecker's side of the scheduling benchmark, in a process of its own: the targets go to a
 /// <see cref="TargetScheduler"/> with default options, then the parent marks the start and the end of
-/// the measured window on stdin (<c>mark</c>, answered with <c>marked</c>); after the second mark it
-/// prints the window's counts and schedule lateness as one JSON line and waits for stdin to close.
+/// the measured window on stdin (<c>mark</c>, answered with <c>marked</c>); then <c>report</c> makes it
+/// print the window's counts and schedule lateness as one JSON line.
 /// </summary>
 internal static class ScheduleRun
 {
-    public sealed record Report(int Loops, long Checks, long Passed, long Failed, double LatenessP50Ms, double LatenessP99Ms, double LatenessMaxMs);
+    public sealed record Report(
+        int Loops, long Checks, long Passed, long Failed, IReadOnlyDictionary<string, long> FailedBy,
+        double LatenessP50Ms, double LatenessP99Ms, double LatenessMaxMs, double DurationP50Ms, double DurationP99Ms);
 
     public static async Task<int> RunAsync(IReadOnlyList<IPEndPoint> peers, int targets, string inter)
     {
         FileLimit.Raise();
         var definitions = Definitions(peers, targets, inter);
         var lateness = new LatenessHistogram();
+        var durations = new LatenessHistogram();
         long passed = 0, failed = 0;
+        var failedBy = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var recording = 0;
         using var scheduler = new TargetScheduler();
         scheduler.CheckCompleted += r =>
@@ -33,6 +38,8 @@ internal static class ScheduleRun
 
             // QueueDelay is the check's actual start minus its planned start (its due time), on the scheduler's clock.
             lateness.Add(r.QueueDelay);
+            // From the start to the result; with the lateness, what stretches a target's cycle beyond its inter.
+            durations.Add(r.CompletedAt - r.ScheduledAt - r.QueueDelay);
             if (r.Result.Passed)
             {
                 Interlocked.Increment(ref passed);
@@ -40,6 +47,7 @@ internal static class ScheduleRun
             else
             {
                 Interlocked.Increment(ref failed);
+                failedBy.AddOrUpdate(r.Result.Info.Length == 0 ? r.Result.Code : $"{r.Result.Code} {r.Result.Info}", 1, (_, n) => n + 1);
             }
         };
 
@@ -56,13 +64,17 @@ internal static class ScheduleRun
         Expect("mark");
         Volatile.Write(ref recording, 0);
         long checks = scheduler.ChecksCompleted - checksBefore;
+        Console.WriteLine("marked");
+        Console.Out.Flush();
+
+        // The parent reads this process's /proc figures between "marked" and "report": nothing here may run in its window.
+        Expect("report");
         var report = new Report(
-            scheduler.LoopCount, checks, Interlocked.Read(ref passed), Interlocked.Read(ref failed),
-            lateness.Percentile(0.50), lateness.Percentile(0.99), lateness.MaxMs);
+            scheduler.LoopCount, checks, Interlocked.Read(ref passed), Interlocked.Read(ref failed), failedBy.ToDictionary(StringComparer.Ordinal),
+            lateness.Percentile(0.50), lateness.Percentile(0.99), lateness.MaxMs,
+            durations.Percentile(0.50), durations.Percentile(0.99));
         Console.WriteLine(JsonSerializer.Serialize(report));
         Console.Out.Flush();
-        // The parent reads this process's /proc figures now; it closes stdin when done.
-        Console.In.ReadToEnd();
         return 0;
     }
 
@@ -95,7 +107,7 @@ internal static class ScheduleRun
     }
 }
 
-/// <summary>Lateness counts in 10 µs buckets up to 2 s (one fixed array, so recording allocates nothing); beyond it, the last bucket.</summary>
+/// <summary>Counts of short spans (lateness, check durations) in 10 µs buckets up to 2 s (one fixed array, so recording allocates nothing); beyond it, the last bucket.</summary>
 internal sealed class LatenessHistogram
 {
     private const long BucketTicks = TimeSpan.TicksPerMillisecond / 100;
