@@ -12,8 +12,8 @@ internal static class ProcFacts
     // USER_HZ is 100 on every Linux architecture the runtime supports.
     private const double TicksPerSecond = 100;
 
-    /// <summary>User plus system CPU seconds the process has used, all threads.</summary>
-    public static double CpuSeconds(int pid)
+    /// <summary>User and system CPU seconds the process has used, all threads.</summary>
+    public static (double User, double System) CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         // Fields after the command name, which sits in parentheses and may hold spaces.
@@ -21,7 +21,7 @@ internal static class ProcFacts
         // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
         long utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
         long stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return (utime + stime) / TicksPerSecond;
+        return (utime / TicksPerSecond, stime / TicksPerSecond);
     }
 
     /// <summary>A kB field of /proc/&lt;pid&gt;/status such as VmHWM (peak RSS) or VmRSS.</summary>

@@ -23,6 +23,7 @@ internal static class ScheduleBenchmark
         double Seconds,
         long Checks,
         double CpuSeconds,
+        double UserSeconds,
         long PeakRssKb,
         long ActiveOpens,
         long Accepted,
@@ -30,7 +31,7 @@ internal static class ScheduleBenchmark
         string? Missing = null);
 
     /// <summary>Readings taken at the start and at the end of the measured window.</summary>
-    private readonly record struct Reading(long Timestamp, double CpuSeconds, long ActiveOpens, long Accepted);
+    private readonly record struct Reading(long Timestamp, (double User, double System) Cpu, long ActiveOpens, long Accepted);
 
     public static async Task<int> RunAsync(Options options)
     {
@@ -51,7 +52,7 @@ internal static class ScheduleBenchmark
         using var peers = PeerProcess.Start(options.Listeners);
         var rows = new List<Row> { await RunOursAsync(options, peers).ConfigureAwait(false) };
         rows.Add(haproxy is null
-            ? new Row("HAProxy", 0, 0, 0, 0, 0, 0, null, "not installed")
+            ? new Row("HAProxy", 0, 0, 0, 0, 0, 0, 0, null, "not installed")
             : await RunHaproxyAsync(options, haproxy, peers).ConfigureAwait(false));
         string loadAfter = ProcFacts.LoadAverage();
 
@@ -185,7 +186,8 @@ internal static class ScheduleBenchmark
         new(checker,
             Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds,
             checks,
-            end.CpuSeconds - start.CpuSeconds,
+            end.Cpu.User + end.Cpu.System - start.Cpu.User - start.Cpu.System,
+            end.Cpu.User - start.Cpu.User,
             peakRssKb,
             end.ActiveOpens - start.ActiveOpens,
             end.Accepted - start.Accepted,
@@ -221,9 +223,11 @@ internal static class ScheduleBenchmark
         if (rows[0].Ours is { } ours)
         {
             sb.AppendLine();
-            sb.AppendLine(inv, $"HealthChecker: {ours.Loops} loops; {ours.Checks} checks in the window, {ours.Passed} passed, {ours.Failed} failed{FailedBy(ours)}; lateness max {ours.LatenessMaxMs:F2} ms; check duration (start to result) p50 / p99 {ours.DurationP50Ms:F2} / {ours.DurationP99Ms:F2} ms.");
+            sb.AppendLine(inv, $"HealthChecker: {ours.Loops} loops; {ours.Checks} checks in the window, {ours.Passed} passed, {ours.Failed} failed{FailedBy(ours)}; lateness max {ours.LatenessMaxMs:F2} ms; check duration (start to result) p50 / p99 {ours.DurationP50Ms:F2} / {ours.DurationP99Ms:F2} ms; "
+                + $"GCs gen0/1/2 {ours.Gen0}/{ours.Gen1}/{ours.Gen2}, paused {ours.GcPauseMs:F0} ms, allocated {ours.AllocatedMb:F0} MB ({ours.AllocatedMb * 1048576 / Math.Max(1, ours.Checks):F0} B per check).");
         }
 
+        sb.AppendLine(inv, $"CPU µs per check, user + system: {string.Join(", ", rows.Where(r => r.Missing is null && r.Checks > 0).Select(r => $"{r.Checker} {r.UserSeconds * 1e6 / r.Checks:F1} + {(r.CpuSeconds - r.UserSeconds) * 1e6 / r.Checks:F1}"))}.");
         // Both checkers turn TCP_QUICKACK off and reset right after the SYN-ACK: most connections never reach accept().
         sb.AppendLine(inv, $"Peer accepts/s in each window: {string.Join(", ", rows.Where(r => r.Missing is null).Select(r => $"{r.Checker} {r.Accepted / r.Seconds:F0}"))}.");
 

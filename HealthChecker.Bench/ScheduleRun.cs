@@ -17,7 +17,8 @@ internal static class ScheduleRun
 {
     public sealed record Report(
         int Loops, long Checks, long Passed, long Failed, IReadOnlyDictionary<string, long> FailedBy,
-        double LatenessP50Ms, double LatenessP99Ms, double LatenessMaxMs, double DurationP50Ms, double DurationP99Ms);
+        double LatenessP50Ms, double LatenessP99Ms, double LatenessMaxMs, double DurationP50Ms, double DurationP99Ms,
+        int Gen0, int Gen1, int Gen2, double GcPauseMs, double AllocatedMb);
 
     public static async Task<int> RunAsync(IReadOnlyList<IPEndPoint> peers, int targets, string inter)
     {
@@ -57,6 +58,7 @@ internal static class ScheduleRun
 
         Expect("mark");
         long checksBefore = scheduler.ChecksCompleted;
+        var gcBefore = Gc.Now();
         Volatile.Write(ref recording, 1);
         Console.WriteLine("marked");
         Console.Out.Flush();
@@ -64,6 +66,7 @@ internal static class ScheduleRun
         Expect("mark");
         Volatile.Write(ref recording, 0);
         long checks = scheduler.ChecksCompleted - checksBefore;
+        var gc = Gc.Now() - gcBefore;
         Console.WriteLine("marked");
         Console.Out.Flush();
 
@@ -72,7 +75,8 @@ internal static class ScheduleRun
         var report = new Report(
             scheduler.LoopCount, checks, Interlocked.Read(ref passed), Interlocked.Read(ref failed), failedBy.ToDictionary(StringComparer.Ordinal),
             lateness.Percentile(0.50), lateness.Percentile(0.99), lateness.MaxMs,
-            durations.Percentile(0.50), durations.Percentile(0.99));
+            durations.Percentile(0.50), durations.Percentile(0.99),
+            gc.Gen0, gc.Gen1, gc.Gen2, gc.Pause.TotalMilliseconds, gc.Allocated / 1048576.0);
         Console.WriteLine(JsonSerializer.Serialize(report));
         Console.Out.Flush();
         return 0;
@@ -95,6 +99,16 @@ internal static class ScheduleRun
         }
 
         return definitions;
+    }
+
+    /// <summary>The collector's counters, to tell its share of the CPU and of the lateness.</summary>
+    private readonly record struct Gc(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated)
+    {
+        public static Gc Now() => new(
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+        public static Gc operator -(Gc a, Gc b) =>
+            new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause, a.Allocated - b.Allocated);
     }
 
     private static void Expect(string command)
