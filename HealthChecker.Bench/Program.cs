@@ -16,7 +16,7 @@ internal static class Program
         if (args.Length == 0)
         {
             Console.Error.WriteLine("usage: HealthChecker.Bench connect [--checks 20000] [--inflight 500] [--rounds 3] [--yardstick connbench.c]");
-            Console.Error.WriteLine("       HealthChecker.Bench schedule [--targets 10000] [--inter 1s] [--seconds 60] [--warmup 5] [--listeners 100] [--haproxy PATH]");
+            Console.Error.WriteLine("       HealthChecker.Bench schedule [--targets 10000] [--inter 1s] [--seconds 60] [--warmup 5] [--listeners 100] [--rounds 1] [--haproxy PATH]");
             return 3;
         }
 
@@ -30,7 +30,7 @@ internal static class Program
                 options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("warmup", 2_000)).ConfigureAwait(false),
             "schedule" => await ScheduleBenchmark.RunAsync(new ScheduleBenchmark.Options(
                 options.Int("targets", 10_000), options.String("inter") ?? "1s", options.Int("seconds", 60), options.Int("warmup", 5),
-                options.Int("listeners", 100), options.String("haproxy"))).ConfigureAwait(false),
+                options.Int("listeners", 100), options.Int("rounds", 1), options.String("haproxy"))).ConfigureAwait(false),
             "peers" => ListenerPeers.Run(options.Int("listeners", 100)),
             "schedule-run" => await ScheduleRun.RunAsync(
                 (options.String("peers") ?? "").Split(',').Select(IPEndPoint.Parse).ToList(),

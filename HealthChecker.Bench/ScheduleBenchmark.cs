@@ -16,7 +16,7 @@ namespace HealthChecker.Bench;
 /// </summary>
 internal static class ScheduleBenchmark
 {
-    public sealed record Options(int Targets, string Inter, int Seconds, int Warmup, int Listeners, string? Haproxy);
+    public sealed record Options(int Targets, string Inter, int Seconds, int Warmup, int Listeners, int Rounds, string? Haproxy);
 
     private sealed record Row(
         string Checker,
@@ -28,10 +28,11 @@ internal static class ScheduleBenchmark
         long ActiveOpens,
         long Accepted,
         ScheduleRun.Report? Ours,
+        string Load,
         string? Missing = null);
 
     /// <summary>Readings taken at the start and at the end of the measured window.</summary>
-    private readonly record struct Reading(long Timestamp, (double User, double System) Cpu, long ActiveOpens, long Accepted);
+    private readonly record struct Reading(long Timestamp, (double User, double System) Cpu, long ActiveOpens, long Accepted, string Load);
 
     public static async Task<int> RunAsync(Options options)
     {
@@ -48,19 +49,25 @@ internal static class ScheduleBenchmark
             Console.Error.WriteLine("HAProxy is not installed (apt-get install -y haproxy, or pass --haproxy PATH): its row will say so.");
         }
 
-        string load = ProcFacts.LoadAverage();
         using var peers = PeerProcess.Start(options.Listeners);
-        var rows = new List<Row> { await RunOursAsync(options, peers).ConfigureAwait(false) };
-        rows.Add(haproxy is null
-            ? new Row("HAProxy", 0, 0, 0, 0, 0, 0, 0, null, "not installed")
-            : await RunHaproxyAsync(options, haproxy, peers).ConfigureAwait(false));
-        string loadAfter = ProcFacts.LoadAverage();
+        var rows = new List<Row>();
+        for (int round = 1; round <= options.Rounds; round++)
+        {
+            // Rounds alternate which checker goes first, so that a drift in machine load hits each alike.
+            string suffix = options.Rounds > 1 ? $" (round {round})" : "";
+            async Task<Row> Ours() => await RunOursAsync(options, peers, "HealthChecker" + suffix).ConfigureAwait(false);
+            async Task<Row> Theirs() => haproxy is null
+                ? new Row("HAProxy" + suffix, 0, 0, 0, 0, 0, 0, 0, null, ProcFacts.LoadAverage(), "not installed")
+                : await RunHaproxyAsync(options, haproxy, peers, "HAProxy" + suffix).ConfigureAwait(false);
+            rows.Add(round % 2 == 1 ? await Ours().ConfigureAwait(false) : await Theirs().ConfigureAwait(false));
+            rows.Add(round % 2 == 1 ? await Theirs().ConfigureAwait(false) : await Ours().ConfigureAwait(false));
+        }
 
-        Console.WriteLine(Table(rows, options, inter, load, loadAfter, haproxy is null ? null : HaproxyVersion(haproxy)));
+        Console.WriteLine(Table(rows, options, inter, haproxy is null ? null : HaproxyVersion(haproxy)));
         return 0;
     }
 
-    private static async Task<Row> RunOursAsync(Options options, PeerProcess peers)
+    private static async Task<Row> RunOursAsync(Options options, PeerProcess peers, string name)
     {
         var inv = CultureInfo.InvariantCulture;
         using var child = Process.Start(SelfCommand(
@@ -87,10 +94,10 @@ internal static class ScheduleBenchmark
         var report = JsonSerializer.Deserialize<ScheduleRun.Report>(child.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the run printed no report"))!;
         child.StandardInput.Close();
         await child.WaitForExitAsync().ConfigureAwait(false);
-        return Measured("HealthChecker", start, end, report.Checks, peak, report);
+        return Measured(name, start, end, report.Checks, peak, report);
     }
 
-    private static async Task<Row> RunHaproxyAsync(Options options, string haproxy, PeerProcess peers)
+    private static async Task<Row> RunHaproxyAsync(Options options, string haproxy, PeerProcess peers, string name)
     {
         var directory = Directory.CreateTempSubdirectory("hc-bench-haproxy-");
         try
@@ -123,7 +130,7 @@ internal static class ScheduleBenchmark
                 var end = Read(process.Id, peers);
                 long peak = ProcFacts.StatusKb(process.Id, "VmHWM");
                 // HAProxy counts its checks nowhere we can read cheaply: the kernel's active opens are its checks.
-                return Measured("HAProxy", start, end, end.ActiveOpens - start.ActiveOpens, peak, null);
+                return Measured(name, start, end, end.ActiveOpens - start.ActiveOpens, peak, null);
             }
             finally
             {
@@ -191,45 +198,48 @@ internal static class ScheduleBenchmark
             peakRssKb,
             end.ActiveOpens - start.ActiveOpens,
             end.Accepted - start.Accepted,
-            ours);
+            ours,
+            start.Load);
 
     private static Reading Read(int pid, PeerProcess peers) =>
-        new(Stopwatch.GetTimestamp(), ProcFacts.CpuSeconds(pid), ProcFacts.TcpActiveOpens(), peers.Accepted());
+        new(Stopwatch.GetTimestamp(), ProcFacts.CpuSeconds(pid), ProcFacts.TcpActiveOpens(), peers.Accepted(), ProcFacts.LoadAverage());
 
-    private static string Table(List<Row> rows, Options options, TimeSpan inter, string loadBefore, string loadAfter, string? haproxyVersion)
+    private static string Table(List<Row> rows, Options options, TimeSpan inter, string? haproxyVersion)
     {
         var inv = CultureInfo.InvariantCulture;
         double scheduled = options.Targets / inter.TotalSeconds;
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"{options.Targets} connect-only targets, inter {options.Inter}, {options.Listeners} accept+close listeners; {options.Warmup} s warm-up, then {options.Seconds} s measured per checker, one after the other.");
-        sb.AppendLine(inv, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {haproxyVersion ?? "HAProxy not installed"}; load average {loadBefore} before, {loadAfter} after.");
+        sb.AppendLine(inv, $"{options.Targets} connect-only targets, inter {options.Inter}, {options.Listeners} accept+close listeners; per checker {options.Warmup} s warm-up, then {options.Seconds} s measured; one checker at a time, in the order of the rows.");
+        sb.AppendLine(inv, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {haproxyVersion ?? "HAProxy not installed"}.");
         sb.AppendLine();
-        sb.AppendLine("| checker | checks/s achieved / scheduled | CPU % (of one core) | CPU µs/check | peak RSS MB | lateness p50 / p99 ms | ActiveOpens/s |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| checker | checks/s achieved / scheduled | CPU % (of one core) | CPU µs/check | peak RSS MB | lateness p50 / p99 ms | ActiveOpens/s | load average at start (1/5/15 min) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in rows)
         {
             if (r.Missing is not null)
             {
-                sb.AppendLine(inv, $"| {r.Checker} | {r.Missing} | | | | | |");
+                sb.AppendLine(inv, $"| {r.Checker} | {r.Missing} | | | | | | {r.Load} |");
                 continue;
             }
 
             string lateness = r.Ours is { } o ? $"{o.LatenessP50Ms:F2} / {o.LatenessP99Ms:F2}" : "n/a";
             double cpuMicrosPerCheck = r.Checks == 0 ? double.NaN : r.CpuSeconds * 1e6 / r.Checks;
             sb.AppendLine(inv,
-                $"| {r.Checker} | {r.Checks / r.Seconds:F0} / {scheduled:F0} | {r.CpuSeconds / r.Seconds * 100:F1} | {cpuMicrosPerCheck:F1} | {r.PeakRssKb / 1024.0:F0} | {lateness} | {r.ActiveOpens / r.Seconds:F0} |");
+                $"| {r.Checker} | {r.Checks / r.Seconds:F0} / {scheduled:F0} | {r.CpuSeconds / r.Seconds * 100:F1} | {cpuMicrosPerCheck:F1} | {r.PeakRssKb / 1024.0:F0} | {lateness} | {r.ActiveOpens / r.Seconds:F0} | {r.Load} |");
         }
 
-        if (rows[0].Ours is { } ours)
+        sb.AppendLine();
+        foreach (var r in rows.Where(r => r.Missing is null && r.Checks > 0))
         {
-            sb.AppendLine();
-            sb.AppendLine(inv, $"HealthChecker: {ours.Loops} loops; {ours.Checks} checks in the window, {ours.Passed} passed, {ours.Failed} failed{FailedBy(ours)}; lateness max {ours.LatenessMaxMs:F2} ms; check duration (start to result) p50 / p99 {ours.DurationP50Ms:F2} / {ours.DurationP99Ms:F2} ms; "
-                + $"GCs gen0/1/2 {ours.Gen0}/{ours.Gen1}/{ours.Gen2}, paused {ours.GcPauseMs:F0} ms, allocated {ours.AllocatedMb:F0} MB ({ours.AllocatedMb * 1048576 / Math.Max(1, ours.Checks):F0} B per check).");
-        }
+            sb.Append(inv, $"- {r.Checker}: CPU µs per check {r.UserSeconds * 1e6 / r.Checks:F1} user + {(r.CpuSeconds - r.UserSeconds) * 1e6 / r.Checks:F1} system; peers accepted {r.Accepted / r.Seconds:F0}/s");
+            if (r.Ours is { } ours)
+            {
+                sb.Append(inv, $"; {ours.Loops} loops, {ours.Checks} checks, {ours.Passed} passed, {ours.Failed} failed{FailedBy(ours)}; lateness max {ours.LatenessMaxMs:F2} ms; check duration (start to result) p50 / p99 {ours.DurationP50Ms:F2} / {ours.DurationP99Ms:F2} ms; ");
+                sb.Append(inv, $"GCs gen0/1/2 {ours.Gen0}/{ours.Gen1}/{ours.Gen2}, paused {ours.GcPauseMs:F0} ms, allocated {ours.AllocatedMb:F0} MB ({ours.AllocatedMb * 1048576 / Math.Max(1, ours.Checks):F0} B per check)");
+            }
 
-        sb.AppendLine(inv, $"CPU µs per check, user + system: {string.Join(", ", rows.Where(r => r.Missing is null && r.Checks > 0).Select(r => $"{r.Checker} {r.UserSeconds * 1e6 / r.Checks:F1} + {(r.CpuSeconds - r.UserSeconds) * 1e6 / r.Checks:F1}"))}.");
-        // Both checkers turn TCP_QUICKACK off and reset right after the SYN-ACK: most connections never reach accept().
-        sb.AppendLine(inv, $"Peer accepts/s in each window: {string.Join(", ", rows.Where(r => r.Missing is null).Select(r => $"{r.Checker} {r.Accepted / r.Seconds:F0}"))}.");
+            sb.AppendLine(".");
+        }
 
         return sb.ToString();
     }
