@@ -12,7 +12,8 @@ internal sealed class SchedulerHarness : IDisposable
     private readonly Channel<TargetCheckResult> _results = Channel.CreateUnbounded<TargetCheckResult>();
     private readonly Channel<TargetStateChange> _changes = Channel.CreateUnbounded<TargetStateChange>();
 
-    public SchedulerHarness(int loops = 1, int maxInFlight = 100, Func<double>? jitter = null, bool collectLog = false, bool record = true)
+    public SchedulerHarness(
+        int loops = 1, int maxInFlight = 100, Func<double>? jitter = null, bool collectLog = false, bool record = true, int maxStartsPerRound = 200)
     {
         var (logger, sink) = TestLog.Collecting();
         Sink = sink;
@@ -20,6 +21,7 @@ internal sealed class SchedulerHarness : IDisposable
         {
             Loops = loops,
             MaxInFlight = maxInFlight,
+            MaxStartsPerRound = maxStartsPerRound,
             Clock = Clock,
             Jitter = jitter ?? (() => 0.5),
             Log = collectLog ? logger : TestLog.Silent,
