@@ -47,6 +47,13 @@ internal static class ProcFacts
         return long.Parse(values[Array.IndexOf(names, "ActiveOpens")], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The 1-minute load average.</summary>
+    /// <summary>
+    /// True when the network namespace has no interface but loopback (as under <c>unshare -n</c>): then the
+    /// active-open counter counts this benchmark's connects only, not those of other programs on the machine.
+    /// </summary>
+    public static bool LoopbackOnlyNamespace() =>
+        File.ReadLines("/proc/net/dev").Skip(2).Select(l => l.Split(':')[0].Trim()).All(name => name == "lo");
+
+    /// <summary>The 1-, 5- and 15-minute load averages.</summary>
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

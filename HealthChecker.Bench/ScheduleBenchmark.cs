@@ -208,9 +208,12 @@ internal static class ScheduleBenchmark
     {
         var inv = CultureInfo.InvariantCulture;
         double scheduled = options.Targets / inter.TotalSeconds;
+        string network = ProcFacts.LoopbackOnlyNamespace()
+            ? "own network namespace: ActiveOpens counts these checks only."
+            : "shared network namespace: ActiveOpens also counts other programs' connects.";
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"{options.Targets} connect-only targets, inter {options.Inter}, {options.Listeners} accept+close listeners; per checker {options.Warmup} s warm-up, then {options.Seconds} s measured; one checker at a time, in the order of the rows.");
-        sb.AppendLine(inv, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {haproxyVersion ?? "HAProxy not installed"}.");
+        sb.AppendLine(inv, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {haproxyVersion ?? "HAProxy not installed"}; {network}");
         sb.AppendLine();
         sb.AppendLine("| checker | checks/s achieved / scheduled | CPU % (of one core) | CPU µs/check | peak RSS MB | lateness p50 / p99 ms | ActiveOpens/s | load average at start (1/5/15 min) |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
