@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Net;
 
 namespace HealthChecker.Bench;
 
 /// <summary>
 /// <c>connect</c>: the three-way connect-only benchmark (yardstick, engine, .NET baseline) on the same
-/// peers, printed as a markdown table. <c>peer</c> and <c>run</c> are its child processes.
+/// peers, printed as a markdown table; <c>peer</c> and <c>run</c> are its child processes.
+/// <c>schedule</c>: 10 000 scheduled targets, HealthChecker's scheduler beside HAProxy; <c>peers</c> and
+/// <c>schedule-run</c> are its child processes.
 /// <c>store</c>: writes into, reads from and disk use of the check history (<see cref="StoreBenchmark"/>).
 /// </summary>
 internal static class Program
@@ -14,6 +17,7 @@ internal static class Program
         if (args.Length == 0)
         {
             Console.Error.WriteLine("usage: HealthChecker.Bench connect [--checks 20000] [--inflight 500] [--rounds 3] [--yardstick connbench.c]");
+            Console.Error.WriteLine("       HealthChecker.Bench schedule [--targets 10000] [--inter 1s] [--seconds 60] [--warmup 5] [--listeners 100] [--rounds 1] [--haproxy PATH]");
             Console.Error.WriteLine(StoreBenchmark.Usage);
             return 3;
         }
@@ -27,6 +31,13 @@ internal static class Program
             "peer" => Peers.RunAcceptAndClose(options.Int("port", 0), options.Int("threads", 2)),
             "run" => await ConnectRun.RunAsync(options.String("impl") ?? "engine", options.Int("port", 0),
                 options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("warmup", 2_000)).ConfigureAwait(false),
+            "schedule" => await ScheduleBenchmark.RunAsync(new ScheduleBenchmark.Options(
+                options.Int("targets", 10_000), options.String("inter") ?? "1s", options.Int("seconds", 60), options.Int("warmup", 5),
+                options.Int("listeners", 100), options.Int("rounds", 1), options.String("haproxy"))).ConfigureAwait(false),
+            "peers" => ListenerPeers.Run(options.Int("listeners", 100)),
+            "schedule-run" => await ScheduleRun.RunAsync(
+                (options.String("peers") ?? "").Split(',').Select(IPEndPoint.Parse).ToList(),
+                options.Int("targets", 10_000), options.String("inter") ?? "1s").ConfigureAwait(false),
             _ => Fail($"unknown command '{args[0]}'"),
         };
     }

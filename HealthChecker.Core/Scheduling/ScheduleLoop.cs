@@ -20,10 +20,12 @@ internal sealed class ScheduleLoop : ITimerEntry
     private readonly TimerHeap<ScheduledTarget> _due = new();
     private readonly Queue<ScheduledTarget> _waiting = new();
     private readonly int _maxInFlight;
+    private readonly int _maxStartsPerRound;
+    private int _startsLeft;
     private bool _starting;
     private long _checks;
 
-    public ScheduleLoop(TargetScheduler owner, CheckEngine engine, int maxInFlight)
+    public ScheduleLoop(TargetScheduler owner, CheckEngine engine, int maxInFlight, int maxStartsPerRound)
     {
         _owner = owner;
         Engine = engine;
@@ -32,6 +34,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         // The system clock counts in Stopwatch units, as the engine's heap does: no conversion needed.
         _clockIsStopwatch = ReferenceEquals(_clock, TimeProvider.System);
         _maxInFlight = Math.Max(1, maxInFlight);
+        _maxStartsPerRound = Math.Max(1, maxStartsPerRound);
     }
 
     public CheckEngine Engine { get; }
@@ -59,6 +62,8 @@ internal sealed class ScheduleLoop : ITimerEntry
 
     public void Pump()
     {
+        // A new round of the engine's loop: a fresh budget of starts (see SchedulerOptions.MaxStartsPerRound).
+        _startsLeft = _maxStartsPerRound;
         long now = _clock.GetTimestamp();
         while (_due.PopDue(now) is { } due)
         {
@@ -191,10 +196,11 @@ internal sealed class ScheduleLoop : ITimerEntry
         _starting = true;
         try
         {
-            while (InFlight < _maxInFlight && _waiting.TryDequeue(out var target))
+            while (InFlight < _maxInFlight && _startsLeft > 0 && _waiting.TryDequeue(out var target))
             {
                 if (target.Phase == TargetPhase.Queued)
                 {
+                    _startsLeft--;
                     Start(target);
                 }
             }
@@ -316,7 +322,7 @@ internal sealed class ScheduleLoop : ITimerEntry
     {
         if (_waiting.Count > 0 && InFlight < _maxInFlight)
         {
-            // Nothing should wait with a free slot; start it on the next round.
+            // Nothing should wait with a free slot (or a spent budget) for long: start it on the next round.
             Arm(Stopwatch.GetTimestamp());
             return;
         }

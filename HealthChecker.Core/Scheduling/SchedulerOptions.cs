@@ -14,6 +14,13 @@ public sealed record SchedulerOptions
     /// <summary>Checks in flight at once over all loops (split evenly); due checks beyond it wait in a queue.</summary>
     public int MaxInFlight { get; init; } = 2000;
 
+    /// <summary>
+    /// Checks one loop starts per round of its event loop (HAProxy's <c>tune.runqueue-depth</c> plays this part);
+    /// the rest wait for the next round. On a starved CPU a loop that is far behind would otherwise start its
+    /// whole backlog before it next polls, and every check in flight would wait that long for its result.
+    /// </summary>
+    public int MaxStartsPerRound { get; init; } = 200;
+
     /// <summary>The clock every scheduling decision reads; tests hand in a fake one.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

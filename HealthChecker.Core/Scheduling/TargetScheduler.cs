@@ -28,12 +28,13 @@ public sealed partial class TargetScheduler : IDisposable
         _options = options ?? new SchedulerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Loops, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxStartsPerRound, 1);
         _jitter = _options.Jitter ?? Random.Shared.NextDouble;
         int perLoop = (_options.MaxInFlight + _options.Loops - 1) / _options.Loops;
         _loops = new ScheduleLoop[_options.Loops];
         for (int i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = new ScheduleLoop(this, new CheckEngine(_options.Engine), perLoop);
+            _loops[i] = new ScheduleLoop(this, new CheckEngine(_options.Engine), perLoop, _options.MaxStartsPerRound);
         }
     }
 
@@ -256,13 +257,13 @@ public sealed partial class TargetScheduler : IDisposable
         return results;
     }
 
-    private static Task OnLoop(ScheduleLoop loop, Action work) => OnLoop(loop, () =>
+    internal static Task OnLoop(ScheduleLoop loop, Action work) => OnLoop(loop, () =>
     {
         work();
         return true;
     });
 
-    private static Task<T> OnLoop<T>(ScheduleLoop loop, Func<T> work)
+    internal static Task<T> OnLoop<T>(ScheduleLoop loop, Func<T> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         loop.Engine.Post(() =>

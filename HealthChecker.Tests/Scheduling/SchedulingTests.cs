@@ -1,4 +1,5 @@
 using HealthChecker.Core.Health;
+using HealthChecker.Core.Scheduling;
 using HealthChecker.Tests.Support;
 
 namespace HealthChecker.Tests.Scheduling;
@@ -25,6 +26,23 @@ public sealed class SchedulingTests
         var second = await run.NextResultAsync();
         Assert.Equal(first.CompletedAt + Inter, second.ScheduledAt);
         Assert.Equal(TimeSpan.Zero, second.QueueDelay);
+    }
+
+    [Fact]
+    public async Task A_check_started_after_its_due_time_reports_the_lateness_as_its_queue_delay()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        using var run = new SchedulerHarness();
+        await run.Scheduler.AddAsync(SchedulerHarness.Target("a/one", peer.EndPoint, Inter));
+        var first = await run.NextResultAsync();
+
+        // The loop wakes 300 ms after the due time (as a busy machine would make it): the check starts then.
+        await run.AdvanceAsync(Inter + TimeSpan.FromMilliseconds(300));
+        var late = await run.NextResultAsync();
+
+        Assert.Equal(first.CompletedAt + Inter, late.ScheduledAt);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), late.QueueDelay);
+        Assert.Equal(run.Clock.GetUtcNow(), late.ScheduledAt + late.QueueDelay);
     }
 
     [Theory]
@@ -214,6 +232,38 @@ public sealed class SchedulingTests
         Assert.Equal(("L4TOUT", TimeSpan.Zero), (slow.Result.Code, slow.QueueDelay));
         // Due at 15 s, started when the slot freed, at 20 s on the test's clock; its own duration is apart.
         Assert.Equal(("L4CON", TimeSpan.FromSeconds(5)), (quick.Result.Code, quick.QueueDelay));
+    }
+
+    [Fact]
+    public async Task A_loop_starts_at_most_its_budget_of_checks_per_round_and_the_rest_in_the_next_rounds()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        using var run = new SchedulerHarness(maxStartsPerRound: 2);
+        var inter = TimeSpan.FromSeconds(6);
+        await run.Scheduler.AddRangeAsync(
+            Enumerable.Range(0, 6).Select(i => (SchedulerHarness.Target($"b/t{i}", peer.EndPoint, inter), (long?)i)).ToList());
+        // t0 is due at once; the others over the first interval.
+        await run.NextResultAsync();
+        run.Clock.Advance(inter);
+        var loop = run.Scheduler.Loops[0];
+
+        // One round, observed from the loop thread itself: six are due, two start, four wait for later rounds.
+        var (started, queued) = await TargetScheduler.OnLoop(loop, () =>
+        {
+            long before = loop.ChecksCompleted;
+            loop.Pump();
+            return (loop.InFlight + (int)(loop.ChecksCompleted - before), loop.Queued);
+        });
+
+        Assert.Equal((2, 4), (started, queued));
+        // The loop comes back for the rest by itself, without the clock moving.
+        var results = new List<TargetCheckResult>();
+        for (int i = 0; i < 6; i++)
+        {
+            results.Add(await run.NextResultAsync());
+        }
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"b/t{i}"), results.Select(r => r.Target).Order());
+        Assert.Equal((0, 0), await TargetScheduler.OnLoop(loop, () => (loop.InFlight, loop.Queued)));
     }
 
     private static async Task WaitFor(Func<bool> condition)

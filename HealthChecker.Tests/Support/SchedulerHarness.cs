@@ -21,7 +21,8 @@ internal sealed class SchedulerHarness : IDisposable
         bool collectLog = false,
         bool record = true,
         X509Certificate2Collection? trustedRoots = null,
-        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null,
+        int maxStartsPerRound = 200)
     {
         var (logger, sink) = TestLog.Collecting();
         Sink = sink;
@@ -29,6 +30,7 @@ internal sealed class SchedulerHarness : IDisposable
         {
             Loops = loops,
             MaxInFlight = maxInFlight,
+            MaxStartsPerRound = maxStartsPerRound,
             Clock = Clock,
             Jitter = jitter ?? (() => 0.5),
             Log = collectLog ? logger : TestLog.Silent,
