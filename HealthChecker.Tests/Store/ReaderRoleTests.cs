@@ -131,6 +131,7 @@ public class ReaderRoleTests
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
-        await conn.ExecuteAsync(sql);
+        // CREATE/DROP DATABASE wait for a checkpoint, which a machine busy writing can take long to finish.
+        await conn.ExecuteAsync(sql, commandTimeout: 300);
     }
 }

@@ -92,7 +92,9 @@ public static class ExampleTargets
 
     private static void Add(List<TargetDefinition> into, string name, string check)
     {
-        var (definition, _) = TargetValidator.Validate(new TargetDraft { Name = $"{Group}/{name}", Check = check });
+        // Every 5 s with 5 s to answer: the app checking itself should not be its own busiest client,
+        // and its first answer (a cold start) may be slow.
+        var (definition, _) = TargetValidator.Validate(new TargetDraft { Name = $"{Group}/{name}", Check = check, Inter = "5s" });
         // A check the validator refuses (an odd URL in the settings) is simply not offered.
         if (definition is not null)
         {

@@ -102,9 +102,20 @@ public sealed class MonitorService(DatabaseService database, TargetChangeFeed fe
     /// </summary>
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        await _sync!.StartAsync(cancellationToken);
-        _jobs!.Start();
+        // Running before the first check: the app's own /healthz (an example target) must not see a
+        // stopped engine in the checks this start begins.
         _running = true;
+        try
+        {
+            await _sync!.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            _running = false;
+            throw;
+        }
+
+        _jobs!.Start();
         Touch();
     }
 
