@@ -13,6 +13,7 @@ internal static class Program
         if (args.Length == 0)
         {
             Console.Error.WriteLine("usage: HealthChecker.Bench connect [--checks 20000] [--inflight 500] [--rounds 3] [--yardstick connbench.c]");
+            Console.Error.WriteLine("       HealthChecker.Bench dashboard [--targets 10000] [--circuits 20] [--repeats 5] [--settle 20] [--web HealthChecker.Web.dll]");
             return 3;
         }
 
@@ -24,6 +25,10 @@ internal static class Program
             "peer" => Peers.RunAcceptAndClose(options.Int("port", 0), options.Int("threads", 2)),
             "run" => await ConnectRun.RunAsync(options.String("impl") ?? "engine", options.Int("port", 0),
                 options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("warmup", 2_000)).ConfigureAwait(false),
+            "dashboard" => await Dashboard.DashboardBenchmark.RunAsync(new Dashboard.DashboardBenchmark.Settings(
+                options.Int("targets", 10_000), options.Int("circuits", 20), options.Int("repeats", 5), options.Int("settle", 20),
+                options.Int("samples", 5), options.String("chromium") ?? "/usr/bin/chromium", options.String("web"))).ConfigureAwait(false),
+            "dashboard-peers" => Dashboard.DashboardPeers.Run(options.Int("watched", 10), options.Int("bulk-addresses", 10)),
             _ => Fail($"unknown command '{args[0]}'"),
         };
     }
