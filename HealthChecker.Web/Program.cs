@@ -7,6 +7,7 @@ builder.AddHealthCheckerLogging();
 builder.AddHealthCheckerStore();
 builder.AddHealthCheckerAuth();
 builder.AddHealthCheckerApi();
+builder.AddHealthCheckerMonitor();
 builder.AddHealthCheckerWeb();
 
 var app = builder.Build();

@@ -147,6 +147,46 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
             applied.Count(c => c.Kind == TargetChangeKind.Deleted));
     }
 
+    /// <summary>
+    /// Adds <paramref name="examples"/> once in the life of the database: only at the first call that finds
+    /// no <paramref name="settingKey"/> in <c>app_settings</c>, and only if <c>targets</c> is empty then. The key is
+    /// recorded either way, in the same transaction, so deleting the examples later does not bring them back.
+    /// Returns the targets added (none when it was not the first call or targets existed).
+    /// </summary>
+    public async Task<IReadOnlyList<TargetRecord>> SeedOnceAsync(string settingKey, IReadOnlyList<TargetDefinition> examples, CancellationToken ct = default)
+    {
+        var added = await WriteAsync("", async (conn, tx) =>
+        {
+            // The insert takes the key's row lock: a second instance starting at the same moment waits, then finds it taken.
+            var first = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "INSERT INTO app_settings (key, value) VALUES (@settingKey, 'pending') ON CONFLICT (key) DO NOTHING RETURNING key",
+                new { settingKey }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            if (first is null)
+            {
+                return new List<TargetRecord>();
+            }
+
+            var empty = !await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM targets)", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+            var created = new List<TargetRecord>();
+            if (empty)
+            {
+                foreach (var definition in examples)
+                {
+                    created.Add(await conn.QuerySingleAsync<TargetRecord>(new CommandDefinition(
+                        $"{Insert} RETURNING {Columns}", TargetRow.FromDefinition(definition), tx, cancellationToken: ct)).ConfigureAwait(false));
+                }
+            }
+
+            await conn.ExecuteAsync(new CommandDefinition(
+                "UPDATE app_settings SET value = @value, set_at = now() WHERE key = @settingKey",
+                new { settingKey, value = empty ? $"added {created.Count} examples" : "targets existed: none added" }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            return created;
+        }, list => list.Select(r => r.Id), ct).ConfigureAwait(false);
+
+        Published(added.Select(r => new TargetChange(r.Id, TargetChangeKind.Created)));
+        return added;
+    }
+
     // One transaction per write; the NOTIFY for each changed id is queued inside it, so listeners hear only of committed changes.
     private async Task<T> WriteAsync<T>(string fullName, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write,
         Func<T, IEnumerable<long>> changedIds, CancellationToken ct)

@@ -28,6 +28,11 @@ public sealed class LoginRequiredTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/targets")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/status")).StatusCode);
 
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("metrics")).StatusCode);
+        // Load balancers and the app's own example target probe without credentials.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("healthz")).StatusCode);
+
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("login")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("_framework/blazor.web.js")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("api/targets")).StatusCode);

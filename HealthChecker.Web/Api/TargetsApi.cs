@@ -38,9 +38,6 @@ public static class TargetsApi
             .WithSummary("Apply a targets file (YAML body) all or none; ?replace=true also deletes the targets not in it")
             // No Accepts(...): it would refuse bodies sent without the YAML content type (curl --data-binary).
             .WithDescription("The request body is the targets file in YAML, whatever its content type.");
-
-        app.MapGet("/api/status", StatusAsync).WithTags("Status")
-            .WithSummary("What the store knows of each target; the live state comes once the check engine runs in this process");
         return app;
     }
 
@@ -107,14 +104,6 @@ public static class TargetsApi
         };
     }
 
-    private static async Task<Ok<StatusModel>> StatusAsync(TargetStore store, CancellationToken ct)
-    {
-        var targets = (await store.ListAsync(ct))
-            .Select(t => new TargetStatusModel(t.Id, t.FullName, t.Enabled, t.Enabled ? null : "MAINT"))
-            .ToList();
-        return TypedResults.Ok(new StatusModel(EngineRunning: false, targets));
-    }
-
     private static IResult Problem(TargetOutcome outcome, long id) => outcome.Status switch
     {
         TargetOutcomeStatus.NotFound => NotFound(id),
@@ -136,9 +125,3 @@ public static class TargetsApi
         errors.GroupBy(e => e.Field, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Line is { } line ? $"line {line}: {e.Message}" : e.Message).ToArray(), StringComparer.Ordinal);
 }
-
-/// <summary>The store's view until the engine runs here: <see cref="EngineRunning"/> is false and no target has a live state.</summary>
-public sealed record StatusModel(bool EngineRunning, IReadOnlyList<TargetStatusModel> Targets);
-
-/// <summary>One target's status; <see cref="State"/> is MAINT for a paused target and null while no engine checks it.</summary>
-public sealed record TargetStatusModel(long Id, string Name, bool Enabled, string? State);

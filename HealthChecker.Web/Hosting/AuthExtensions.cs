@@ -44,7 +44,7 @@ public static class AuthExtensions
                 options.LoginPath = "/login";
                 options.ExpireTimeSpan = TimeSpan.FromHours(12);
                 options.SlidingExpiration = true;
-                // The API answers 401/403; only pages are sent to the login form.
+                // The API and /metrics answer 401/403; only pages are sent to the login form.
                 options.Events.OnRedirectToLogin = context => IsApi(context.Request)
                     ? Answer(context, StatusCodes.Status401Unauthorized)
                     : Redirect(context);
@@ -85,7 +85,7 @@ public static class AuthExtensions
         return app;
     }
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+    private static bool IsApi(HttpRequest request) => WebExtensions.IsForMachines(request);
 
     private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

@@ -1,5 +1,6 @@
 using HealthChecker.Web.Components;
 using Serilog;
+using Serilog.Events;
 
 namespace HealthChecker.Web.Hosting;
 
@@ -22,9 +23,14 @@ public static class WebExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
-        app.UseSerilogRequestLogging();
-        // Pages read with GET get the not-found page; the API and form posts keep its own status codes and problem details.
-        app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal),
+        // Probes and scrapes come every few seconds: their request lines would drown the rest.
+        app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, error) =>
+            error is not null ? LogEventLevel.Error
+            : context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) || context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal) ? LogEventLevel.Debug
+            : context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : LogEventLevel.Information);
+        // Pages read with GET get the not-found page; the API, /healthz, /metrics and form posts keep their own status codes and bodies.
+        app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) && !IsForMachines(context.Request),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAuthentication();
         app.UseAuthorization();
@@ -33,8 +39,15 @@ public static class WebExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthCheckerLogout();
         app.MapHealthCheckerApi();
+        app.MapHealthCheckerMonitor();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         return app;
     }
+
+    /// <summary>The API, /healthz and /metrics: answered with status codes and bodies for programs, never with pages or redirects.</summary>
+    public static bool IsForMachines(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+        || request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal)
+        || request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal);
 }

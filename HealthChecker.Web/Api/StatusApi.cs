@@ -1,0 +1,73 @@
+using HealthChecker.Core.Scheduling;
+using HealthChecker.Web.Monitoring;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace HealthChecker.Web.Api;
+
+/// <summary><c>/api/status</c>: the running engine's live numbers and each target's state, from its in-memory snapshot.</summary>
+public static class StatusApi
+{
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/status", StatusAsync).WithTags("Status")
+            .WithSummary("Whether the engine runs and the database answers; targets by state, checks run, results written and dropped; each target's live state");
+        return app;
+    }
+
+    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, IMonitorView view, DatabaseProbe database, CancellationToken ct)
+    {
+        var failure = await database.FailureAsync(ct);
+        var s = monitor.Statistics();
+        var targets = view.Snapshot()
+            .OrderBy(t => t.Target, StringComparer.Ordinal)
+            .Select(TargetStatusModel.From)
+            .ToList();
+        return TypedResults.Ok(new StatusModel(
+            s.EngineRunning,
+            failure is null,
+            failure,
+            new CountsModel(s.Counts.Targets, s.Counts.Up, s.Counts.Down, s.Counts.Maint),
+            s.Counts.Checks,
+            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped),
+            targets));
+    }
+}
+
+/// <summary>
+/// The engine at one moment. <see cref="DatabaseReachable"/> is a fresh <c>SELECT 1</c>; <see cref="DatabaseProblem"/> says why
+/// it failed. <see cref="Checks"/> counts checks completed since start.
+/// </summary>
+public sealed record StatusModel(
+    bool EngineRunning,
+    bool DatabaseReachable,
+    string? DatabaseProblem,
+    CountsModel Counts,
+    long Checks,
+    ResultsModel Results,
+    IReadOnlyList<TargetStatusModel> Targets);
+
+/// <summary>Targets scheduled, by state (MAINT: paused).</summary>
+public sealed record CountsModel(int Targets, int Up, int Down, int Maint);
+
+/// <summary>
+/// Results waiting in memory, stored, dropped (buffer overflow while the database was away) and skipped (their target was
+/// deleted meanwhile); state changes stored and dropped.
+/// </summary>
+public sealed record ResultsModel(int Buffered, long Written, long Dropped, long Skipped, long StateChangesWritten, long StateChangesDropped);
+
+/// <summary>One target as the engine sees it: <see cref="State"/> UP, DOWN or MAINT, <see cref="Display"/> as HAProxy shows it (<c>UP 2/3</c>).</summary>
+public sealed record TargetStatusModel(long? Id, string Name, bool Enabled, string State, string Display, string? LastStatus, string? LastInfo,
+    DateTimeOffset? LastCheckAt, DateTimeOffset LastChange, long Checks)
+{
+    public static TargetStatusModel From(TargetSnapshot t) => new(
+        t.Id,
+        t.Target,
+        t.Definition.Enabled,
+        HistoryRecorder.Name(t.State),
+        t.Display,
+        t.LastResult?.Result.Code,
+        t.LastResult is { Result.Info: { Length: > 0 } info } ? info : t.LastResult?.Result.Description,
+        t.LastResult?.CompletedAt,
+        t.LastChange,
+        t.Checks);
+}

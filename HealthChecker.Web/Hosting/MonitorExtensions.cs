@@ -1,0 +1,33 @@
+using HealthChecker.Web.Api;
+using HealthChecker.Web.Monitoring;
+using Prometheus;
+
+namespace HealthChecker.Web.Hosting;
+
+public static class MonitorExtensions
+{
+    /// <summary>The hosted check engine (started after the database), what pages read of it, /healthz, /api/status and /metrics.</summary>
+    public static WebApplicationBuilder AddHealthCheckerMonitor(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<MonitorService>();
+        // Hosted services start in the order they were added and stop in reverse: after DatabaseService, before it.
+        services.AddHostedService(s => s.GetRequiredService<MonitorService>());
+        services.AddSingleton<MonitorView>();
+        services.AddSingleton<IMonitorView>(s => s.GetRequiredService<MonitorView>());
+        services.AddSingleton<DatabaseProbe>();
+        services.AddSingleton<MonitorMetrics>();
+        return builder;
+    }
+
+    /// <summary>
+    /// /healthz is open to anyone; /api/status and /metrics follow HC_REQUIRE_LOGIN (when set, scrape with HTTP Basic as admin).
+    /// </summary>
+    public static WebApplication MapHealthCheckerMonitor(this WebApplication app)
+    {
+        app.MapHealthz();
+        app.MapStatusApi();
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<MonitorMetrics>().Registry);
+        return app;
+    }
+}

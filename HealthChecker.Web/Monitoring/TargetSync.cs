@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using HealthChecker.Core.Health;
+using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Store;
+using HealthChecker.Core.Targets;
+using Npgsql;
+
+namespace HealthChecker.Web.Monitoring;
+
+/// <summary>
+/// Keeps the scheduler equal to the <c>targets</c> table: loads every target at start, then applies each
+/// committed change, told by the in-process feed and by <c>NOTIFY hc_targets_changed</c> (other processes,
+/// psql). Every notice only names an id: the row is read again and compared with what runs, so hearing of a
+/// change twice (feed and NOTIFY) or of one that changed nothing leaves the target's schedule alone.
+/// A NOTIFY whose payload is not an id, or a LISTEN connection that was lost, reloads the whole table.
+/// </summary>
+internal sealed class TargetSync : IAsyncDisposable
+{
+    private const long Everything = -1;
+    private static readonly TimeSpan ListenPing = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly TargetStore _store;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ITargetChanges _feed;
+    private readonly TargetScheduler _scheduler;
+    private readonly HistoryRecorder _recorder;
+    private readonly Action _touched;
+    private readonly Serilog.ILogger _log;
+    private readonly Channel<long> _pending = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<long, string> _names = new();
+    private readonly CancellationTokenSource _stop = new();
+    private IDisposable? _subscription;
+    private Task? _listener;
+    private Task? _worker;
+    private long _applied;
+
+    public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
+        HistoryRecorder recorder, Action touched, Serilog.ILogger log)
+    {
+        _store = store;
+        _dataSource = dataSource;
+        _feed = feed;
+        _scheduler = scheduler;
+        _recorder = recorder;
+        _touched = touched;
+        _log = log.ForContext<TargetSync>();
+    }
+
+    /// <summary>Changes applied since start (the same change heard twice counts once).</summary>
+    public long Applied => Interlocked.Read(ref _applied);
+
+    /// <summary>The scheduled name of a stored target, or null when it is not scheduled.</summary>
+    public string? NameOf(long id) => _names.TryGetValue(id, out var name) ? name : null;
+
+    /// <summary>Listens first (so nothing committed from here on is missed), then loads every stored target.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        _subscription = _feed.Subscribe(change => _pending.Writer.TryWrite(change.Id));
+        var connection = await ListenOnAsync(ct);
+        var stored = await StoredStates.LatestAsync(_dataSource, ct);
+        var loaded = await ReloadAsync(stored, ct);
+        _log.Information("Check engine started with {Targets} targets on {Loops} loops; listening on {Channel} for changes",
+            loaded, _scheduler.LoopCount, TargetStore.NotifyChannel);
+        _listener = Task.Run(() => ListenAsync(connection, _stop.Token), CancellationToken.None);
+        _worker = Task.Run(() => WorkAsync(_stop.Token), CancellationToken.None);
+    }
+
+    public async Task StopAsync()
+    {
+        _subscription?.Dispose();
+        _pending.Writer.TryComplete();
+        await _stop.CancelAsync();
+        foreach (var task in new[] { _listener, _worker })
+        {
+            if (task is not null)
+            {
+                await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+
+    private async Task WorkAsync(CancellationToken ct)
+    {
+        var reader = _pending.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(ct))
+            {
+                // Everything queued so far at once: a burst of notices for one id is one read.
+                var ids = new HashSet<long>();
+                while (reader.TryRead(out var id))
+                {
+                    ids.Add(id);
+                }
+
+                try
+                {
+                    if (ids.Contains(Everything))
+                    {
+                        await ReloadAsync(null, ct);
+                    }
+                    else
+                    {
+                        foreach (var id in ids.Order())
+                        {
+                            await ApplyAsync(id, await _store.GetAsync(id, ct), null, ct);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    _log.Warning("Applying target changes failed, reloading all targets shortly: {Reason}", e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                    _pending.Writer.TryWrite(Everything);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Makes the scheduler equal to the whole table; new targets' first checks are spread. Returns the targets scheduled.</summary>
+    private async Task<int> ReloadAsync(IReadOnlyDictionary<long, string>? storedStates, CancellationToken ct)
+    {
+        var rows = await _store.ListAsync(ct);
+        var present = rows.Select(r => r.Id).ToHashSet();
+        foreach (var (id, _) in _names.Where(n => !present.Contains(n.Key)).ToList())
+        {
+            await ApplyAsync(id, null, null, ct);
+        }
+
+        var added = new List<(TargetDefinition Definition, long? Id)>();
+        foreach (var row in rows)
+        {
+            if (storedStates is not null && !row.Enabled && storedStates.TryGetValue(row.Id, out var last))
+            {
+                _recorder.Known(row.Id, HistoryRecorder.Parse(last));
+            }
+
+            await ApplyAsync(row.Id, row, added, ct);
+        }
+
+        await AddAsync(added, ct);
+        return _names.Count;
+    }
+
+    /// <summary>One stored target (null: deleted) applied to the scheduler; new ones go to <paramref name="batch"/> when given.</summary>
+    private async Task ApplyAsync(long id, TargetRecord? row, List<(TargetDefinition, long?)>? batch, CancellationToken ct)
+    {
+        var current = NameOf(id);
+        TargetDefinition? definition = null;
+        if (row is not null)
+        {
+            (definition, var errors) = TargetRow.ToDefinition(row);
+            if (definition is null)
+            {
+                _log.Warning("Target {Target} (id {TargetId}) is not checked: {Errors}", row.FullName, id, string.Join("; ", errors));
+            }
+        }
+
+        if (definition is null)
+        {
+            if (current is not null)
+            {
+                await RemoveAsync(id, current);
+            }
+
+            if (row is null)
+            {
+                _recorder.Forget(id);
+            }
+
+            return;
+        }
+
+        if (current is not null && current != definition.FullName)
+        {
+            // Renamed: the scheduler knows targets by name; the history stays with the id.
+            await RemoveAsync(id, current);
+            current = null;
+        }
+
+        if (current is null)
+        {
+            // Two targets that swapped names: the other one's change may not be applied yet.
+            if (_scheduler.Find(definition.FullName) is { Id: { } other } && other != id)
+            {
+                await RemoveAsync(other, definition.FullName);
+                _pending.Writer.TryWrite(other);
+            }
+
+            _names[id] = definition.FullName;
+            if (batch is not null)
+            {
+                batch.Add((definition, id));
+            }
+            else
+            {
+                await AddAsync([(definition, id)], ct);
+            }
+
+            return;
+        }
+
+        var running = _scheduler.Find(current);
+        if (running is not null && running.Id == id && Same(running.Definition, definition))
+        {
+            return;
+        }
+
+        await _scheduler.UpdateAsync(definition, id, ct);
+        Interlocked.Increment(ref _applied);
+        _touched();
+    }
+
+    private async Task AddAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, CancellationToken ct)
+    {
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (definition, id) in targets)
+        {
+            if (definition.Enabled)
+            {
+                _recorder.Expect(id!.Value);
+            }
+        }
+
+        await _scheduler.AddRangeAsync(targets, ct);
+        var now = _scheduler.Clock.GetUtcNow();
+        foreach (var (definition, id) in targets)
+        {
+            if (!definition.Enabled)
+            {
+                _recorder.LoadedPaused(id!.Value, now);
+            }
+        }
+
+        Interlocked.Add(ref _applied, targets.Count);
+        _touched();
+    }
+
+    private async Task RemoveAsync(long id, string name)
+    {
+        await _scheduler.RemoveAsync(name);
+        _names.TryRemove(id, out _);
+        Interlocked.Increment(ref _applied);
+        _touched();
+    }
+
+    // Records compare their lists by reference; the targets file's text of a target compares what it says.
+    private static bool Same(TargetDefinition a, TargetDefinition b) => TargetsFile.Write([a]) == TargetsFile.Write([b]);
+
+    private async Task<NpgsqlConnection> ListenOnAsync(CancellationToken ct)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            connection.Notification += (_, e) => _pending.Writer.TryWrite(
+                long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : Everything);
+            await using var listen = new NpgsqlCommand($"LISTEN {TargetStore.NotifyChannel}", connection);
+            await listen.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task ListenAsync(NpgsqlConnection? connection, CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (connection is null)
+                {
+                    connection = await ListenOnAsync(ct);
+                    // Notices sent while no one listened are lost: read the whole table again.
+                    _pending.Writer.TryWrite(Everything);
+                    _log.Information("Listening on {Channel} again", TargetStore.NotifyChannel);
+                    backoff = TimeSpan.FromSeconds(1);
+                }
+
+                // A quiet connection is pinged now and then, so that a server gone away is noticed.
+                if (!await connection.WaitAsync(ListenPing, ct))
+                {
+                    await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                    await ping.ExecuteNonQueryAsync(ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                _log.Warning("Listening on {Channel} failed, retrying in {Delay} s: {Reason}", TargetStore.NotifyChannel, backoff.TotalSeconds, e.Message);
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
+
+                try
+                {
+                    await Task.Delay(backoff, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+}
