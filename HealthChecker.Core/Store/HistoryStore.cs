@@ -49,5 +49,153 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
         return rows.AsList();
     }
 
+    /// <summary>A target's rollup buckets that start in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
+    public async Task<IReadOnlyList<RollupRecord>> RollupsAsync(long targetId, RollupGrain grain, DateTime from, DateTime to, CancellationToken ct = default)
+    {
+        // The table name comes from the enum, never from the caller's text.
+        var table = grain switch
+        {
+            RollupGrain.Minute => "rollup_minute",
+            RollupGrain.Hour => "rollup_hour",
+            RollupGrain.Day => "rollup_day",
+            _ => throw new ArgumentOutOfRangeException(nameof(grain), grain, null),
+        };
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<RollupRecord>(new CommandDefinition($"""
+            SELECT bucket AS Bucket, checks AS Checks, passed AS Passed, failed AS Failed, duration_ms_sum AS DurationMsSum,
+                   duration_ms_max AS DurationMsMax, up_seconds AS UpSeconds, down_seconds AS DownSeconds,
+                   unknown_seconds AS UnknownSeconds, maint_seconds AS MaintSeconds
+            FROM {table}
+            WHERE target_id = @TargetId AND bucket >= @From AND bucket < @To
+            ORDER BY bucket
+            """, new { TargetId = targetId, From = AsUtc(from), To = AsUtc(to) }, cancellationToken: ct)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// A target's time-weighted uptime over each window ending at <paramref name="to"/> (at most now: the
+    /// ongoing period ends at the query time), from <c>state_intervals</c> clipped to the window; in the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<UptimeRecord>> UptimeAsync(long targetId, DateTime to, IReadOnlyList<TimeSpan> windows, CancellationToken ct = default)
+    {
+        if (windows.Count == 0)
+        {
+            return [];
+        }
+
+        var longest = windows.Max();
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        // The view is read once, for the longest window; each window clips those periods.
+        var rows = await conn.QueryAsync<UptimeRow>(new CommandDefinition("""
+            WITH si AS MATERIALIZED (
+                SELECT state, period
+                FROM state_intervals
+                WHERE target_id = @TargetId AND period && tstzrange(@To - make_interval(secs => @Longest), @To)
+            ),
+            w AS (
+                SELECT secs FROM unnest(@Windows) AS secs
+            ),
+            parts AS (
+                SELECT w.secs, si.state, extract(epoch FROM upper(p) - lower(p))::double precision AS seconds
+                FROM w
+                JOIN si ON true
+                CROSS JOIN LATERAL (SELECT si.period * tstzrange(@To - make_interval(secs => w.secs), @To) AS p) clipped
+                WHERE NOT isempty(p)
+            )
+            SELECT w.secs AS WindowSeconds,
+                   coalesce(sum(parts.seconds) FILTER (WHERE parts.state = 'UP'), 0) AS UpSeconds,
+                   coalesce(sum(parts.seconds) FILTER (WHERE parts.state = 'DOWN'), 0) AS DownSeconds,
+                   coalesce(sum(parts.seconds) FILTER (WHERE parts.state = 'MAINT'), 0) AS MaintSeconds,
+                   coalesce(sum(parts.seconds) FILTER (WHERE parts.state = 'UNKNOWN'), 0) AS UnknownSeconds,
+                   round((100 * sum(parts.seconds) FILTER (WHERE parts.state = 'UP')
+                          / nullif(sum(parts.seconds) FILTER (WHERE parts.state IN ('UP', 'DOWN')), 0))::numeric, 3) AS UptimePct
+            FROM w
+            LEFT JOIN parts ON parts.secs = w.secs
+            GROUP BY w.secs
+            """, new
+        {
+            TargetId = targetId,
+            To = AsUtc(to),
+            Longest = longest.TotalSeconds,
+            Windows = windows.Select(w => w.TotalSeconds).ToArray(),
+        }, cancellationToken: ct)).ConfigureAwait(false);
+        var bySeconds = rows.ToDictionary(r => r.WindowSeconds);
+        return [.. windows.Select(w =>
+        {
+            var r = bySeconds[w.TotalSeconds];
+            return new UptimeRecord(w, r.UpSeconds, r.DownSeconds, r.MaintSeconds, r.UnknownSeconds, r.UptimePct);
+        })];
+    }
+
+    /// <summary>
+    /// State changes across targets, newest first, restricted by <paramref name="filter"/>, starting after
+    /// <paramref name="after"/> (keyset paging: a page does not shift when new changes arrive).
+    /// </summary>
+    public async Task<StateChangePage> StateChangesAsync(StateChangeFilter filter, int pageSize, StateChangeCursor? after = null, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var where = new List<string>();
+        var args = new DynamicParameters();
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            // strpos, not LIKE: a % or _ typed in the box is matched as itself.
+            where.Add("strpos(lower(t.group_name || '/' || t.name), lower(@Search)) > 0");
+            args.Add("Search", filter.Search.Trim());
+        }
+        if (!string.IsNullOrEmpty(filter.Group))
+        {
+            where.Add("t.group_name = @Group");
+            args.Add("Group", filter.Group);
+        }
+        if (!string.IsNullOrEmpty(filter.State))
+        {
+            where.Add("sc.to_state = @State");
+            args.Add("State", filter.State);
+        }
+        if (filter.TargetId is { } targetId)
+        {
+            where.Add("sc.target_id = @TargetId");
+            args.Add("TargetId", targetId);
+        }
+        if (after is { } cursor)
+        {
+            where.Add("(sc.at, sc.id) < (@AfterAt, @AfterId)");
+            args.Add("AfterAt", AsUtc(cursor.At));
+            args.Add("AfterId", cursor.Id);
+        }
+        // One more than a page tells whether another page follows.
+        args.Add("Limit", pageSize + 1);
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = (await conn.QueryAsync<StateChangeRecord>(new CommandDefinition($"""
+            SELECT sc.id AS Id, sc.target_id AS TargetId, t.group_name AS GroupName, t.name AS TargetName, sc.at AS At,
+                   sc.from_state AS FromState, sc.to_state AS ToState, sc.status AS Status, sc.info AS Info, sc.duration_ms AS DurationMs
+            FROM state_changes sc
+            JOIN targets t ON t.id = sc.target_id
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            ORDER BY sc.at DESC, sc.id DESC
+            LIMIT @Limit
+            """, args, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        if (rows.Count <= pageSize)
+        {
+            return new StateChangePage(rows, null);
+        }
+
+        rows.RemoveAt(pageSize);
+        var last = rows[^1];
+        return new StateChangePage(rows, new StateChangeCursor(last.At, last.Id));
+    }
+
+    /// <summary>The groups that have targets, in order, for filters.</summary>
+    public async Task<IReadOnlyList<string>> GroupsAsync(CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT group_name FROM targets ORDER BY group_name", cancellationToken: ct)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    private sealed record UptimeRow(double WindowSeconds, double UpSeconds, double DownSeconds, double MaintSeconds, double UnknownSeconds, decimal? UptimePct);
+
     private static DateTime AsUtc(DateTime t) => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc);
 }

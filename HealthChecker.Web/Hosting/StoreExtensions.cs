@@ -14,6 +14,7 @@ public static class StoreExtensions
         builder.Services.AddSingleton(services => new TargetStore(
             services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<TargetChangeFeed>()));
         builder.Services.AddSingleton<ITargetEditor, TargetEditor>();
+        builder.Services.AddSingleton(services => new HistoryStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
         return builder;
     }
 }

@@ -1,4 +1,6 @@
 using HealthChecker.Web.Components;
+using HealthChecker.Web.Monitoring;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Events;
 
@@ -11,6 +13,8 @@ public static class WebExtensions
         // A build output (not a publish) finds blazor.web.js and the CSS through the static web assets
         // manifest beside the binaries; in a published app there is no such manifest and this does nothing.
         builder.WebHost.UseStaticWebAssets();
+        // The engine's host registers the real view; without one the pages say the monitor is not running.
+        builder.Services.TryAddSingleton<IMonitorView, StoppedMonitorView>();
         builder.Services.AddRazorComponents()
             .AddInteractiveServerComponents();
         return builder;
