@@ -121,7 +121,15 @@ internal static class DashboardBenchmark
             extra.Add((await browser.OpenAsync(settings.Targets).ConfigureAwait(false)).Page);
         }
 
-        var (page, _) = await browser.OpenAsync(settings.Targets).ConfigureAwait(false);
+        var frames = new FrameCounter();
+        var (page, _) = await browser.OpenAsync(settings.Targets, frames).ConfigureAwait(false);
+        // What one open dashboard receives while nothing changes state (every check still moves the last-check columns).
+        var before = frames.Now;
+        var window = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(settings.Settle)).ConfigureAwait(false);
+        var after = frames.Now;
+        var traffic = new Traffic((after.Frames - before.Frames) / window.Elapsed.TotalSeconds, (after.Bytes - before.Bytes) / window.Elapsed.TotalSeconds);
+        Log($"  pushed to one page: {traffic}");
         var runs = new List<PeerDown>();
         for (var i = first; i < first + settings.Repeats; i++)
         {
@@ -139,7 +147,7 @@ internal static class DashboardBenchmark
             }
 
             var changed = (target.LastChange - DateTimeOffset.UnixEpoch).TotalMilliseconds;
-            var run = new PeerDown(name, extraCircuits + 1, changed - down, shown - changed, shown - down);
+            var run = new PeerDown(name, extraCircuits + 1, changed - down, shown - changed, shown - down, traffic);
             Log($"  {run}");
             runs.Add(run);
         }
@@ -163,6 +171,7 @@ internal static class DashboardBenchmark
         sb.AppendLine();
         sb.AppendLine(Inv, $"| dashboard `/` | {small.Targets:N0} targets | {large.Targets:N0} targets |");
         sb.AppendLine("|---|---:|---:|");
+        Row(sb, $"totals shown, ms since navigation start (median / max of {s.Repeats})", small, large, r => MedianMax(r.Renders.Select(x => x.TotalsMs)));
         Row(sb, $"first render: rows and totals shown, ms (median / max of {s.Repeats})", small, large, r => MedianMax(r.Renders.Select(x => x.RenderedMs)));
         Row(sb, "circuit live (interactive), ms (median / max)", small, large, r => MedianMax(r.Renders.Select(x => x.InteractiveMs)));
         Row(sb, "HTML response: first / last byte, ms (median)", small, large,
@@ -180,11 +189,12 @@ internal static class DashboardBenchmark
         Row(sb, $"PostgreSQL PSS (all its processes), 0 / {s.Circuits} circuits, MB", small, large,
             r => $"{r.Idle.PostgresPssKb / 1024.0:F0} / {r.Busy.PostgresPssKb / 1024.0:F0}");
         sb.AppendLine();
-        sb.AppendLine(Inv, $"| peer down → row DOWN ({large.Targets:N0} targets) | circuits open | runs | total, ms (median / max) | detection: peer down → engine's state change, ms | push: state change → row DOWN in the page, ms |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|");
+        sb.AppendLine(Inv, $"| peer down → row DOWN ({large.Targets:N0} targets) | circuits open | runs | total, ms (median / max) | detection: peer down → engine's state change, ms | push: state change → row DOWN in the page, ms | pushed to the page before, frames/s · KB/s |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var runs in new[] { down1, downN })
         {
-            sb.AppendLine(Inv, $"| inter 1s, fall 1, refused connect | {runs[0].Circuits} | {runs.Count} | {MedianMax(runs.Select(r => r.TotalMs))} | {MedianMax(runs.Select(r => r.DetectMs))} | {MedianMax(runs.Select(r => r.PushMs))} |");
+            var t = runs[0].Traffic;
+            sb.AppendLine(Inv, $"| inter 1s, fall 1, refused connect | {runs[0].Circuits} | {runs.Count} | {MedianMax(runs.Select(r => r.TotalMs))} | {MedianMax(runs.Select(r => r.DetectMs))} | {MedianMax(runs.Select(r => r.PushMs))} | {t.FramesPerSecond:F1} · {t.BytesPerSecond / 1024:F1} |");
         }
 
         return sb.ToString();
@@ -237,5 +247,7 @@ internal static class DashboardBenchmark
 
     private sealed record MemorySample(long RssKb, long? HeapKb, long PostgresPssKb, int PostgresProcesses, double CpuPercent);
 
-    private sealed record PeerDown(string Target, int Circuits, double DetectMs, double PushMs, double TotalMs);
+    private sealed record PeerDown(string Target, int Circuits, double DetectMs, double PushMs, double TotalMs, Traffic Traffic);
+
+    private sealed record Traffic(double FramesPerSecond, double BytesPerSecond);
 }

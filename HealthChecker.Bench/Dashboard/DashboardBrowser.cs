@@ -10,9 +10,9 @@ namespace HealthChecker.Bench.Dashboard;
 internal sealed class DashboardBrowser : IAsyncDisposable
 {
     /// <summary>
-    /// Records, in ms since navigation start, when the totals first show the expected number of targets with at least
-    /// one target row in the document (<c>__hcRendered</c>), and when the layout's marker says the circuit is live
-    /// (<c>__hcInteractive</c>).
+    /// Records, in ms since navigation start, when the totals first show the expected number of targets
+    /// (<c>__hcTotals</c>), when they do with at least one target row in the document (<c>__hcRendered</c>), and when
+    /// the layout's marker says the circuit is live (<c>__hcInteractive</c>).
     /// </summary>
     private const string Probe = """
         (() => {
@@ -20,8 +20,11 @@ internal sealed class DashboardBrowser : IAsyncDisposable
           const look = () => {
             if (window.__hcRendered === undefined) {
               const total = document.querySelector('[data-testid=totals] strong');
-              if (total && total.textContent.trim() === expected && document.querySelector('tr.target-row')) {
-                window.__hcRendered = performance.now();
+              if (total && total.textContent.trim() === expected) {
+                window.__hcTotals ??= performance.now();
+                if (document.querySelector('tr.target-row')) {
+                  window.__hcRendered = performance.now();
+                }
               }
             }
             if (window.__hcInteractive === undefined && document.querySelector('[data-interactive=true]')) {
@@ -82,13 +85,17 @@ internal sealed class DashboardBrowser : IAsyncDisposable
     /// Opens the dashboard in a fresh context (empty cache, its own circuit) and waits until its rows are shown and
     /// the circuit is live. The page stays open: close it with <see cref="CloseAsync"/>.
     /// </summary>
-    public async Task<(IPage Page, FirstRender Timing)> OpenAsync(int expectedTotal)
+    public async Task<(IPage Page, FirstRender Timing)> OpenAsync(int expectedTotal, FrameCounter? frames = null)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } })
             .ConfigureAwait(false);
         await context.AddInitScriptAsync(Probe).ConfigureAwait(false);
         var page = await context.NewPageAsync().ConfigureAwait(false);
         page.SetDefaultTimeout(Timeout);
+        if (frames is not null)
+        {
+            page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) => frames.Add(frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? ""));
+        }
 
         // The query string is ignored by the app; the probe reads the total it waits for from it.
         var url = new Uri(_baseUrl, $"?bench-total={expectedTotal.ToString("N0", CultureInfo.InvariantCulture)}");
@@ -97,11 +104,11 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         var t = await page.EvaluateAsync<double[]>("""
             () => {
               const n = performance.getEntriesByType('navigation')[0];
-              return [window.__hcRendered, window.__hcInteractive, n.responseStart, n.responseEnd, n.decodedBodySize,
+              return [window.__hcTotals, window.__hcRendered, window.__hcInteractive, n.responseStart, n.responseEnd, n.decodedBodySize,
                       document.querySelectorAll('tr.target-row').length];
             }
             """).ConfigureAwait(false);
-        return (page, new FirstRender(t[0], t[1], t[2], t[3], (long)t[4], (int)t[5]));
+        return (page, new FirstRender(t[0], t[1], t[2], t[3], t[4], (long)t[5], (int)t[6]));
     }
 
     /// <summary>Leaves the page first, so Blazor's unload beacon ends the circuit at once instead of after the disconnect grace period.</summary>
@@ -135,7 +142,22 @@ internal sealed class DashboardBrowser : IAsyncDisposable
 }
 
 /// <summary>
-/// One load of the dashboard, in ms since navigation start: rows and totals shown, circuit live, first and last
-/// byte of the HTML; the HTML's size and how many target rows the document holds once live.
+/// One load of the dashboard, in ms since navigation start: totals shown, rows and totals shown, circuit live, first
+/// and last byte of the HTML; the HTML's size and how many target rows the document holds once live.
 /// </summary>
-internal sealed record FirstRender(double RenderedMs, double InteractiveMs, double ResponseStartMs, double ResponseEndMs, long HtmlBytes, int Rows);
+internal sealed record FirstRender(double TotalsMs, double RenderedMs, double InteractiveMs, double ResponseStartMs, double ResponseEndMs, long HtmlBytes, int Rows);
+
+/// <summary>What the server pushed to one page over its circuit's WebSocket.</summary>
+internal sealed class FrameCounter
+{
+    private long _frames;
+    private long _bytes;
+
+    public (long Frames, long Bytes) Now => (Interlocked.Read(ref _frames), Interlocked.Read(ref _bytes));
+
+    public void Add(int bytes)
+    {
+        Interlocked.Increment(ref _frames);
+        Interlocked.Add(ref _bytes, bytes);
+    }
+}
