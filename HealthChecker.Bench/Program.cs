@@ -27,7 +27,7 @@ internal static class Program
                 options.Int("checks", 20_000), options.Int("inflight", 500), options.Int("warmup", 2_000)).ConfigureAwait(false),
             "dashboard" => await Dashboard.DashboardBenchmark.RunAsync(new Dashboard.DashboardBenchmark.Settings(
                 options.Int("targets", 10_000), options.Int("circuits", 20), options.Int("repeats", 5), options.Int("settle", 20),
-                options.Int("samples", 5), options.String("chromium") ?? "/usr/bin/chromium", options.String("web"))).ConfigureAwait(false),
+                options.Int("samples", 5), options.Int("down-limit", 60), options.String("chromium") ?? "/usr/bin/chromium", options.String("web"))).ConfigureAwait(false),
             "dashboard-peers" => Dashboard.DashboardPeers.Run(options.Int("watched", 10), options.Int("bulk-addresses", 10)),
             _ => Fail($"unknown command '{args[0]}'"),
         };

@@ -92,6 +92,14 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         await context.AddInitScriptAsync(Probe).ConfigureAwait(false);
         var page = await context.NewPageAsync().ConfigureAwait(false);
         page.SetDefaultTimeout(Timeout);
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} page {message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} page error: {error}");
         if (frames is not null)
         {
             page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) => frames.Add(frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? ""));
@@ -126,13 +134,27 @@ internal sealed class DashboardBrowser : IAsyncDisposable
     /// <summary>Starts watching the named row for DOWN; the time comes from <see cref="DownAtAsync"/>.</summary>
     public static Task WatchRowAsync(IPage page, string name) => page.EvaluateAsync(WatchRow, name);
 
-    /// <summary>When (Unix ms, the page's clock) the watched row turned DOWN.</summary>
-    public static async Task<double> DownAtAsync(IPage page, TimeSpan limit)
+    /// <summary>When (Unix ms, the page's clock) the watched row turned DOWN; null when it did not within the limit.</summary>
+    public static async Task<double?> DownAtAsync(IPage page, TimeSpan limit)
     {
-        await page.WaitForFunctionAsync("() => window.__hcDownAt !== undefined", null,
-            new PageWaitForFunctionOptions { Timeout = (float)limit.TotalMilliseconds }).ConfigureAwait(false);
+        try
+        {
+            await page.WaitForFunctionAsync("() => window.__hcDownAt !== undefined", null,
+                new PageWaitForFunctionOptions { Timeout = (float)limit.TotalMilliseconds }).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+
         return await page.EvaluateAsync<double>("() => window.__hcDownAt").ConfigureAwait(false);
     }
+
+    /// <summary>The named row's state and the totals as the page shows them now.</summary>
+    public static Task<string> RowStateAsync(IPage page, string name) =>
+        page.EvaluateAsync<string>("""
+            name => `${document.querySelector(`tr.target-row[data-target-name="${name}"]`)?.dataset.state ?? 'absent'}; totals: ${document.querySelector('[data-testid=totals]')?.textContent.replace(/\s+/g, ' ').trim()}`
+            """, name);
 
     public async ValueTask DisposeAsync()
     {

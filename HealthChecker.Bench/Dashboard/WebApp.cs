@@ -20,12 +20,15 @@ internal sealed partial class WebApp : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly StreamWriter _log;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private WebApp(Process process, string root, Uri baseUrl, string password)
     {
         _process = process;
         Root = root;
+        LogFile = Path.Combine(Path.GetTempPath(), $"hc-dashbench-{Environment.ProcessId}.log");
+        _log = new StreamWriter(LogFile) { AutoFlush = true };
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{password}")));
@@ -38,6 +41,9 @@ internal sealed partial class WebApp : IAsyncDisposable
     public Uri BaseUrl { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>Everything the app wrote, kept after the run.</summary>
+    public string LogFile { get; }
 
     /// <summary>Signed in as the admin (HTTP Basic).</summary>
     public HttpClient Http { get; }
@@ -194,6 +200,11 @@ internal sealed partial class WebApp : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _process.Dispose();
         Http.Dispose();
+        lock (_tail)
+        {
+            _log.Dispose();
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -213,6 +224,7 @@ internal sealed partial class WebApp : IAsyncDisposable
 
         lock (_tail)
         {
+            _log.WriteLine(line);
             _tail.Enqueue(line);
             if (_tail.Count > 40)
             {
@@ -244,5 +256,5 @@ internal sealed partial class WebApp : IAsyncDisposable
 
     internal sealed record Counts(int Targets, int Up, int Down, int Maint);
 
-    internal sealed record TargetStatus(long? Id, string Name, string State, string Display, DateTimeOffset? LastCheckAt, DateTimeOffset LastChange);
+    internal sealed record TargetStatus(long? Id, string Name, string State, string Display, string? LastStatus, string? LastInfo, DateTimeOffset? LastCheckAt, DateTimeOffset LastChange);
 }
