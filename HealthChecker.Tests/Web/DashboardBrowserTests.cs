@@ -39,8 +39,8 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
                 await Assertions.Expect(nav.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = name, Exact = true })).ToBeVisibleAsync();
             }
 
-            // A fresh cluster has no targets.
-            await Assertions.Expect(page.GetByTestId("no-targets")).ToBeVisibleAsync();
+            // A fresh cluster starts with the two example targets.
+            await Assertions.Expect(page.GetByText(ExampleName()).First).ToBeVisibleAsync();
 
             await nav.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Targets", Exact = true }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(TargetsUrl());
@@ -48,7 +48,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
 
             await nav.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Dashboard", Exact = true }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByTestId("no-targets")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText(ExampleName()).First).ToBeVisibleAsync();
         }
         finally
         {
@@ -60,6 +60,9 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         Assert.Empty(app.PostgresProcesses());
         Assert.False(File.Exists(Path.Combine(app.DataDirectory, "pg", "postmaster.pid")), "postmaster.pid is left: the cluster was not stopped");
     }
+
+    [GeneratedRegex("postgresql")]
+    private static partial Regex ExampleName();
 
     [GeneratedRegex("/targets$")]
     private static partial Regex TargetsUrl();

@@ -91,6 +91,7 @@ internal sealed class TargetSync : IAsyncDisposable
     private async Task WorkAsync(CancellationToken ct)
     {
         var reader = _pending.Reader;
+        var backoff = TimeSpan.FromSeconds(1);
         try
         {
             while (await reader.WaitToReadAsync(ct))
@@ -118,9 +119,22 @@ internal sealed class TargetSync : IAsyncDisposable
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    _log.Warning("Applying target changes failed, reloading all targets shortly: {Reason}", e.Message);
-                    await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                    // Said once per outage: the result writer already reports PostgreSQL away, and the retry comes with backoff.
+                    if (backoff == TimeSpan.FromSeconds(1))
+                    {
+                        _log.Warning("Applying target changes failed, reloading all targets until it works: {Reason}", e.Message);
+                    }
+
+                    await Task.Delay(backoff, ct);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                     _pending.Writer.TryWrite(Everything);
+                    continue;
+                }
+
+                if (backoff != TimeSpan.FromSeconds(1))
+                {
+                    _log.Information("Target changes are applied again");
+                    backoff = TimeSpan.FromSeconds(1);
                 }
             }
         }
