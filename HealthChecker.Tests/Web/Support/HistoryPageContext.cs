@@ -1,0 +1,54 @@
+using Bunit;
+using Bunit.TestDoubles;
+using HealthChecker.Core.Store;
+using HealthChecker.Core.Targets;
+using HealthChecker.Tests.Support;
+using HealthChecker.Web.Auth;
+using HealthChecker.Web.Hosting;
+using HealthChecker.Web.Monitoring;
+using HealthChecker.Web.Targets;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace HealthChecker.Tests.Web.Support;
+
+/// <summary>A bunit context for the pages that read history: a real migrated database, the real stores and editor, a fake monitor view.</summary>
+public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
+{
+    protected FakeMonitorView Monitor { get; } = new();
+
+    protected NpgsqlDataSource Db { get; private set; } = null!;
+
+    protected TargetStore Targets { get; private set; } = null!;
+
+    protected BunitAuthorizationContext Auth { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // The pages wait for real queries; on a busy machine that is more than the default second.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+        Db = await TestDatabase.CreateMigratedAsync();
+        Targets = new TargetStore(Db);
+        var authServices = new ServiceCollection().AddLogging();
+        authServices.AddAuthorizationBuilder().AddPolicy(AuthSchemes.AdminPolicy, AuthExtensions.AdminPolicy);
+        var authorization = authServices.BuildServiceProvider().GetRequiredService<IAuthorizationService>();
+        Services.AddSingleton<IMonitorView>(Monitor);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(Targets);
+        Services.AddSingleton(new HistoryStore(Db));
+        Services.AddSingleton<ITargetEditor>(new TargetEditor(Targets, authorization, TestLog.Silent));
+        Auth = AddAuthorization();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeComponentsAsync();
+        await Db.DisposeAsync();
+    }
+
+    protected Task<TargetRecord> AddTargetAsync(string fullName, string check = "tcp://127.0.0.1:80") =>
+        Targets.CreateAsync(TargetValidator.Validate(new TargetDraft { Name = fullName, Check = check }).Definition!);
+
+    protected Task ExecuteAsync(string sql, object? args = null) => HistoryRows.ExecuteAsync(Db, sql, args);
+}
