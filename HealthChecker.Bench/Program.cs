@@ -19,6 +19,7 @@ internal static class Program
             Console.Error.WriteLine("usage: HealthChecker.Bench connect [--checks 20000] [--inflight 500] [--rounds 3] [--yardstick connbench.c]");
             Console.Error.WriteLine("       HealthChecker.Bench schedule [--targets 10000] [--inter 1s] [--seconds 60] [--warmup 5] [--listeners 100] [--rounds 1] [--haproxy PATH]");
             Console.Error.WriteLine(StoreBenchmark.Usage);
+            Console.Error.WriteLine("       HealthChecker.Bench dashboard [--targets 10000] [--circuits 20] [--repeats 5] [--settle 20] [--web HealthChecker.Web.dll]");
             return 3;
         }
 
@@ -38,6 +39,10 @@ internal static class Program
             "schedule-run" => await ScheduleRun.RunAsync(
                 (options.String("peers") ?? "").Split(',').Select(IPEndPoint.Parse).ToList(),
                 options.Int("targets", 10_000), options.String("inter") ?? "1s").ConfigureAwait(false),
+            "dashboard" => await Dashboard.DashboardBenchmark.RunAsync(new Dashboard.DashboardBenchmark.Settings(
+                options.Int("targets", 10_000), options.Int("circuits", 20), options.Int("repeats", 5), options.Int("settle", 20),
+                options.Int("samples", 5), options.Int("down-limit", 60), options.String("chromium") ?? "/usr/bin/chromium", options.String("web"))).ConfigureAwait(false),
+            "dashboard-peers" => Dashboard.DashboardPeers.Run(options.Int("watched", 10), options.Int("bulk-addresses", 10)),
             _ => Fail($"unknown command '{args[0]}'"),
         };
     }
