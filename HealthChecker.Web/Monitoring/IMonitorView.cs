@@ -14,7 +14,7 @@ public interface IMonitorView
     /// <summary>Increases on every published check result or state change; a page compares it to skip a render.</summary>
     long Version { get; }
 
-    /// <summary>Every scheduled target as of its latest check or change.</summary>
+    /// <summary>Every scheduled target as of its latest check or change, ordered by group, then name (ordinal).</summary>
     IReadOnlyList<TargetSnapshot> Snapshot();
 
     /// <summary>The target with this stored id, or null when the engine does not run it.</summary>

@@ -16,6 +16,7 @@ public sealed class MonitorView : IMonitorView, IDisposable
     private readonly Timer _timer;
     private long _raised;
     private int _raising;
+    private Ordered? _ordered;
 
     public MonitorView(MonitorService monitor, Serilog.ILogger log)
     {
@@ -35,7 +36,29 @@ public sealed class MonitorView : IMonitorView, IDisposable
 
     public event Action? Changed;
 
-    public IReadOnlyList<TargetSnapshot> Snapshot() => _monitor.Scheduler?.Snapshot() ?? [];
+    public IReadOnlyList<TargetSnapshot> Snapshot()
+    {
+        if (_monitor.Scheduler is not { } scheduler)
+        {
+            return [];
+        }
+
+        // Every open page asks after each tick: the ordered list is built once per version and shared.
+        var version = _monitor.Version;
+        if (Volatile.Read(ref _ordered) is { } cached && cached.Version == version)
+        {
+            return cached.Targets;
+        }
+
+        var targets = scheduler.Snapshot().ToList();
+        targets.Sort(static (a, b) =>
+        {
+            var byGroup = string.CompareOrdinal(a.Definition.Group, b.Definition.Group);
+            return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Definition.Name, b.Definition.Name);
+        });
+        Volatile.Write(ref _ordered, new Ordered(version, targets));
+        return targets;
+    }
 
     public TargetSnapshot? Find(long id) =>
         _monitor.NameOf(id) is { } name && _monitor.Scheduler?.Find(name) is { } snapshot && snapshot.Id == id ? snapshot : null;
@@ -79,4 +102,6 @@ public sealed class MonitorView : IMonitorView, IDisposable
             Volatile.Write(ref _raising, 0);
         }
     }
+
+    private sealed record Ordered(long Version, IReadOnlyList<TargetSnapshot> Targets);
 }
