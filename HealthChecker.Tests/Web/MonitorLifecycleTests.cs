@@ -37,6 +37,8 @@ public sealed partial class MonitorLifecycleTests
             Assert.Equal($"{first.BaseUrl}healthz", await CheckOfAsync(client, "web"));
             foreach (var id in await IdsAsync(client))
             {
+                // The writer batches: the first state reaches the table shortly after the page shows it.
+                await EventuallyAsync(async () => (await ChangesAsync(database, id)).Count > 0, $"target {id}'s first state is written");
                 Assert.Equal(["UNKNOWN>UP"], await ChangesAsync(database, id));
             }
 
