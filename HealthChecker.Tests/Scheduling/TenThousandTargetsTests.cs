@@ -49,8 +49,10 @@ public sealed class TenThousandTargetsTests
         Assert.All(run.Scheduler.Loops, l => Assert.Equal((0, 0), (l.Queued, l.InFlight)));
         // The wake-up leaves the heap for an instant while its loop runs the schedule, hence 0 or 1.
         Assert.All(run.Scheduler.Loops, l => Assert.InRange(l.Engine.TimerCount, 0, 1));
-        Assert.InRange(Process.GetCurrentProcess().Threads.Count - threadsBefore, 0, Loops + 8);
-        Assert.InRange(Timer.ActiveCount - timersBefore, 0, 4);
+        // Upper bounds only: threads and timers of earlier tests (pool threads retiring, pools pruned)
+        // may end during this one, which makes a difference negative, never large.
+        Assert.True(Process.GetCurrentProcess().Threads.Count - threadsBefore <= Loops + 8);
+        Assert.True(Timer.ActiveCount - timersBefore <= 4, $"{Timer.ActiveCount - timersBefore} timers more than before");
         Assert.InRange(workItems, 0, Targets / 10);
     }
 
