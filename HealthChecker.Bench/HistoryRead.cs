@@ -10,15 +10,8 @@ namespace HealthChecker.Bench;
 /// </summary>
 internal static class HistoryRead
 {
-    // The text of HistoryStore.RecentResultsAsync, for its plan.
-    private const string AppQuery = """
-        SELECT target_id AS TargetId, group_name AS GroupName, target_name AS TargetName, checked_at AS CheckedAt, status AS Status,
-               passed AS Passed, duration_ms AS DurationMs, http_code AS HttpCode, info AS Info
-        FROM check_history
-        WHERE target_id = @TargetId AND checked_at >= @Since
-        ORDER BY checked_at DESC
-        LIMIT @Limit
-        """;
+    // The app's own query, for its plan.
+    private const string AppQuery = HistoryStore.RecentResultsSql;
 
     private const string TableQuery = """
         SELECT target_id AS TargetId, checked_at AS CheckedAt, status AS Status, passed AS Passed,

@@ -6,18 +6,22 @@ namespace HealthChecker.Core.Store;
 /// <summary>Reads the history views for the dashboard: one query per page, never one per target.</summary>
 public sealed class HistoryStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>The query of <see cref="RecentResultsAsync"/> (parameters @TargetId, @Since, @Limit), public for plans and benchmarks.</summary>
+    public const string RecentResultsSql = """
+        SELECT target_id AS TargetId, group_name AS GroupName, target_name AS TargetName, checked_at AS CheckedAt, status AS Status,
+               passed AS Passed, duration_ms AS DurationMs, http_code AS HttpCode, info AS Info
+        FROM check_history
+        WHERE target_id = @TargetId AND checked_at >= @Since
+        ORDER BY checked_at DESC
+        LIMIT @Limit
+        """;
+
     /// <summary>A target's results since <paramref name="since"/>, newest first.</summary>
     public async Task<IReadOnlyList<CheckHistoryRecord>> RecentResultsAsync(long targetId, DateTime since, int limit = 1000, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        var rows = await conn.QueryAsync<CheckHistoryRecord>(new CommandDefinition("""
-            SELECT target_id AS TargetId, group_name AS GroupName, target_name AS TargetName, checked_at AS CheckedAt, status AS Status,
-                   passed AS Passed, duration_ms AS DurationMs, http_code AS HttpCode, info AS Info
-            FROM check_history
-            WHERE target_id = @TargetId AND checked_at >= @Since
-            ORDER BY checked_at DESC
-            LIMIT @Limit
-            """, new { TargetId = targetId, Since = AsUtc(since), Limit = limit }, cancellationToken: ct)).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<CheckHistoryRecord>(new CommandDefinition(
+            RecentResultsSql, new { TargetId = targetId, Since = AsUtc(since), Limit = limit }, cancellationToken: ct)).ConfigureAwait(false);
         return rows.AsList();
     }
 
