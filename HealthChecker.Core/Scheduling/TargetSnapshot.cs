@@ -19,4 +19,12 @@ public sealed record TargetSnapshot(
     DateTimeOffset LastChange,
     DateTimeOffset? NextCheckAt,
     IReadOnlyList<TargetCheckResult> Recent,
-    long Checks);
+    long Checks)
+{
+    /// <summary>The order targets are listed in: by group, then by name (ordinal).</summary>
+    public static int CompareByGroupAndName(TargetSnapshot a, TargetSnapshot b)
+    {
+        var byGroup = string.CompareOrdinal(a.Definition.Group, b.Definition.Group);
+        return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Definition.Name, b.Definition.Name);
+    }
+}

@@ -51,11 +51,7 @@ public sealed class MonitorView : IMonitorView, IDisposable
         }
 
         var targets = scheduler.Snapshot().ToList();
-        targets.Sort(static (a, b) =>
-        {
-            var byGroup = string.CompareOrdinal(a.Definition.Group, b.Definition.Group);
-            return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Definition.Name, b.Definition.Name);
-        });
+        targets.Sort(TargetSnapshot.CompareByGroupAndName);
         Volatile.Write(ref _ordered, new Ordered(version, targets));
         return targets;
     }
