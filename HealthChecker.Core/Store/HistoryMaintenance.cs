@@ -56,8 +56,9 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
     }
 
     /// <summary>
-    /// Brings the seconds up/down/unknown/maint of the rollup tables up to now, in steps of at most
-    /// six hours of history, each its own short transaction; returns the number of steps.
+    /// Brings the rollup tables up to now: the check counts of the results written since the last call and
+    /// the seconds up/down/unknown/maint, in steps of at most six hours of history of each, each its own short
+    /// transaction; returns the number of steps.
     /// </summary>
     public async Task<int> RefreshRollupsAsync(CancellationToken ct = default)
     {

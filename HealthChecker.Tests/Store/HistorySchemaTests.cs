@@ -37,6 +37,7 @@ public class HistorySchemaTests
                 new { target, at = today.AddDays(-daysAgo).ToDateTime(new TimeOnly(0, 0, 1), DateTimeKind.Utc) });
         }
 
+        await maintenance.RefreshRollupsAsync();
         await ExecuteAsync(db, "INSERT INTO state_changes (target_id, at, from_state, to_state) VALUES (@target, now() - interval '90 days', 'UNKNOWN', 'UP')", new { target });
 
         var dropped = await maintenance.ApplyRetentionAsync();
@@ -49,6 +50,7 @@ public class HistorySchemaTests
         Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results WHERE checked_at < @day",
             new { day = today.AddDays(-29).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) }));
         Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM state_changes"));
+        // Counted before the retention, the dropped days stay in the rollups.
         Assert.Equal(12L, await ScalarAsync<long>(db, "SELECT sum(checks) FROM rollup_minute"));
         Assert.Empty(await maintenance.ApplyRetentionAsync());
     }
@@ -72,7 +74,8 @@ public class HistorySchemaTests
         Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results_20260111"));
         Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results_default"));
         Assert.Equal(4L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results"));
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'check_results_20260111'"));
+        // Both indexes of check_results: (target_id, checked_at DESC) covering and BRIN (checked_at).
+        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'check_results_20260111'"));
         await ExecuteAsync(db, "INSERT INTO check_results VALUES (@target, '2026-01-11 13:00:00Z', 'L4OK', true, 1, NULL, NULL)", new { target });
         Assert.Equal(3L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results_20260111"));
     }
@@ -118,7 +121,7 @@ public class HistorySchemaTests
     }
 
     [Fact]
-    public async Task Rollups_count_checks_at_once_and_refresh_seconds_incrementally()
+    public async Task Rollups_count_checks_and_seconds_in_the_refresh_incrementally()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         var maintenance = new HistoryMaintenance(db, TestLog.Silent);
@@ -157,6 +160,59 @@ public class HistorySchemaTests
         var hours = await HoursAsync(db, target, h0);
         Assert.Equal((1800.0, 1800.0), (hours[1].Up, hours[1].Down));
         Assert.Equal((2700.0, 900.0), (hours[0].Up, hours[0].Down));
+    }
+
+    [Fact]
+    public async Task Results_written_late_are_counted_by_the_next_refresh_and_never_twice()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var maintenance = new HistoryMaintenance(db, TestLog.Silent);
+        var target = await AddTargetAsync(db, "a");
+        var h0 = await ScalarAsync<DateTime>(db, "SELECT date_trunc('hour', now(), 'UTC') - interval '3 hours'");
+        const string Insert = """
+            INSERT INTO check_results (target_id, checked_at, status, passed, duration_ms)
+            SELECT @target, @from + n * interval '1 second', 'L4OK', n % 10 <> 0, n % 7 FROM generate_series(0, @n - 1) AS n
+            """;
+        await ExecuteAsync(db, Insert, new { target, from = h0, n = 600 });
+        await maintenance.RefreshRollupsAsync();
+        Assert.Equal((600L, 60L), await CountsAsync());
+
+        // Nothing new: a refresh changes no count.
+        await maintenance.RefreshRollupsAsync();
+        Assert.Equal((600L, 60L), await CountsAsync());
+
+        // Results of the same minutes written later (a writer catching up after an outage) are added to them.
+        await ExecuteAsync(db, Insert, new { target, from = h0.AddMilliseconds(500), n = 120 });
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM rollup_pending WHERE checked_from < @h0", new { h0 }));
+        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM rollup_pending"));
+        await maintenance.RefreshRollupsAsync();
+        Assert.Equal((720L, 72L), await CountsAsync());
+        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT checks FROM rollup_minute WHERE target_id = @target AND bucket = @h0 + interval '1 minute'", new { target, h0 }) / 60);
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM rollup_pending"));
+
+        async Task<(long Checks, long Failed)> CountsAsync() =>
+            (await ScalarAsync<long>(db, "SELECT sum(checks) FROM rollup_day WHERE target_id = @target", new { target }),
+             await ScalarAsync<long>(db, "SELECT sum(failed) FROM rollup_hour WHERE target_id = @target", new { target }));
+    }
+
+    [Fact]
+    public async Task Deleting_a_target_deletes_its_results_and_rollups()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var maintenance = new HistoryMaintenance(db, TestLog.Silent);
+        var gone = await AddTargetAsync(db, "gone");
+        var kept = await AddTargetAsync(db, "kept");
+        await ExecuteAsync(db, """
+            INSERT INTO check_results (target_id, checked_at, status, passed, duration_ms)
+            SELECT t, now() - n * interval '1 second', 'L4OK', true, 1 FROM unnest(ARRAY[@gone, @kept]) AS t, generate_series(1, 100) AS n
+            """, new { gone, kept });
+        await maintenance.RefreshRollupsAsync();
+
+        await ExecuteAsync(db, "DELETE FROM targets WHERE id = @gone", new { gone });
+
+        Assert.Equal($"{kept}:100", await ScalarAsync<string>(db, "SELECT string_agg(target_id || ':' || n, ',') FROM (SELECT target_id, count(*) AS n FROM check_results GROUP BY 1) s"));
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM rollup_minute WHERE target_id = @gone", new { gone }));
+        Assert.Equal(100L, await ScalarAsync<long>(db, "SELECT sum(checks) FROM rollup_day WHERE target_id = @kept", new { kept }));
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public sealed class TargetDetailTests : HistoryPageContext
             SELECT @id, now() - n * interval '1 minute', CASE WHEN n < 30 THEN 'L4CON' ELSE 'L4OK' END, n >= 30, n, NULL,
                    CASE WHEN n < 30 THEN 'Connection refused' END
             FROM generate_series(1, 150) AS n;
+            SELECT hc_refresh_rollups();
             """, new { id = target.Id });
         Monitor.Set([FakeMonitorView.Target(target.Id, "web/db", "DOWN", CheckStatus.L4Connection, "Connection refused", durationMs: 1)]);
 

@@ -7,7 +7,7 @@ namespace HealthChecker.Web.Components.Pages.TargetDetail;
 internal static class ChartSeries
 {
     /// <summary>From raw results (newest first, as read): one point and one cell per check, a cell reaching to the next check.</summary>
-    public static (List<ChartPoint> Points, List<StripCell> Cells) FromResults(IReadOnlyList<CheckHistoryRecord> newestFirst, DateTime to)
+    public static (List<ChartPoint> Points, List<StripCell> Cells) FromResults(IReadOnlyList<ResultPoint> newestFirst, DateTime to)
     {
         var points = new List<ChartPoint>(newestFirst.Count);
         var cells = new List<StripCell>(newestFirst.Count);

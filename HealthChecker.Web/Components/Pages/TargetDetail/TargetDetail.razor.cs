@@ -128,7 +128,7 @@ public sealed partial class TargetDetail
         _from = now - _range.Span;
         if (_range.Grain is not { } grain)
         {
-            var results = await History.RecentResultsAsync(Id, _from, limit: 20_000);
+            var results = await History.ResultPointsAsync(Id, _from, _to);
             (_points, _cells) = ChartSeries.FromResults(results, _to);
         }
         else
