@@ -17,7 +17,7 @@ internal static class StoreBenchmark
 {
     public const string Usage =
         "       HealthChecker.Bench store [--rows 2000000] [--single-rows 20000] [--multi-rows 2000000] [--batch 1000] [--fill-rows 50000000] " +
-        "[--targets 580] [--days 30] [--read-rows 86400] [--read-runs 20] [--database <connection string>] [--temp /var/tmp] [--without-rollup 1]";
+        "[--targets 580] [--days 30] [--read-rows 86400] [--read-runs 20] [--database <connection string>] [--temp /var/tmp] [--write-targets 100]";
 
     /// <summary>The sizes of one run; every row count is an option so that a quick run is possible.</summary>
     public sealed record Settings(
@@ -32,7 +32,7 @@ internal static class StoreBenchmark
         int ReadRuns,
         string? Database,
         string? TempRoot,
-        bool WithoutRollup)
+        int WriteTargets)
     {
         public static Settings From(Func<string, int, int> number, Func<string, string?> text) => new(
             CopyRows: number("rows", 2_000_000),
@@ -46,7 +46,7 @@ internal static class StoreBenchmark
             ReadRuns: number("read-runs", 20),
             Database: text("database"),
             TempRoot: text("temp"),
-            WithoutRollup: number("without-rollup", 0) != 0);
+            WriteTargets: number("write-targets", 100));
 
         public void Validate()
         {
@@ -54,6 +54,7 @@ internal static class StoreBenchmark
             ArgumentOutOfRangeException.ThrowIfLessThan(SingleRows, 1, "--single-rows");
             ArgumentOutOfRangeException.ThrowIfLessThan(MultiRows, 1, "--multi-rows");
             ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, "--batch");
+            ArgumentOutOfRangeException.ThrowIfLessThan(WriteTargets, 1, "--write-targets");
             ArgumentOutOfRangeException.ThrowIfLessThan(Targets, 2, "--targets");
             ArgumentOutOfRangeException.ThrowIfLessThan(Days, 1, "--days");
             ArgumentOutOfRangeException.ThrowIfLessThan(ReadRows, 1, "--read-rows");
@@ -180,7 +181,7 @@ internal static class StoreBenchmark
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {server}; load average (1, 5, 15 min) {loadBefore} at the start, {loadAfter} at the end");
         sb.AppendLine();
-        sb.AppendLine("Writes into `check_results` (same cluster, same run, one after the other, from an empty table on):");
+        sb.AppendLine(inv, $"Writes into `check_results` (same cluster, same run, one after the other, from an empty table on; rows of {s.WriteTargets} targets in turn):");
         sb.AppendLine();
         sb.AppendLine("| writer | rows | seconds | rows/s | COPY writer ÷ this |");
         sb.AppendLine("|---|---:|---:|---:|---:|");
@@ -189,6 +190,9 @@ internal static class StoreBenchmark
             var ratio = w == writes.Runs[0] ? "" : $"{writes.Runs[0].RowsPerSecond / w.RowsPerSecond:F1}×";
             sb.AppendLine(inv, $"| {w.Name} | {w.Rows} | {w.Seconds:F2} | {w.RowsPerSecond:F0} | {ratio} |");
         }
+
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Then `hc_refresh_rollups()` (what the app runs every minute) counted all {writes.Refresh.Rows} rows written above into the minute, hour and day rollups in {writes.Refresh.Seconds:F2} s ({writes.Refresh.RowsPerSecond:F0} rows/s, {writes.RefreshCalls} calls of at most six hours of history each).");
 
         sb.AppendLine();
         sb.AppendLine(inv, $"Fill: {fill.Rows} rows ({fill.Targets} targets, {fill.Days} days, {fill.Partitions} daily partitions) by {fill.Method} in {fill.Seconds:F0} s ({fill.Rows / fill.Seconds:F0} rows/s); VACUUM ANALYZE {fill.VacuumSeconds:F0} s");
@@ -208,10 +212,10 @@ internal static class StoreBenchmark
         sb.AppendLine("| part | bytes | bytes/row |");
         sb.AppendLine("|---|---:|---:|");
         sb.AppendLine(inv, $"| heap (with TOAST, FSM, VM) | {disk.HeapBytes} | {(double)disk.HeapBytes / disk.Rows:F1} |");
-        sb.AppendLine(inv, $"| index `(target_id, checked_at DESC)` | {disk.IndexBytes} | {(double)disk.IndexBytes / disk.Rows:F1} |");
+        sb.AppendLine(inv, $"| indexes `(target_id, checked_at DESC) INCLUDE (passed, duration_ms)` and BRIN `(checked_at)` | {disk.IndexBytes} | {(double)disk.IndexBytes / disk.Rows:F1} |");
         sb.AppendLine(inv, $"| total ({disk.Rows} rows) | {disk.HeapBytes + disk.IndexBytes} | {(double)(disk.HeapBytes + disk.IndexBytes) / disk.Rows:F1} |");
         sb.AppendLine();
-        sb.AppendLine("Plan of the app's query (EXPLAIN (ANALYZE, BUFFERS), warm):");
+        sb.AppendLine("Plans (EXPLAIN (ANALYZE, BUFFERS), warm), of `HistoryStore.ResultPointsAsync` then of `HistoryStore.RecentResultsAsync`:");
         sb.AppendLine();
         sb.AppendLine("```");
         sb.AppendLine(read.Plan.TrimEnd());

@@ -12,8 +12,8 @@ public sealed record CheckHistoryRecord(
     short? HttpCode,
     string? Info);
 
-/// <summary>One stored result as a chart needs it (no info text, no names): see <see cref="HistoryStore.ResultPointsAsync"/>.</summary>
-public readonly record struct ResultPoint(DateTime CheckedAt, bool Passed, int DurationMs, string Status, short? HttpCode);
+/// <summary>One stored result as a chart needs it: see <see cref="HistoryStore.ResultPointsAsync"/>.</summary>
+public readonly record struct ResultPoint(DateTime CheckedAt, bool Passed, int DurationMs);
 
 /// <summary>One row of the <c>state_intervals</c> view; <see cref="EndedAt"/> is the query time for the ongoing period.</summary>
 public sealed record StateIntervalRecord(

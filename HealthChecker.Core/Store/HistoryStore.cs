@@ -27,20 +27,19 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The query of <see cref="ResultPointsAsync"/> (parameters $1 target, $2 from, $3 to): only columns
-    /// the covering index <c>(target_id, checked_at DESC) INCLUDE (passed, duration_ms, status, http_code)</c>
-    /// holds, so PostgreSQL answers from the index alone (an index-only scan) without visiting the heap,
+    /// the covering index <c>(target_id, checked_at DESC) INCLUDE (passed, duration_ms)</c> holds, so PostgreSQL answers from the index alone (an index-only scan) without visiting the heap,
     /// where one target's results are spread over a page per result.
     /// </summary>
     public const string ResultPointsSql = """
-        SELECT checked_at, passed, duration_ms, status, http_code
+        SELECT checked_at, passed, duration_ms
         FROM check_results
         WHERE target_id = $1 AND checked_at >= $2 AND checked_at < $3
         ORDER BY checked_at DESC
         """;
 
     /// <summary>
-    /// A target's results in [<paramref name="from"/>, <paramref name="to"/>) without their info text, newest
-    /// first: what a chart needs, read from the index alone. A day of results every second is 86 400 points.
+    /// A target's results in [<paramref name="from"/>, <paramref name="to"/>) as a chart needs them (when,
+    /// passed, how long), newest first, read from the index alone. A day of results every second is 86 400 points.
     /// </summary>
     public async Task<IReadOnlyList<ResultPoint>> ResultPointsAsync(long targetId, DateTime from, DateTime to, CancellationToken ct = default)
     {
@@ -51,22 +50,9 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = AsUtc(to) });
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var points = new List<ResultPoint>();
-        // Status codes are a handful of short strings: share one instance of each instead of one per row.
-        var codes = new Dictionary<string, string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            var status = reader.GetString(3);
-            if (!codes.TryGetValue(status, out var shared))
-            {
-                codes.Add(status, shared = status);
-            }
-
-            points.Add(new ResultPoint(
-                reader.GetFieldValue<DateTime>(0),
-                reader.GetBoolean(1),
-                reader.GetInt32(2),
-                shared,
-                reader.IsDBNull(4) ? null : reader.GetInt16(4)));
+            points.Add(new ResultPoint(reader.GetFieldValue<DateTime>(0), reader.GetBoolean(1), reader.GetInt32(2)));
         }
 
         return points;

@@ -90,9 +90,9 @@ public class HistoryStoreReadTests
 
         Assert.Equal(
             [
-                new ResultPoint(At("2026-01-01 10:00:02"), false, 5, "L7STS", 503),
-                new ResultPoint(At("2026-01-01 10:00:01"), false, 0, "L4CON", null),
-                new ResultPoint(At("2026-01-01 10:00:00"), true, 12, "L7OK", 200),
+                new ResultPoint(At("2026-01-01 10:00:02"), false, 5),
+                new ResultPoint(At("2026-01-01 10:00:01"), false, 0),
+                new ResultPoint(At("2026-01-01 10:00:00"), true, 12),
             ],
             points.Select(p => p with { CheckedAt = p.CheckedAt.ToUniversalTime() }));
 
