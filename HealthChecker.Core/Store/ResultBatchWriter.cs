@@ -24,12 +24,20 @@ internal static class ResultBatchWriter
             return ((batch.Results.Count, batch.Changes.Count), [], 0);
         }
 
-        // Lock the targets still there against deletion until commit: rows of the others would fail
-        // the foreign key and with it the whole COPY.
-        var existing = await ExistingTargetsAsync(conn, tx, batch, ct).ConfigureAwait(false);
+        // Lock the targets still there against deletion until commit (a deletion waits, then deletes
+        // these results with its target), and record the batch, in one round trip.
+        var existing = await LockTargetsAndRecordAsync(conn, tx, batch, ct).ConfigureAwait(false);
         var results = batch.Results.Where(r => existing.Contains(r.TargetId)).ToList();
         var skipped = batch.Results.Count == results.Count ? [] : batch.Results.Where(r => !existing.Contains(r.TargetId)).ToList();
         var changes = batch.Changes.Where(c => existing.Contains(c.TargetId)).ToList();
+        if (results.Count != batch.Results.Count || changes.Count != batch.Changes.Count)
+        {
+            await using var correct = new NpgsqlCommand("UPDATE result_batches SET results = $2, changes = $3 WHERE id = $1", conn, tx);
+            correct.Parameters.Add(new NpgsqlParameter { Value = batch.Id });
+            correct.Parameters.Add(new NpgsqlParameter { Value = results.Count });
+            correct.Parameters.Add(new NpgsqlParameter { Value = changes.Count });
+            await correct.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
 
         if (results.Count > 0)
         {
@@ -39,14 +47,6 @@ internal static class ResultBatchWriter
         if (changes.Count > 0)
         {
             await CopyChangesAsync(conn, changes, ct).ConfigureAwait(false);
-        }
-
-        await using (var record = new NpgsqlCommand("INSERT INTO result_batches (id, results, changes) VALUES ($1, $2, $3)", conn, tx))
-        {
-            record.Parameters.Add(new NpgsqlParameter { Value = batch.Id });
-            record.Parameters.Add(new NpgsqlParameter { Value = results.Count });
-            record.Parameters.Add(new NpgsqlParameter { Value = changes.Count });
-            await record.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         try
@@ -70,12 +70,22 @@ internal static class ResultBatchWriter
         return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
     }
 
-    private static async Task<HashSet<long>> ExistingTargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ResultBatch batch, CancellationToken ct)
+    private static async Task<HashSet<long>> LockTargetsAndRecordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ResultBatch batch, CancellationToken ct)
     {
         var ids = batch.Results.Select(r => r.TargetId).Concat(batch.Changes.Select(c => c.TargetId)).Distinct().Order().ToArray();
         var existing = new HashSet<long>();
-        await using var cmd = new NpgsqlCommand("SELECT id FROM targets WHERE id = ANY($1) ORDER BY id FOR KEY SHARE", conn, tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+        await using var cmd = new NpgsqlBatch(conn, tx)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT id FROM targets WHERE id = ANY($1) ORDER BY id FOR KEY SHARE") { Parameters = { new() { Value = ids } } },
+                // The counts as sent; corrected in the rare batch that holds results of deleted targets.
+                new NpgsqlBatchCommand("INSERT INTO result_batches (id, results, changes) VALUES ($1, $2, $3)")
+                {
+                    Parameters = { new() { Value = batch.Id }, new() { Value = batch.Results.Count }, new() { Value = batch.Changes.Count } },
+                },
+            },
+        };
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
