@@ -4,6 +4,7 @@ using HealthChecker.Core.Scheduling;
 using HealthChecker.Tests.Web.Support;
 using HealthChecker.Web.Components.Pages.Dashboard;
 using HealthChecker.Web.Monitoring;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static HealthChecker.Tests.Web.Support.FakeMonitorView;
@@ -26,6 +27,8 @@ public sealed class DashboardRenderTests : BunitContext
     {
         Services.AddSingleton<IMonitorView>(_monitor);
         Services.AddSingleton<TimeProvider>(_clock);
+        // Live over a circuit; a test of the prerendered HTML says otherwise.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     [Fact]
