@@ -103,6 +103,8 @@ public sealed class DashboardTests : BunitContext
 
         Assert.Equal("10,000 targets 8,572 up 1,428 down 0 paused", Normalize(page.Find("[data-testid=totals]").TextContent));
         Assert.Equal("10,000 shown", page.Find("[data-testid=shown]").TextContent);
+        // Once Virtualize shows rows, the ones written for the warm-up are gone.
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("tbody.warming, tr.rest")));
         var rendered = page.FindAll("tr.target-row").Count;
         Assert.InRange(rendered, 1, 500);
         // Sorted by group then name, each group under its header.

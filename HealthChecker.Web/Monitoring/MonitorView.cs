@@ -89,8 +89,14 @@ public sealed class MonitorView : IMonitorView, IDisposable
             _raised = version;
             if (Changed is null)
             {
-                // No page listens: build nothing now; the next page to ask builds a fresh board.
+                // No page listens: build nothing now, and let the old board go (it holds a whole generation of
+                // snapshots and their results); the next page to ask builds a fresh one.
                 _boardBehind = true;
+                lock (_boardLock)
+                {
+                    _board = null;
+                }
+
                 return;
             }
 
