@@ -42,6 +42,14 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
             // A fresh cluster starts with the two example targets.
             await Assertions.Expect(page.GetByText(ExampleName()).First).ToBeVisibleAsync();
 
+            // Its rows are in the prerendered HTML already, before any circuit (Virtualize renders only in one).
+            using (var http = new HttpClient { BaseAddress = app.BaseUrl })
+            {
+                var html = await http.GetStringAsync("/");
+                Assert.Contains("class=\"target-row\"", html, StringComparison.Ordinal);
+                Assert.Matches(ExampleName(), html);
+            }
+
             await nav.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Targets", Exact = true }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(TargetsUrl());
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Targets", Level = 1 })).ToBeVisibleAsync();

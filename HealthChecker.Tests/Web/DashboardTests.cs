@@ -4,6 +4,7 @@ using HealthChecker.Core.Checks;
 using HealthChecker.Tests.Web.Support;
 using HealthChecker.Web.Components.Pages.Dashboard;
 using HealthChecker.Web.Monitoring;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using static HealthChecker.Tests.Web.Support.FakeMonitorView;
 
@@ -18,6 +19,8 @@ public sealed class DashboardTests : BunitContext
     {
         Services.AddSingleton<IMonitorView>(_monitor);
         Services.AddSingleton(TimeProvider.System);
+        // Live over a circuit; a test of the prerendered HTML says otherwise.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     [Fact]
@@ -100,11 +103,44 @@ public sealed class DashboardTests : BunitContext
 
         Assert.Equal("10,000 targets 8,572 up 1,428 down 0 paused", Normalize(page.Find("[data-testid=totals]").TextContent));
         Assert.Equal("10,000 shown", page.Find("[data-testid=shown]").TextContent);
+        // Once Virtualize shows rows, the ones written for the warm-up are gone.
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("tbody.warming, tr.rest")));
         var rendered = page.FindAll("tr.target-row").Count;
         Assert.InRange(rendered, 1, 500);
         // Sorted by group then name, each group under its header.
         Assert.Equal("g0", page.Find("tr.group-row").GetAttribute("data-group"));
         Assert.Equal("g0/app00010", page.Find("tr.target-row").GetAttribute("data-target-name"));
+    }
+
+    [Fact]
+    public void The_prerendered_page_holds_the_first_screenful_of_rows_and_a_spacer_for_the_rest()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        _monitor.Set(Enumerable.Range(1, 10_000).Select(i => Target(i, $"g{i % 10}/app{i:D5}", "UP")));
+
+        var page = Render<Dashboard>();
+
+        // 40 rows: the header of g0 and its first 39 targets; below them one spacer as tall as the other 9 970 rows.
+        var rows = page.FindAll("tbody tr");
+        Assert.Equal(41, rows.Count);
+        Assert.Equal("g0", rows[0].GetAttribute("data-group"));
+        Assert.Equal("g0/app00010", rows[1].GetAttribute("data-target-name"));
+        Assert.Equal(39, page.FindAll("tr.target-row").Count);
+        Assert.Equal("true", rows[^1].GetAttribute("aria-hidden"));
+        Assert.Equal($"height: {9_970 * 38}px", rows[^1].GetAttribute("style"));
+        Assert.Equal("10,000 targets 10,000 up 0 down 0 paused", Normalize(page.Find("[data-testid=totals]").TextContent));
+    }
+
+    [Fact]
+    public void A_prerendered_page_with_few_targets_holds_them_all_and_no_spacer()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        _monitor.Set([Target(1, "web/api", "UP"), Target(2, "mail/smtp", "DOWN")]);
+
+        var page = Render<Dashboard>();
+
+        Assert.Equal(["mail", "mail/smtp", "web", "web/api"],
+            page.FindAll("tbody tr").Select(r => r.GetAttribute("data-group") ?? r.GetAttribute("data-target-name")));
     }
 
     [Fact]

@@ -17,6 +17,13 @@ public interface IMonitorView
     /// <summary>Every scheduled target as of its latest check or change, ordered by group, then name (ordinal).</summary>
     IReadOnlyList<TargetSnapshot> Snapshot();
 
+    /// <summary>
+    /// The dashboard's rows, built at most once per <see cref="Changed"/> tick and shared by every page: the ordered
+    /// snapshot, its groups and state lists, and the positions changed since the board before. Up to one tick behind
+    /// <see cref="Version"/> while pages listen; a page re-reads it on <see cref="Changed"/>.
+    /// </summary>
+    BoardModel Board();
+
     /// <summary>The target with this stored id, or null when the engine does not run it.</summary>
     TargetSnapshot? Find(long id);
 

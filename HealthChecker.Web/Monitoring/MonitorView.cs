@@ -5,7 +5,8 @@ namespace HealthChecker.Web.Monitoring;
 /// <summary>
 /// <see cref="IMonitorView"/> over the hosted engine. <see cref="Changed"/> comes from a timer on the thread
 /// pool that looks at <see cref="Version"/> every <see cref="Tick"/>: at most four events a second however many
-/// checks complete, never on a loop thread, and a slow page handler delays only the next tick.
+/// checks complete, never on a loop thread, and a slow page handler delays only the next tick. While pages listen,
+/// the tick builds the next <see cref="Board"/> before it raises the event, so every page reads the same one.
 /// </summary>
 public sealed class MonitorView : IMonitorView, IDisposable
 {
@@ -16,7 +17,10 @@ public sealed class MonitorView : IMonitorView, IDisposable
     private readonly Timer _timer;
     private long _raised;
     private int _raising;
+    private readonly Lock _boardLock = new();
     private Ordered? _ordered;
+    private BoardModel? _board;
+    private volatile bool _boardBehind;
 
     public MonitorView(MonitorService monitor, Serilog.ILogger log)
     {
@@ -56,6 +60,9 @@ public sealed class MonitorView : IMonitorView, IDisposable
         return targets;
     }
 
+    public BoardModel Board() =>
+        !_boardBehind && Volatile.Read(ref _board) is { } board ? board : BuildBoard();
+
     public TargetSnapshot? Find(long id) =>
         _monitor.NameOf(id) is { } name && _monitor.Scheduler?.Find(name) is { } snapshot && snapshot.Id == id ? snapshot : null;
 
@@ -80,6 +87,32 @@ public sealed class MonitorView : IMonitorView, IDisposable
             }
 
             _raised = version;
+            if (Changed is null)
+            {
+                // No page listens: build nothing now, and let the old board go (it holds a whole generation of
+                // snapshots and their results); the next page to ask builds a fresh one.
+                _boardBehind = true;
+                lock (_boardLock)
+                {
+                    _board = null;
+                }
+
+                return;
+            }
+
+            try
+            {
+                BuildBoard();
+            }
+            catch (Exception e)
+            {
+                // A timer callback must not throw; the pages keep the board they have and the next tick tries again.
+                _boardBehind = true;
+                _raised = long.MinValue;
+                _log.Warning(e, "The dashboard's board could not be built");
+                return;
+            }
+
             foreach (var handler in Changed?.GetInvocationList() ?? [])
             {
                 try
@@ -97,6 +130,59 @@ public sealed class MonitorView : IMonitorView, IDisposable
         {
             Volatile.Write(ref _raising, 0);
         }
+    }
+
+    private BoardModel BuildBoard()
+    {
+        lock (_boardLock)
+        {
+            _boardBehind = false;
+            var previous = _board ?? BoardModel.Empty;
+            var version = _monitor.Version;
+            if (_board is not null && previous.Version == version)
+            {
+                return previous;
+            }
+
+            var board = BoardModel.Next(previous, version, OrderedLike(previous), Counts());
+            Volatile.Write(ref _board, board);
+            return board;
+        }
+    }
+
+    // Every target in board order. Targets seldom come and go: look the previous board's names up (no sort) and
+    // sort afresh only when one of them is gone or the count moved.
+    private TargetSnapshot[] OrderedLike(BoardModel previous)
+    {
+        if (_monitor.Scheduler is not { } scheduler)
+        {
+            return [];
+        }
+
+        var count = scheduler.Count;
+        if (count > 0 && previous.Targets.Count == count)
+        {
+            TargetSnapshot[]? next = new TargetSnapshot[count];
+            for (var i = 0; i < count; i++)
+            {
+                if (scheduler.Find(previous.Targets[i].Target) is not { } snapshot)
+                {
+                    next = null;
+                    break;
+                }
+
+                next[i] = snapshot;
+            }
+
+            if (next is not null && scheduler.Count == count)
+            {
+                return next;
+            }
+        }
+
+        var all = scheduler.Snapshot().ToArray();
+        Array.Sort(all, TargetSnapshot.CompareByGroupAndName);
+        return all;
     }
 
     private sealed record Ordered(long Version, IReadOnlyList<TargetSnapshot> Targets);

@@ -24,6 +24,8 @@ public sealed class StoppedMonitorView : IMonitorView
 
     public IReadOnlyList<TargetSnapshot> Snapshot() => [];
 
+    public BoardModel Board() => BoardModel.Empty;
+
     public TargetSnapshot? Find(long id) => null;
 
     public SchedulerCounts Counts() => default;

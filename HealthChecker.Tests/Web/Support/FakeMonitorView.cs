@@ -18,6 +18,7 @@ public sealed class FakeMonitorView : IMonitorView
     private readonly object _lock = new();
     private List<TargetSnapshot> _targets = [];
     private long _version;
+    private BoardModel _board = BoardModel.Empty;
 
     public bool Running { get; set; } = true;
 
@@ -40,6 +41,22 @@ public sealed class FakeMonitorView : IMonitorView
         }
     }
 
+    /// <summary>Built from the targets on the first call after a change, as the real view builds it once per tick.</summary>
+    public BoardModel Board()
+    {
+        lock (_lock)
+        {
+            if (_board.Version != _version)
+            {
+                var ordered = _targets.ToArray();
+                Array.Sort(ordered, TargetSnapshot.CompareByGroupAndName);
+                _board = BoardModel.Next(_board, _version, ordered, CountsOf(_targets));
+            }
+
+            return _board;
+        }
+    }
+
     public TargetSnapshot? Find(long id)
     {
         lock (_lock)
@@ -52,10 +69,13 @@ public sealed class FakeMonitorView : IMonitorView
     {
         lock (_lock)
         {
-            return new SchedulerCounts(_targets.Count, _targets.Count(t => t.State == TargetState.Up), _targets.Count(t => t.State == TargetState.Down),
-                _targets.Count(t => t.State == TargetState.Maint), _targets.Sum(t => t.Checks));
+            return CountsOf(_targets);
         }
     }
+
+    private static SchedulerCounts CountsOf(List<TargetSnapshot> targets) =>
+        new(targets.Count, targets.Count(t => t.State == TargetState.Up), targets.Count(t => t.State == TargetState.Down),
+            targets.Count(t => t.State == TargetState.Maint), targets.Sum(t => t.Checks));
 
     /// <summary>Replaces every target, without raising <see cref="Changed"/> (the state a page finds when it opens).</summary>
     public void Set(IEnumerable<TargetSnapshot> targets)
