@@ -10,12 +10,18 @@ namespace HealthChecker.Tests.Web;
 /// <summary>
 /// The live path end to end: the real app checks a loopback listener this test runs, and Debian's Chromium
 /// shows the dashboard change without a reload. With <c>HC_SCREENSHOTS</c> set to a folder, it also saves
-/// dashboard.png, target-detail.png and target-form.png there (the pictures in docs/screenshots).
+/// dashboard.png, target-detail.png and target-form.png there (the pictures in docs/screenshots). With
+/// <c>HC_WALK_URL</c> (and <c>HC_WALK_PASSWORD</c>) it walks an app started elsewhere, such as by <c>./run.sh</c>,
+/// instead of its own.
 /// </summary>
 public sealed partial class MonitorBrowserTests(ApiApp api, ITestOutputHelper output) : IClassFixture<ApiApp>
 {
     private const string Chromium = "/usr/bin/chromium";
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 60_000 };
+
+    private Uri BaseUrl => Environment.GetEnvironmentVariable("HC_WALK_URL") is { Length: > 0 } url ? new Uri(url) : api.App.BaseUrl;
+
+    private static string Password => Environment.GetEnvironmentVariable("HC_WALK_PASSWORD") is { Length: > 0 } password ? password : ApiApp.Password;
 
     [Fact(Timeout = 300_000)]
     public async Task A_target_added_in_the_browser_shows_UP_turns_DOWN_live_when_its_listener_stops_and_the_change_is_an_event()
@@ -34,8 +40,8 @@ public sealed partial class MonitorBrowserTests(ApiApp api, ITestOutputHelper ou
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         try
         {
-            await page.GotoAsync(new Uri(api.App.BaseUrl, "login?ReturnUrl=%2Ftargets").ToString());
-            await page.Locator("#login-password").FillAsync(ApiApp.Password);
+            await page.GotoAsync(new Uri(BaseUrl, "login?ReturnUrl=%2Ftargets").ToString());
+            await page.Locator("#login-password").FillAsync(Password);
             await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(TargetsUrl());
             await WaitInteractiveAsync(page);
