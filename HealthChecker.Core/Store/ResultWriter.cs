@@ -443,7 +443,8 @@ public sealed class ResultWriter : IAsyncDisposable
 
         if (results + changes > 0)
         {
-            _log.Error("Stopped with {Results} results and {Changes} state changes not written: PostgreSQL stayed unreachable", results, changes);
+            _log.Error("Stopped with {Results} results and {Changes} state changes not written: {Reason}", results, changes,
+                DatabaseUnreachable ? "PostgreSQL stayed unreachable" : "the shutdown's time ran out before they were written");
         }
 
         NotifyProgress();

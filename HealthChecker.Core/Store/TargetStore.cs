@@ -55,6 +55,15 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
             $"SELECT {Columns} FROM targets WHERE id = @id", new { id }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    /// <summary>The targets with these ids that exist, by id (one query for a burst of changes, such as an import).</summary>
+    public async Task<IReadOnlyDictionary<long, TargetRecord>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<TargetRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM targets WHERE id = ANY(@ids)", new { ids = ids.ToArray() }, cancellationToken: ct)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Id);
+    }
+
     /// <summary>Adds a target; throws <see cref="TargetConflictException"/> when its group/name is taken.</summary>
     public async Task<TargetRecord> CreateAsync(TargetDefinition definition, CancellationToken ct = default)
     {

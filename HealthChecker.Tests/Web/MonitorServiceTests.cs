@@ -65,6 +65,8 @@ public sealed class MonitorServiceTests(ApiApp api) : IClassFixture<ApiApp>
         // A plain NOTIFY (no id) reloads every target: the port moved to one that refuses.
         await ExecuteAsync(api.ConnectionString, $"UPDATE targets SET port = {LoopbackPeer.ClosedPort().Port}, fall = 1 WHERE id = {id}; NOTIFY hc_targets_changed;");
         await EventuallyAsync(async () => await StateAsync(admin, "sql/peer") == "DOWN", "sql/peer is DOWN on its new port");
+        // The live state comes first; its row follows with the writer's next batch.
+        await EventuallyAsync(async () => (await ChangesAsync(api.ConnectionString, id)).Contains("UP>DOWN"), "UP>DOWN stored");
         Assert.Equal(["UNKNOWN>UP", "UP>DOWN"], await ChangesAsync(api.ConnectionString, id));
 
         // Deleted in SQL: gone from the engine, and no result of it is stored afterwards (nor left behind).
@@ -72,6 +74,29 @@ public sealed class MonitorServiceTests(ApiApp api) : IClassFixture<ApiApp>
         await EventuallyAsync(async () => await TargetAsync(admin, "sql/peer") is null, "sql/peer is no longer scheduled");
         Assert.Equal(0, await ScalarAsync(api.ConnectionString, "SELECT count(*) FROM check_results WHERE target_id = $1", id));
         Assert.Equal(0, await ScalarAsync(api.ConnectionString, "SELECT count(*) FROM state_changes WHERE target_id = $1", id));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task An_import_of_many_targets_is_scheduled_whole_and_every_target_is_checked()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.AcceptThenClose);
+        using var admin = api.Admin();
+        var file = new System.Text.StringBuilder("targets:\n");
+        for (var i = 0; i < 300; i++)
+        {
+            file.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - name: burst/t{i:000}\n    check: tcp://127.0.0.1:{peer.Port}\n    inter: 1m\n    rise: 1\n");
+        }
+
+        var applied = await admin.PostAsync("api/targets/import", new StringContent(file.ToString(), System.Text.Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+
+        // All 300 changes come as one burst; every target ends up scheduled and checked.
+        await EventuallyAsync(async () => (await StatusAsync(admin)).GetProperty("targets").EnumerateArray()
+            .Count(t => t.GetProperty("name").GetString()!.StartsWith("burst/", StringComparison.Ordinal) && t.GetProperty("state").GetString() == "UP") == 300,
+            "all 300 imported targets are UP");
+        await EventuallyAsync(async () => await ScalarAsync(api.ConnectionString,
+            "SELECT count(DISTINCT target_id) FROM check_results r JOIN targets t ON t.id = r.target_id WHERE t.group_name = 'burst'") == 300,
+            "results of all 300 stored");
     }
 
     [Fact(Timeout = 120_000)]

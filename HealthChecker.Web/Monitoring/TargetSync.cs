@@ -111,10 +111,15 @@ internal sealed class TargetSync : IAsyncDisposable
                     }
                     else
                     {
+                        // One read for the burst; new targets are added together, their first checks spread.
+                        var rows = await _store.GetManyAsync(ids, ct);
+                        var added = new List<(TargetDefinition Definition, long? Id)>();
                         foreach (var id in ids.Order())
                         {
-                            await ApplyAsync(id, await _store.GetAsync(id, ct), null, ct);
+                            await ApplyAsync(id, rows.GetValueOrDefault(id), added, ct);
                         }
+
+                        await AddAsync(added, ct);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
