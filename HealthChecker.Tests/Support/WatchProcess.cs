@@ -77,8 +77,21 @@ internal sealed partial class WatchProcess : IDisposable
             }
             Thread.Sleep(20);
         }
-        Assert.Fail($"no matching line on {name}; stdout:\n{string.Join('\n', Output)}\nstderr:\n{string.Join('\n', Error)}");
+        Assert.Fail($"no matching line on {name}; stdout:\n{string.Join('\n', Output)}\nstderr:\n{string.Join('\n', Error)}\nsignals of the process:\n{SignalState()}");
         return "";
+    }
+
+    // What the kernel says of the process's signals (pending, blocked, ignored, caught), for a failure message.
+    private string SignalState()
+    {
+        try
+        {
+            return string.Join('\n', File.ReadLines($"/proc/{_process.Id}/status").Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("ShdPnd", StringComparison.Ordinal) || l.StartsWith("State", StringComparison.Ordinal)));
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
     }
 
     private static void Add(List<string> lines, string? line)
