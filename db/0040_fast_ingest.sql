@@ -46,8 +46,7 @@ CREATE TRIGGER check_results_rollup_mark
     FOR EACH STATEMENT
     EXECUTE FUNCTION hc_rollup_mark_results();
 
--- Every pending mark already stands for the counts it asks for: start from the present state.
--- Counts so far were kept by the old trigger and are correct.
+-- The counts written until now were kept by the old trigger and stay as they are.
 
 -- The refresh reads buckets by time across all targets.
 CREATE INDEX rollup_minute_bucket ON rollup_minute (bucket);
