@@ -34,6 +34,9 @@ public static class WatchCommand
             Log = log,
             Engine = settings.Engine,
         });
+        // A SIGHUP ignored when we start (nohup does that) stays ignored: the runtime honours it. Say so,
+        // rather than promise reloads that a kill -HUP cannot ask for.
+        var hangupIgnored = SignalIgnoredAtStart(1);
         using var stop = new CancellationTokenSource();
         var reloads = Channel.CreateUnbounded<bool>();
         // Cancel = true keeps the runtime from ending the process: we stop the loops ourselves.
@@ -42,7 +45,10 @@ public static class WatchCommand
         using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; reloads.Writer.TryWrite(true); });
 
         await scheduler.ReplaceAllAsync(initial).ConfigureAwait(false);
-        await Say(output, $"watching {initial.Count} targets from {settings.Path} on {scheduler.LoopCount} loops; SIGHUP reloads, SIGINT stops").ConfigureAwait(false);
+        var reloadHint = hangupIgnored
+            ? "SIGHUP is ignored (inherited, as under nohup): no reloads; start without nohup (setsid, systemd) to reload"
+            : "SIGHUP reloads";
+        await Say(output, $"watching {initial.Count} targets from {settings.Path} on {scheduler.LoopCount} loops; {reloadHint}, SIGINT stops").ConfigureAwait(false);
 
         var summary = new Summary(scheduler, scheduler.Clock);
         var reload = reloads.Reader.ReadAsync(stop.Token).AsTask();
@@ -66,6 +72,22 @@ public static class WatchCommand
         }
         await Say(output, $"stopping: {summary.Line()}").ConfigureAwait(false);
         return ExitCodes.AllPassed;
+    }
+
+    /// <summary>Whether <paramref name="signal"/> was set to be ignored when the process started (Linux: /proc/self/status).</summary>
+    private static bool SignalIgnoredAtStart(int signal)
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null
+                && ulong.TryParse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask)
+                && (mask & (1UL << (signal - 1))) != 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static async Task ReloadAsync(string path, TargetScheduler scheduler, TextWriter output, TextWriter error)

@@ -73,6 +73,46 @@ public sealed class WatchTests : IDisposable
     }
 
     [Fact]
+    public void Started_with_SIGHUP_ignored_it_says_reloads_are_off_instead_of_promising_them()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.AcceptThenClose);
+        string file = Write($"""
+            targets:
+              - name: web/app1
+                check: tcp://127.0.0.1:{peer.Port}
+            """);
+        // As nohup starts it: SIGHUP set to be ignored before exec.
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-c", "trap '' HUP; exec \"$0\" watch \"$1\" --loops 1", NativeTool.HealthChecker, file })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            // State changes may come first; the start line comes within the first few.
+            string? line = null;
+            for (var i = 0; i < 10 && line?.StartsWith("watching", StringComparison.Ordinal) != true; i++)
+            {
+                line = process.StandardOutput.ReadLine();
+            }
+
+            Assert.StartsWith("watching 1 targets", line);
+            Assert.Contains("SIGHUP is ignored (inherited, as under nohup): no reloads", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
+    [Fact]
     public void SIGHUP_with_a_bad_file_keeps_the_old_targets_and_a_good_one_replaces_them()
     {
         using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
@@ -83,7 +123,8 @@ public sealed class WatchTests : IDisposable
             """;
         string file = Write(good);
         using var watch = new WatchProcess(file, "--loops", "1", "--summary-every", "1h");
-        watch.WaitForOutput(l => l.StartsWith("watching 1 targets", StringComparison.Ordinal));
+        // Run under nohup, the process inherits SIGHUP ignored and says so here: this test cannot run then.
+        Assert.Contains("SIGHUP reloads", watch.WaitForOutput(l => l.StartsWith("watching 1 targets", StringComparison.Ordinal)), StringComparison.Ordinal);
 
         File.WriteAllText(file, good + "\n    rise: many\n");
         watch.Signal(WatchProcess.SigHup);
