@@ -153,12 +153,12 @@ internal sealed class TargetSync : IAsyncDisposable
     {
         var rows = await _store.ListAsync(ct);
         var present = rows.Select(r => r.Id).ToHashSet();
+        var added = new List<(TargetDefinition Definition, long? Id)>();
         foreach (var (id, _) in _names.Where(n => !present.Contains(n.Key)).ToList())
         {
-            await ApplyAsync(id, null, null, ct);
+            await ApplyAsync(id, null, added, ct);
         }
 
-        var added = new List<(TargetDefinition Definition, long? Id)>();
         foreach (var row in rows)
         {
             if (storedStates is not null && !row.Enabled && storedStates.TryGetValue(row.Id, out var last))
@@ -173,8 +173,8 @@ internal sealed class TargetSync : IAsyncDisposable
         return _names.Count;
     }
 
-    /// <summary>One stored target (null: deleted) applied to the scheduler; new ones go to <paramref name="batch"/> when given.</summary>
-    private async Task ApplyAsync(long id, TargetRecord? row, List<(TargetDefinition, long?)>? batch, CancellationToken ct)
+    /// <summary>One stored target (null: deleted) applied to the scheduler; new ones go to <paramref name="added"/>, for the caller to add together.</summary>
+    private async Task ApplyAsync(long id, TargetRecord? row, List<(TargetDefinition, long?)> added, CancellationToken ct)
     {
         var current = NameOf(id);
         TargetDefinition? definition = null;
@@ -219,15 +219,7 @@ internal sealed class TargetSync : IAsyncDisposable
             }
 
             _names[id] = definition.FullName;
-            if (batch is not null)
-            {
-                batch.Add((definition, id));
-            }
-            else
-            {
-                await AddAsync([(definition, id)], ct);
-            }
-
+            added.Add((definition, id));
             return;
         }
 
