@@ -39,7 +39,12 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test HealthChecker.sln -c Release --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
-# One plain closing line, summed over the test projects.
+# The failed tests again at the end, each with the start of its message, so that the last lines of
+# a long run say what failed; then one plain closing line, summed over the test projects.
+awk '/^ *Failed [A-Za-z_][A-Za-z0-9_.]*[ (]/ { print "FAILED:" substr($0, index($0, "Failed ") + 6); grab = 1; n = 0; next }
+     grab && /^ *Stack Trace:/ { grab = 0; next }
+     grab && /^ *Error Message:/ { next }
+     grab && n < 6 && NF { print "    " $0; n++ }' "$log"
 awk '/^ *Passed: [0-9]+$/ { p += $2 } /^ *Failed: [0-9]+$/ { f += $2 } /^ *Skipped: [0-9]+$/ { s += $2 }
      END { if (p + f + s > 0) printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$status"

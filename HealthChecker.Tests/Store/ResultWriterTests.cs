@@ -32,8 +32,11 @@ public class ResultWriterTests
             }
         })).ToList();
         writer.Add(Result(targets[2], 1));
-        writer.Add(new StateChangeRow(targets[2], Base, "UNKNOWN", "UP", "L4OK", null, 3));
-        writer.Add(new StateChangeRow(targets[2], Base.AddSeconds(5), "UP", "DOWN", "L4CON", "Connection refused", 1));
+        // Recent state changes: the refresh below turns state into seconds per minute from the first
+        // change up to now, which from months back would be hundreds of thousands of minutes.
+        var changedAt = DateTime.UtcNow.AddMinutes(-10);
+        writer.Add(new StateChangeRow(targets[2], changedAt, "UNKNOWN", "UP", "L4OK", null, 3));
+        writer.Add(new StateChangeRow(targets[2], changedAt.AddSeconds(5), "UP", "DOWN", "L4CON", "Connection refused", 1));
         await Task.WhenAll(producers);
         await writer.FlushAsync();
 
