@@ -6,7 +6,7 @@ namespace HealthChecker.Core.Store;
 
 /// <summary>
 /// The periodic jobs of the history tables, for the host to call: daily partitions created ahead
-/// (at start-up and hourly), retention of raw results (daily), rollup seconds (every minute).
+/// (at start-up and hourly), retention of raw results (daily), rollups and packed hours (every minute).
 /// </summary>
 public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
 {
@@ -47,6 +47,9 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
             "SELECT hc_drop_partitions_before(now() - @Keep)", new { Keep = keepFor }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
         await conn.ExecuteAsync(new CommandDefinition(
             "DELETE FROM result_batches WHERE written_at < now() - interval '1 day'", cancellationToken: ct)).ConfigureAwait(false);
+        // Packed hours are derived from the raw results: those that ended before the cutoff go too.
+        await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM result_hours WHERE hour < now() - @Keep - interval '1 hour'", new { Keep = keepFor }, cancellationToken: ct)).ConfigureAwait(false);
         if (dropped.Count > 0)
         {
             _log.Information("Retention ({Days} days) dropped {Partitions}", keepFor.TotalDays, dropped);
@@ -66,6 +69,23 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
         for (var steps = 1; ; steps++)
         {
             if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT hc_refresh_rollups()", cancellationToken: ct)).ConfigureAwait(false))
+            {
+                return steps;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs each target's results of every closed hour into one row of <c>result_hours</c> (and packs again
+    /// the hours that received late results), in steps of at most six hours that hold results, each its own
+    /// short transaction; returns the number of steps.
+    /// </summary>
+    public async Task<int> PackResultsAsync(CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        for (var steps = 1; ; steps++)
+        {
+            if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT hc_pack_results()", commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false))
             {
                 return steps;
             }

@@ -26,37 +26,82 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The query of <see cref="ResultPointsAsync"/> (parameters $1 target, $2 from, $3 to): only columns
-    /// the covering index <c>(target_id, checked_at DESC) INCLUDE (passed, duration_ms)</c> holds, so PostgreSQL answers from the index alone (an index-only scan) without visiting the heap,
-    /// where one target's results are spread over a page per result.
+    /// The raw part of <see cref="ResultPointsAsync"/> (parameters $1 target, $2 from, $3 to): the results
+    /// from where <c>result_hours</c> ends, newest first, with only columns the covering index
+    /// <c>(target_id, checked_at DESC) INCLUDE (passed, duration_ms)</c> holds, so PostgreSQL answers from
+    /// the index alone. Without the subquery on <c>result_hours_progress</c> it is the plain index-only read.
     /// </summary>
-    public const string ResultPointsSql = """
+    public const string RawPointsSql = """
         SELECT checked_at, passed, duration_ms
         FROM check_results
-        WHERE target_id = $1 AND checked_at >= $2 AND checked_at < $3
+        WHERE target_id = $1 AND checked_at >= greatest($2, (SELECT packed_to FROM result_hours_progress)) AND checked_at < $3
         ORDER BY checked_at DESC
+        """;
+
+    /// <summary>The packed part of <see cref="ResultPointsAsync"/>: whole hours of <c>result_hours</c>, newest first.</summary>
+    public const string PackedPointsSql = """
+        SELECT checked_at, passed, duration_ms
+        FROM result_hours
+        WHERE target_id = $1 AND hour >= date_trunc('hour', $2::timestamptz, 'UTC') AND hour < $3
+          AND hour < (SELECT packed_to FROM result_hours_progress)
+        ORDER BY hour DESC
         """;
 
     /// <summary>
     /// A target's results in [<paramref name="from"/>, <paramref name="to"/>) as a chart needs them (when,
-    /// passed, how long), newest first, read from the index alone. A day of results every second is 86 400 points.
+    /// passed, how long), newest first. A day of results every second is 86 400 points: the hours packed
+    /// by <c>hc_pack_results()</c> come as 24 rows of <c>result_hours</c>, the rest from the covering index
+    /// of <c>check_results</c>, both in one snapshot. Results written late into an hour already packed show
+    /// once the hour is packed again (the next call of the app's per-minute job).
     /// </summary>
     public async Task<IReadOnlyList<ResultPoint>> ResultPointsAsync(long targetId, DateTime from, DateTime to, CancellationToken ct = default)
     {
+        from = AsUtc(from);
+        to = AsUtc(to);
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand(ResultPointsSql, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = targetId });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = AsUtc(from) });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = AsUtc(to) });
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var points = new List<ResultPoint>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        // Npgsql sends BEGIN with the batch: one round trip for both reads, one for the commit.
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(conn, tx)
         {
-            points.Add(new ResultPoint(reader.GetFieldValue<DateTime>(0), reader.GetBoolean(1), reader.GetInt32(2)));
+            BatchCommands = { PointsCommand(RawPointsSql, targetId, from, to), PointsCommand(PackedPointsSql, targetId, from, to) },
+        };
+        var points = new List<ResultPoint>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                points.Add(new ResultPoint(reader.GetFieldValue<DateTime>(0), reader.GetBoolean(1), reader.GetInt32(2)));
+            }
+
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var at = reader.GetFieldValue<DateTime[]>(0);
+                var passed = reader.GetFieldValue<bool[]>(1);
+                var duration = reader.GetFieldValue<int[]>(2);
+                for (var i = at.Length - 1; i >= 0; i--)
+                {
+                    if (at[i] >= from && at[i] < to)
+                    {
+                        points.Add(new ResultPoint(at[i], passed[i], duration[i]));
+                    }
+                }
+            }
         }
 
+        await tx.CommitAsync(ct).ConfigureAwait(false);
         return points;
     }
+
+    private static NpgsqlBatchCommand PointsCommand(string sql, long targetId, DateTime from, DateTime to) => new(sql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<long> { TypedValue = targetId },
+            new NpgsqlParameter<DateTime> { TypedValue = from },
+            new NpgsqlParameter<DateTime> { TypedValue = to },
+        },
+    };
 
     /// <summary>A target's state periods that overlap [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
     public async Task<IReadOnlyList<StateIntervalRecord>> StateIntervalsAsync(long targetId, DateTime from, DateTime to, CancellationToken ct = default)

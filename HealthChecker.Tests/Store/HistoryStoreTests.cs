@@ -104,7 +104,7 @@ public class HistoryStoreReadTests
             await off.ExecuteNonQueryAsync();
         }
 
-        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + HistoryStore.ResultPointsSql, conn);
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + HistoryStore.RawPointsSql, conn);
         explain.Parameters.Add(new NpgsqlParameter { Value = target });
         explain.Parameters.Add(new NpgsqlParameter { Value = At("2026-01-01 10:00") });
         explain.Parameters.Add(new NpgsqlParameter { Value = At("2026-01-01 10:00:03") });

@@ -111,6 +111,7 @@ public class ReaderRoleTests
     [InlineData("SELECT hc_ensure_partitions(30)")]
     [InlineData("SELECT hc_drop_partitions_before(now())")]
     [InlineData("SELECT hc_refresh_rollups()")]
+    [InlineData("SELECT hc_pack_results()")]
     [InlineData("SELECT hc_grant_reader()")]
     public async Task Hc_reader_can_write_or_create_nothing(string sql)
     {

@@ -5,7 +5,7 @@ namespace HealthChecker.Web.Monitoring;
 /// <summary>
 /// The periodic database jobs of a running monitor, each on its own timer: the heartbeat in
 /// <c>monitor_runs</c>, daily partitions ahead (hourly), retention of raw results (at start, then daily),
-/// rollups (every minute). A job that fails (PostgreSQL away) is logged and tried again at its next turn.
+/// rollups and packed hours of results (every minute). A job that fails (PostgreSQL away) is logged and tried again at its next turn.
 /// </summary>
 internal sealed class MaintenanceJobs(MonitorHeartbeat heartbeat, HistoryMaintenance history, TimeSpan retention, Serilog.ILogger log)
 {
@@ -20,6 +20,7 @@ internal sealed class MaintenanceJobs(MonitorHeartbeat heartbeat, HistoryMainten
         _jobs.Add(Every("partitions", TimeSpan.FromHours(1), atStart: false, t => history.EnsurePartitionsAsync(ct: t), ct));
         _jobs.Add(Every("retention", TimeSpan.FromDays(1), atStart: true, t => history.ApplyRetentionAsync(retention, t), ct));
         _jobs.Add(Every("rollups", TimeSpan.FromMinutes(1), atStart: true, history.RefreshRollupsAsync, ct));
+        _jobs.Add(Every("packing", TimeSpan.FromMinutes(1), atStart: true, history.PackResultsAsync, ct));
     }
 
     public async Task StopAsync()
