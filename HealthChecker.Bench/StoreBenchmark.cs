@@ -197,6 +197,8 @@ internal static class StoreBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"Fill: {fill.Rows} rows ({fill.Targets} targets, {fill.Days} days, {fill.Partitions} daily partitions) by {fill.Method} in {fill.Seconds:F0} s ({fill.Rows / fill.Seconds:F0} rows/s); VACUUM ANALYZE {fill.VacuumSeconds:F0} s");
         sb.AppendLine();
+        sb.AppendLine(inv, $"Then `hc_pack_results()` (what the app runs every minute) packed {read.Pack.Rows} results of the closed hours into {read.Pack.Hours} rows of `result_hours` in {read.Pack.Seconds:F0} s ({read.Pack.Rows / read.Pack.Seconds:F0} results/s, {read.Pack.Steps} calls of at most six hours each); VACUUM ANALYZE {read.Pack.VacuumSeconds:F0} s");
+        sb.AppendLine();
         sb.AppendLine(inv, $"Read one target's last 24 h ({read.Rows} rows into memory), {read.Runs} runs after one first run:");
         sb.AppendLine();
         sb.AppendLine("| query | first run ms | p50 ms | p95 ms | min ms | max ms |");
@@ -214,8 +216,9 @@ internal static class StoreBenchmark
         sb.AppendLine(inv, $"| heap (with TOAST, FSM, VM) | {disk.HeapBytes} | {(double)disk.HeapBytes / disk.Rows:F1} |");
         sb.AppendLine(inv, $"| indexes `(target_id, checked_at DESC) INCLUDE (passed, duration_ms)` and BRIN `(checked_at)` | {disk.IndexBytes} | {(double)disk.IndexBytes / disk.Rows:F1} |");
         sb.AppendLine(inv, $"| total ({disk.Rows} rows) | {disk.HeapBytes + disk.IndexBytes} | {(double)(disk.HeapBytes + disk.IndexBytes) / disk.Rows:F1} |");
+        sb.AppendLine(inv, $"| and `result_hours` (table, TOAST, indexes; per packed result) | {disk.PackedBytes} | {(double)disk.PackedBytes / Math.Max(1, read.Pack.Rows):F1} |");
         sb.AppendLine();
-        sb.AppendLine("Plans (EXPLAIN (ANALYZE, BUFFERS), warm), of `HistoryStore.ResultPointsAsync` then of `HistoryStore.RecentResultsAsync`:");
+        sb.AppendLine("Plans (EXPLAIN (ANALYZE, BUFFERS), warm): the two parts of `HistoryStore.ResultPointsAsync` (packed hours, raw rest), the baseline, then `HistoryStore.RecentResultsAsync`:");
         sb.AppendLine();
         sb.AppendLine("```");
         sb.AppendLine(read.Plan.TrimEnd());

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Dapper;
 using Npgsql;
 
@@ -40,7 +41,7 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
 
     /// <summary>The packed part of <see cref="ResultPointsAsync"/>: whole hours of <c>result_hours</c>, newest first.</summary>
     public const string PackedPointsSql = """
-        SELECT checked_at, passed, duration_ms
+        SELECT points
         FROM result_hours
         WHERE target_id = $1 AND hour >= date_trunc('hour', $2::timestamptz, 'UTC') AND hour < $3
           AND hour < (SELECT packed_to FROM result_hours_progress)
@@ -56,8 +57,9 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<ResultPoint>> ResultPointsAsync(long targetId, DateTime from, DateTime to, CancellationToken ct = default)
     {
-        from = AsUtc(from);
-        to = AsUtc(to);
+        // PostgreSQL keeps microseconds: the bounds the packed hours are cut at in here must be the ones the server sees.
+        from = ToMicroseconds(AsUtc(from));
+        to = ToMicroseconds(AsUtc(to));
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         // Npgsql sends BEGIN with the batch: one round trip for both reads, one for the commit.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
@@ -76,22 +78,39 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
             await reader.NextResultAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var at = reader.GetFieldValue<DateTime[]>(0);
-                var passed = reader.GetFieldValue<bool[]>(1);
-                var duration = reader.GetFieldValue<int[]>(2);
-                for (var i = at.Length - 1; i >= 0; i--)
-                {
-                    if (at[i] >= from && at[i] < to)
-                    {
-                        points.Add(new ResultPoint(at[i], passed[i], duration[i]));
-                    }
-                }
+                UnpackNewestFirst(reader.GetFieldValue<byte[]>(0), from, to, points);
             }
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return points;
     }
+
+    /// <summary>Size of one result in <c>result_hours.points</c> (db/0050_packed_hours.sql has the layout).</summary>
+    private const int PackedSize = 13;
+
+    private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+
+    /// <summary>Adds the packed results within [from, to) to <paramref name="points"/>, newest first.</summary>
+    internal static void UnpackNewestFirst(ReadOnlySpan<byte> packed, DateTime from, DateTime to, List<ResultPoint> points)
+    {
+        if (packed.Length % PackedSize != 0)
+        {
+            throw new InvalidDataException($"result_hours.points holds {packed.Length} bytes, not a multiple of {PackedSize}");
+        }
+
+        for (var offset = packed.Length - PackedSize; offset >= 0; offset -= PackedSize)
+        {
+            var one = packed.Slice(offset, PackedSize);
+            var at = new DateTime(PostgresEpochTicks + BinaryPrimitives.ReadInt64BigEndian(one) * (TimeSpan.TicksPerMillisecond / 1000), DateTimeKind.Utc);
+            if (at >= from && at < to)
+            {
+                points.Add(new ResultPoint(at, one[12] != 0, BinaryPrimitives.ReadInt32BigEndian(one[8..])));
+            }
+        }
+    }
+
+    private static DateTime ToMicroseconds(DateTime at) => new(at.Ticks - at.Ticks % (TimeSpan.TicksPerMillisecond / 1000), at.Kind);
 
     private static NpgsqlBatchCommand PointsCommand(string sql, long targetId, DateTime from, DateTime to) => new(sql)
     {

@@ -29,14 +29,20 @@ public class ResultHoursTests
 
         var packedTo = await ScalarAsync<DateTime>(db, "SELECT packed_to FROM result_hours_progress");
         Assert.Equal(await ScalarAsync<DateTime>(db, "SELECT date_trunc('hour', now() - interval '2 minutes', 'UTC')"), packedTo);
-        // Every closed hour of each target is one row holding all its results, in time order.
+        // Every closed hour of each target is one row holding all its results, in time order, and
+        // hc_unpack_results gives them back in SQL.
         Assert.Equal(0L, await ScalarAsync<long>(db, """
             SELECT count(*) FROM (
-                SELECT target_id, date_trunc('hour', checked_at, 'UTC') AS hour, array_agg(checked_at ORDER BY checked_at) AS at
+                SELECT target_id, date_trunc('hour', checked_at, 'UTC') AS hour,
+                       array_agg((checked_at, passed, duration_ms) ORDER BY checked_at)::text AS rows, count(*) AS n
                 FROM check_results WHERE checked_at < @packedTo GROUP BY 1, 2) raw
-            FULL JOIN result_hours h USING (target_id, hour)
-            WHERE h.checked_at IS DISTINCT FROM raw.at OR h.results <> cardinality(raw.at)
+            FULL JOIN (
+                SELECT target_id, hour, results,
+                       (SELECT array_agg((u.checked_at, u.passed, u.duration_ms) ORDER BY u.checked_at)::text FROM hc_unpack_results(points) u) AS rows
+                FROM result_hours) h USING (target_id, hour)
+            WHERE h.rows IS DISTINCT FROM raw.rows OR h.results IS DISTINCT FROM raw.n
             """, new { packedTo }));
+        Assert.True(await ScalarAsync<long>(db, "SELECT count(*) FROM result_hours") >= 8);
 
         var store = new HistoryStore(db);
         // The last 4.5 h (packed hours, cut mid-hour, then the raw rest) and a stretch inside the packed hours.
