@@ -60,14 +60,14 @@ internal static class HistoryFill
         var method = "INSERT ... SELECT generate_series (server-side), in 6-hour chunks sorted by checked_at";
         try
         {
-            // The fill is set-up, not a measured write: skip the rollup mark trigger (its spans would only
+            // The fill is set-up, not a measured write: skip the mark trigger (its spans would only
             // make the next refresh count the fill), which needs superuser rights to skip.
             await conn.ExecuteAsync("SET session_replication_role = replica").ConfigureAwait(false);
-            method += ", rollup mark trigger off (session_replication_role = replica)";
+            method += ", mark trigger off (session_replication_role = replica)";
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            method += ", with the rollup mark trigger";
+            method += ", with the mark trigger";
         }
 
         StoreBenchmark.Progress($"fill: {s.FillRows} rows, {n} targets over {s.Days} days ({partitions} daily partitions); target {ids[0]} every {steps[0]:F0} ms, the others every {steps[1] / 1000:F1} s");

@@ -63,22 +63,32 @@ CREATE TABLE result_hours_pending (
     checked_to   timestamptz NOT NULL
 );
 
-CREATE FUNCTION hc_pack_mark_results()
+-- One trigger marks both: the span of each written batch goes to rollup_pending (for the rollup
+-- counts) and to result_hours_pending, from one pass over the batch (a second trigger would cost
+-- the writer another pass and another call per batch).
+CREATE FUNCTION hc_mark_results()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    INSERT INTO result_hours_pending (checked_from, checked_to)
-    SELECT min(checked_at), max(checked_at) FROM new_results HAVING count(*) > 0;
+    WITH span AS (
+        SELECT min(checked_at) AS lo, max(checked_at) AS hi FROM new_results HAVING count(*) > 0
+    ), rollup AS (
+        INSERT INTO rollup_pending (checked_from, checked_to) SELECT lo, hi FROM span
+    )
+    INSERT INTO result_hours_pending (checked_from, checked_to) SELECT lo, hi FROM span;
     RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER check_results_pack_mark
+DROP TRIGGER check_results_rollup_mark ON check_results;
+DROP FUNCTION hc_rollup_mark_results();
+
+CREATE TRIGGER check_results_mark
     AFTER INSERT ON check_results
     REFERENCING NEW TABLE AS new_results
     FOR EACH STATEMENT
-    EXECUTE FUNCTION hc_pack_mark_results();
+    EXECUTE FUNCTION hc_mark_results();
 
 -- Packs at most max_span of hours that hold results per call (hours marked late first, then
 -- closed hours not yet packed; empty hours are passed over at little cost); returns true when
@@ -166,5 +176,8 @@ BEGIN
     RETURN packed;
 END
 $$;
+
+REVOKE EXECUTE ON FUNCTION hc_pack_results(interval) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hc_pack_hour(timestamptz, bigint[]) FROM PUBLIC;
 
 SELECT hc_grant_reader();
