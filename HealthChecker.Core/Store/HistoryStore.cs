@@ -92,7 +92,7 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
     /// <summary>Adds the packed results within [from, to) to <paramref name="points"/>, newest first.</summary>
-    internal static void UnpackNewestFirst(ReadOnlySpan<byte> packed, DateTime from, DateTime to, List<ResultPoint> points)
+    private static void UnpackNewestFirst(ReadOnlySpan<byte> packed, DateTime from, DateTime to, List<ResultPoint> points)
     {
         if (packed.Length % PackedSize != 0)
         {
@@ -102,7 +102,7 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
         for (var offset = packed.Length - PackedSize; offset >= 0; offset -= PackedSize)
         {
             var one = packed.Slice(offset, PackedSize);
-            var at = new DateTime(PostgresEpochTicks + BinaryPrimitives.ReadInt64BigEndian(one) * (TimeSpan.TicksPerMillisecond / 1000), DateTimeKind.Utc);
+            var at = new DateTime(PostgresEpochTicks + BinaryPrimitives.ReadInt64BigEndian(one) * TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
             if (at >= from && at < to)
             {
                 points.Add(new ResultPoint(at, one[12] != 0, BinaryPrimitives.ReadInt32BigEndian(one[8..])));
@@ -110,7 +110,7 @@ public sealed class HistoryStore(NpgsqlDataSource dataSource)
         }
     }
 
-    private static DateTime ToMicroseconds(DateTime at) => new(at.Ticks - at.Ticks % (TimeSpan.TicksPerMillisecond / 1000), at.Kind);
+    private static DateTime ToMicroseconds(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerMicrosecond, at.Kind);
 
     private static NpgsqlBatchCommand PointsCommand(string sql, long targetId, DateTime from, DateTime to) => new(sql)
     {
