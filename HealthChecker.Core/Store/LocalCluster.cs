@@ -9,7 +9,7 @@ namespace HealthChecker.Core.Store;
 
 /// <summary>
 /// The embedded default: a private PostgreSQL cluster under the data folder, created once with initdb,
-/// started on a unix socket and a free loopback port, stopped on dispose.
+/// started on a unix socket and a loopback port (chosen free at the first start, then kept), stopped on dispose.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -24,6 +24,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly string? _runAs;
     private readonly ILogger _log;
     private readonly string _ownerFile;
+    private readonly string _portFile;
     private int _stopped;
 
     private LocalCluster(PostgresBinaries binaries, string? runAs, ILogger log, string clusterRoot, string socketDirectory)
@@ -35,9 +36,10 @@ public sealed class LocalCluster : IAsyncDisposable
         DataDirectory = Path.Combine(clusterRoot, "pg");
         SocketDirectory = socketDirectory;
         _ownerFile = Path.Combine(clusterRoot, "owner.pid");
+        _portFile = Path.Combine(clusterRoot, "port");
     }
 
-    /// <summary>Holds <c>pg/</c> (PGDATA), <c>log/</c> and the owner's pid.</summary>
+    /// <summary>Holds <c>pg/</c> (PGDATA), <c>log/</c>, the owner's pid and the port last used.</summary>
     public string ClusterRoot { get; }
 
     /// <summary>PGDATA.</summary>
@@ -45,7 +47,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string SocketDirectory { get; }
 
-    /// <summary>The loopback TCP port: the one asked for, else chosen free at each start.</summary>
+    /// <summary>
+    /// The loopback TCP port: the one asked for, else the one the cluster used last time (targets and
+    /// psql sessions point at it), else a free one.
+    /// </summary>
     public int Port { get; private set; }
 
     /// <summary>Npgsql connection string to the <c>healthchecker</c> database over the unix socket.</summary>
@@ -66,7 +71,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>
     /// Creates the cluster under <paramref name="dataRoot"/> on first use, then starts it on
-    /// <paramref name="port"/>, or on a free loopback port when none is given.
+    /// <paramref name="port"/>; when none is given, on the port it used last time, or a free loopback port.
     /// </summary>
     public static async Task<LocalCluster> StartAsync(string dataRoot, ILogger log, CancellationToken ct = default, int? port = null)
     {
@@ -263,12 +268,13 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private async Task StartServerAsync(int? fixedPort, CancellationToken ct)
     {
-        // The free port is probed, then released: another process may take it before the server binds,
-        // so try a few. A port chosen by the caller is tried once.
-        var attempts = fixedPort is null ? 3 : 1;
+        var previous = fixedPort is null ? await ReadPortFileAsync(ct).ConfigureAwait(false) : null;
+        // A free port is probed, then released: another process may take it before the server binds,
+        // so try a few. A port chosen by the caller is tried once; the previous one once, then free ones.
+        var attempts = fixedPort is null ? 3 + (previous is null ? 0 : 1) : 1;
         for (var attempt = 1; ; attempt++)
         {
-            Port = fixedPort ?? FreeLoopbackPort();
+            Port = fixedPort ?? (attempt == 1 ? previous : null) ?? FreeLoopbackPort();
             var logOffset = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
             var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k '{SocketDirectory}' -c unix_socket_permissions=0700";
             var start = await ExternalCommand.RunAsync(_runAs, _binaries.PgCtl,
@@ -278,14 +284,33 @@ public sealed class LocalCluster : IAsyncDisposable
                 break;
             }
 
-            var reason = NewLogLine(logOffset) ?? start.LastLine;
-            if (attempt == attempts || !reason.Contains("could not bind", StringComparison.Ordinal))
+            var (reason, portTaken) = StartFailure(logOffset, start.LastLine);
+            if (attempt == attempts || !portTaken)
             {
                 throw new DatabaseStartupException($"The embedded PostgreSQL did not start: {reason} (log: {LogFile})");
             }
         }
 
+        if (previous is not null && previous != Port)
+        {
+            _log.Warning("Port {Previous} of the embedded PostgreSQL is taken by another process: it listens on {Port} now, " +
+                "and targets and clients that used the old port need the new one", previous, Port);
+        }
+
+        await File.WriteAllTextAsync(_portFile, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         await File.WriteAllTextAsync(_ownerFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+    }
+
+    private async Task<int?> ReadPortFileAsync(CancellationToken ct)
+    {
+        if (!File.Exists(_portFile))
+        {
+            return null;
+        }
+
+        var text = await File.ReadAllTextAsync(_portFile, ct).ConfigureAwait(false);
+        return int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535 ? port : null;
     }
 
     private async Task CreateDatabaseIfMissingAsync(CancellationToken ct)
@@ -302,19 +327,24 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>What the server said about its failed start: its last FATAL line written since <paramref name="offset"/>.</summary>
-    private string? NewLogLine(long offset)
+    /// <summary>
+    /// What the server said about its failed start, from its log since <paramref name="offset"/>: its last
+    /// FATAL line, and whether it could not bind its port ("could not bind" comes on a line of its own,
+    /// before the FATAL "could not create any TCP/IP sockets").
+    /// </summary>
+    private (string Reason, bool PortTaken) StartFailure(long offset, string fallback)
     {
         try
         {
             using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             stream.Seek(offset, SeekOrigin.Begin);
             var lines = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return lines.LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal)) ?? lines.LastOrDefault();
+            var reason = lines.LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? fallback;
+            return (reason, lines.Any(l => l.Contains("could not bind", StringComparison.Ordinal)));
         }
         catch (IOException)
         {
-            return null;
+            return (fallback, false);
         }
     }
 

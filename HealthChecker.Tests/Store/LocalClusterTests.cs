@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using HealthChecker.Core.Store;
 using HealthChecker.Tests.Support;
 using Npgsql;
@@ -13,9 +15,11 @@ public class LocalClusterTests
         try
         {
             string dataDirectory;
+            int port;
             await using (var first = await LocalCluster.StartAsync(root, TestLog.Silent))
             {
                 dataDirectory = first.DataDirectory;
+                port = first.Port;
                 Assert.NotEmpty(Processes.WithCommandLineContaining(dataDirectory));
                 await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
             }
@@ -25,7 +29,9 @@ public class LocalClusterTests
             await using (var second = await LocalCluster.StartAsync(root, TestLog.Silent))
             {
                 Assert.Equal(dataDirectory, second.DataDirectory);
-                await using var conn = new NpgsqlConnection(second.ConnectionString);
+                // Same port as before: targets and psql sessions that point at it still reach it.
+                Assert.Equal(port, second.Port);
+                await using var conn = new NpgsqlConnection(Unpooled(second.ConnectionString));
                 await conn.OpenAsync();
                 await using var cmd = new NpgsqlCommand("SELECT v FROM kept", conn);
                 Assert.Equal("still here", await cmd.ExecuteScalarAsync());
@@ -33,6 +39,32 @@ public class LocalClusterTests
 
             Assert.Empty(Processes.WithCommandLineContaining(dataDirectory));
             Assert.Contains($"dbname={LocalCluster.DatabaseName}", await File.ReadAllTextAsync(Path.Combine(root, "connection.txt")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            TempFolder.Delete(root);
+        }
+    }
+
+    [Fact]
+    public async Task When_its_previous_port_is_taken_it_starts_on_another()
+    {
+        var root = TempFolder.Create("hc-cluster");
+        try
+        {
+            int previous;
+            await using (var first = await LocalCluster.StartAsync(root, TestLog.Silent))
+            {
+                previous = first.Port;
+            }
+
+            using var squatter = new TcpListener(IPAddress.Loopback, previous);
+            squatter.Start();
+
+            await using var second = await LocalCluster.StartAsync(root, TestLog.Silent);
+            Assert.NotEqual(previous, second.Port);
+            await ExecuteAsync(second.ConnectionString, "SELECT 1");
+            Assert.Contains($"port={second.Port}", await File.ReadAllTextAsync(Path.Combine(root, "connection.txt")), StringComparison.Ordinal);
         }
         finally
         {
@@ -93,9 +125,14 @@ public class LocalClusterTests
         Assert.DoesNotContain('\n', error.Message);
     }
 
+    // The cluster keeps its port across restarts, so the connection string stays the same: a pooled
+    // connection from before a restart would be one to the stopped server.
+    private static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
-        await using var conn = new NpgsqlConnection(connectionString);
+        await using var conn = new NpgsqlConnection(Unpooled(connectionString));
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
