@@ -328,9 +328,9 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// What the server said about its failed start, from its log since <paramref name="offset"/>: its last
-    /// FATAL line, and whether it could not bind its port ("could not bind" comes on a line of its own,
-    /// before the FATAL "could not create any TCP/IP sockets").
+    /// What the server said about its failed start, from its log since <paramref name="offset"/>, and
+    /// whether it could not bind its port: "could not bind" comes on a line of its own, before the FATAL
+    /// "could not create any TCP/IP sockets", and is the reason given then; otherwise the last FATAL line.
     /// </summary>
     private (string Reason, bool PortTaken) StartFailure(long offset, string fallback)
     {
@@ -339,8 +339,10 @@ public sealed class LocalCluster : IAsyncDisposable
             using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             stream.Seek(offset, SeekOrigin.Begin);
             var lines = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var reason = lines.LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? fallback;
-            return (reason, lines.Any(l => l.Contains("could not bind", StringComparison.Ordinal)));
+            // The bind line names the address and the cause ("Address already in use"): the clearer reason.
+            var bind = lines.LastOrDefault(l => l.Contains("could not bind", StringComparison.Ordinal));
+            var reason = bind ?? lines.LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? fallback;
+            return (reason, bind is not null);
         }
         catch (IOException)
         {

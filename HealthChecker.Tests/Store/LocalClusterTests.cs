@@ -73,6 +73,27 @@ public class LocalClusterTests
     }
 
     [Fact]
+    public async Task A_chosen_port_that_is_taken_fails_with_one_line_naming_the_bind_failure()
+    {
+        var root = TempFolder.Create("hc-cluster");
+        try
+        {
+            using var squatter = new TcpListener(IPAddress.Loopback, 0);
+            squatter.Start();
+            var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+            var error = await Assert.ThrowsAsync<DatabaseStartupException>(() => LocalCluster.StartAsync(root, TestLog.Silent, port: taken));
+
+            Assert.Contains("could not bind", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+        }
+        finally
+        {
+            TempFolder.Delete(root);
+        }
+    }
+
+    [Fact]
     public async Task A_second_instance_on_a_running_cluster_is_refused_with_one_line()
     {
         var root = TempFolder.Create("hc-cluster");
