@@ -93,8 +93,11 @@ public sealed record TargetRow(
     }
 
     /// <summary>A stored row as a definition, or the rules it breaks.</summary>
+    /// <remarks>No interval floor here: a row saved under a lower floor still reads; whoever runs it applies the floor.</remarks>
     public static (TargetDefinition? Definition, IReadOnlyList<TargetError> Errors) ToDefinition(TargetRecord r) =>
-        TargetValidator.Validate(ToDraft(r));
+        TargetValidator.Validate(ToDraft(r), StoredRules);
+
+    private static readonly TargetRules StoredRules = TargetRules.Default with { MinInterval = TimeSpan.Zero };
 
     public static string KindName(CheckKind kind) => kind.ToString().ToLowerInvariant();
 

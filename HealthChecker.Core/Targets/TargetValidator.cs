@@ -18,11 +18,20 @@ public static partial class TargetValidator
     private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
     private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
 
-    public static (TargetDefinition? Definition, IReadOnlyList<TargetError> Errors) Validate(TargetDraft draft)
+    public static (TargetDefinition? Definition, IReadOnlyList<TargetError> Errors) Validate(TargetDraft draft) => Validate(draft, TargetRules.Default);
+
+    public static (TargetDefinition? Definition, IReadOnlyList<TargetError> Errors) Validate(TargetDraft draft, TargetRules rules)
     {
         var errors = new List<TargetError>();
         void Error(string field, string message) =>
             errors.Add(new TargetError(field, message, draft.Lines.TryGetValue(field, out var l) ? l : draft.Line));
+
+        // What PostgreSQL cannot store, and sizes beyond any real target, are refused before anything reads the text.
+        TargetTexts.Check(draft, Error);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
 
         var (group, name) = ParseName(draft.Name, Error);
         var check = ParseCheck(draft.Check, Error);
@@ -52,9 +61,9 @@ public static partial class TargetValidator
             Error("tls", "TLS options apply to tls:// and https:// checks");
         }
 
-        var inter = ParseDuration(draft.Inter, "inter", DefaultInter, Error);
-        var fastInter = ParseDuration(draft.FastInter, "fastinter", inter, Error);
-        var downInter = ParseDuration(draft.DownInter, "downinter", inter, Error);
+        var inter = ParseInterval(draft.Inter, "inter", DefaultInter > rules.MinInterval ? DefaultInter : rules.MinInterval, rules, Error);
+        var fastInter = ParseInterval(draft.FastInter, "fastinter", inter, rules, Error);
+        var downInter = ParseInterval(draft.DownInter, "downinter", inter, rules, Error);
         var timeout = ParseDuration(draft.Timeout, "timeout", inter, Error);
         if (timeout > inter && draft.Timeout is not null)
         {
@@ -124,14 +133,14 @@ public static partial class TargetValidator
         var sep = text.IndexOf("://", StringComparison.Ordinal);
         if (sep <= 0)
         {
-            error(field, $"'{text}' is not a URL: write it as tcp://host:port, tls://host:port, http://host/path or https://host/path");
+            error(field, $"'{EchoedText.Clip(text)}' is not a URL: write it as tcp://host:port, tls://host:port, http://host/path or https://host/path");
             return null;
         }
 
         var scheme = text[..sep].ToLowerInvariant();
         if (scheme is not ("tcp" or "tls" or "http" or "https"))
         {
-            error(field, $"unknown scheme '{scheme}': use tcp, tls, http or https");
+            error(field, $"unknown scheme '{EchoedText.Clip(scheme)}': use tcp, tls, http or https");
             return null;
         }
 
@@ -140,13 +149,13 @@ public static partial class TargetValidator
         var hostAndPort = authority[(authority.LastIndexOf('@') + 1)..];
         if (hostAndPort.StartsWith('[') && !hostAndPort.Contains(']', StringComparison.Ordinal))
         {
-            error(field, $"'{hostAndPort}' opens an IPv6 address with '[' but never closes it: write it as {scheme}://[::1]:PORT");
+            error(field, $"'{EchoedText.Clip(hostAndPort)}' opens an IPv6 address with '[' but never closes it: write it as {scheme}://[::1]:PORT");
             return null;
         }
 
         if (!hostAndPort.StartsWith('[') && hostAndPort.Count(c => c == ':') > 1)
         {
-            error(field, $"'{hostAndPort}' looks like an IPv6 address: write it in brackets, as in {scheme}://[::1]:PORT");
+            error(field, $"'{EchoedText.Clip(hostAndPort)}' looks like an IPv6 address: write it in brackets, as in {scheme}://[::1]:PORT");
             return null;
         }
 
@@ -158,7 +167,7 @@ public static partial class TargetValidator
             var portText = explicitPort.Groups[1].Value;
             if (portText.Length == 0 || !portText.All(char.IsAsciiDigit))
             {
-                error(field, $"port '{portText}' is not a number: use 1 to 65535");
+                error(field, $"port '{EchoedText.Clip(portText)}' is not a number: use 1 to 65535");
                 return null;
             }
 
@@ -174,13 +183,13 @@ public static partial class TargetValidator
         }
         else
         {
-            error(field, $"{scheme}:// needs a port, as in {scheme}://{HostPart(text[(sep + 3)..])}:PORT");
+            error(field, $"{scheme}:// needs a port, as in {scheme}://{EchoedText.Clip(HostPart(text[(sep + 3)..]))}:PORT");
             return null;
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            error(field, $"'{text}' is not a valid URL");
+            error(field, $"'{EchoedText.Clip(text)}' is not a valid URL");
             return null;
         }
 
@@ -193,7 +202,7 @@ public static partial class TargetValidator
         var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host;
         if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6 or UriHostNameType.Dns) || host.Length > 253)
         {
-            error(field, $"'{uri.Host}' is not a valid host name or address");
+            error(field, $"'{EchoedText.Clip(uri.Host)}' is not a valid host name or address");
             return null;
         }
 
@@ -222,7 +231,7 @@ public static partial class TargetValidator
         var (group, name) = slash < 0 ? (DefaultGroup, text) : (text[..slash].Trim(), text[(slash + 1)..].Trim());
         if (group.Length == 0 || name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
         {
-            error("name", $"'{text}' must be group/name with both parts non-empty and one slash");
+            error("name", $"'{EchoedText.Clip(text)}' must be group/name with both parts non-empty and one slash");
             return (null, null);
         }
 
@@ -247,7 +256,7 @@ public static partial class TargetValidator
         for (var i = 0; i < drafts.Count; i++)
         {
             var d = drafts[i];
-            var field = $"steps[{i + 1}].{d.Action}";
+            var field = $"steps[{i + 1}].{EchoedText.Clip(d.Action)}";
             var value = d.Value ?? "";
             if (value.Length == 0)
             {
@@ -275,7 +284,7 @@ public static partial class TargetValidator
                     }
                     else
                     {
-                        error(field, $"'{value}' is not hex bytes (pairs of 0-9a-f)");
+                        error(field, $"'{EchoedText.Clip(value)}' is not hex bytes (pairs of 0-9a-f)");
                     }
 
                     break;
@@ -287,12 +296,12 @@ public static partial class TargetValidator
                     }
                     catch (ArgumentException e)
                     {
-                        error(field, $"is not a valid regular expression: {e.Message}");
+                        error(field, $"is not a valid regular expression: {EchoedText.Clip(e.Message, 120)}");
                     }
 
                     break;
                 default:
-                    error($"steps[{i + 1}]", $"unknown step '{d.Action}': use send, send-hex, expect, expect-regex or expect-hex");
+                    error($"steps[{i + 1}]", $"unknown step '{EchoedText.Clip(d.Action)}': use send, send-hex, expect, expect-regex or expect-hex");
                     break;
             }
 
@@ -310,11 +319,11 @@ public static partial class TargetValidator
         var method = string.IsNullOrWhiteSpace(draft.HttpMethod) ? "GET" : draft.HttpMethod.Trim().ToUpperInvariant();
         if (!Methods.Contains(method, StringComparer.Ordinal))
         {
-            error("http.method", $"'{draft.HttpMethod}' is not one of {string.Join(", ", Methods)}");
+            error("http.method", $"'{EchoedText.Clip(draft.HttpMethod)}' is not one of {string.Join(", ", Methods)}");
         }
 
         var host = string.IsNullOrWhiteSpace(draft.HttpHost) ? null : draft.HttpHost.Trim();
-        if (host is not null && (host.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || host.Length > 255))
+        if (host is not null && host.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
         {
             error("http.host", "must be a host name without spaces");
         }
@@ -335,7 +344,7 @@ public static partial class TargetValidator
                 || !int.TryParse(toText, NumberStyles.None, CultureInfo.InvariantCulture, out var to)
                 || from is < 100 or > 599 || to is < 100 or > 599 || from > to)
             {
-                error("http.status", $"'{part}' is not a status code or range between 100 and 599 (as in 200, 200-299, 200,301)");
+                error("http.status", $"'{EchoedText.Clip(part)}' is not a status code or range between 100 and 599 (as in 200, 200-299, 200,301)");
                 continue;
             }
 
@@ -349,8 +358,25 @@ public static partial class TargetValidator
     {
         var verify = ParseBool(draft.TlsVerify, "tls.verify", true, error);
         var sni = string.IsNullOrWhiteSpace(draft.TlsServerName) ? null : draft.TlsServerName.Trim();
+        if (sni is not null && sni.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            error("tls.server-name", "must be a host name without spaces");
+        }
+
         int? minDays = draft.TlsMinDaysToExpiry is null ? null : ParseInt(draft.TlsMinDaysToExpiry, "tls.expiry-days", 0, 0, 3650, error);
         return new TlsOptions(verify, sni, minDays);
+    }
+
+    private static TimeSpan ParseInterval(string? text, string field, TimeSpan fallback, TargetRules rules, Action<string, string> error)
+    {
+        var value = ParseDuration(text, field, fallback, error);
+        if (value < rules.MinInterval && !string.IsNullOrWhiteSpace(text))
+        {
+            error(field, $"must be at least {Duration.Format(rules.MinInterval)}; the admin can lower the floor with HC_MIN_INTERVAL");
+            return fallback;
+        }
+
+        return value;
     }
 
     private static TimeSpan ParseDuration(string? text, string field, TimeSpan fallback, Action<string, string> error)
@@ -362,7 +388,7 @@ public static partial class TargetValidator
 
         if (!Duration.TryParse(text, out var value))
         {
-            error(field, $"'{text}' is not a duration: write it as 500ms, 2s, 1m or 1h");
+            error(field, $"'{EchoedText.Clip(text)}' is not a duration: write it as 500ms, 2s, 1m or 1h");
             return fallback;
         }
 
@@ -384,7 +410,7 @@ public static partial class TargetValidator
 
         if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            error(field, $"'{text}' must be a whole number from {min} to {max}");
+            error(field, $"'{EchoedText.Clip(text)}' must be a whole number from {min} to {max}");
             return fallback;
         }
 
@@ -402,7 +428,7 @@ public static partial class TargetValidator
             case "false" or "no" or "off":
                 return false;
             default:
-                error(field, $"'{text}' must be true or false");
+                error(field, $"'{EchoedText.Clip(text)}' must be true or false");
                 return fallback;
         }
     }

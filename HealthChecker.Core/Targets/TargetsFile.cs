@@ -1,264 +1,238 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace HealthChecker.Core.Targets;
 
 /// <summary>
 /// The targets file (YAML): <c>defaults:</c> and <c>targets:</c>. A file is taken whole or not at all:
-/// <see cref="Parse"/> lists every error with its line and field.
+/// <see cref="Parse(TextReader, TargetRules?, TargetsFileLimits?)"/> lists every error with its line and field
+/// (the first <see cref="TargetsFileLimits.MaxErrors"/>, then a count).
 /// </summary>
 public static class TargetsFile
 {
-    private static readonly Dictionary<string, Action<TargetDraft, string>> Scalars = new(StringComparer.Ordinal)
-    {
-        ["name"] = (d, v) => d.Name = v,
-        ["check"] = (d, v) => d.Check = v,
-        ["inter"] = (d, v) => d.Inter = v,
-        ["fastinter"] = (d, v) => d.FastInter = v,
-        ["downinter"] = (d, v) => d.DownInter = v,
-        ["timeout"] = (d, v) => d.Timeout = v,
-        ["connect-timeout"] = (d, v) => d.ConnectTimeout = v,
-        ["rise"] = (d, v) => d.Rise = v,
-        ["fall"] = (d, v) => d.Fall = v,
-        ["spread"] = (d, v) => d.Spread = v,
-        ["enabled"] = (d, v) => d.Enabled = v,
-        ["start"] = (d, v) => d.Start = v,
-    };
-
-    private static readonly Dictionary<string, Action<TargetDraft, string>> HttpFields = new(StringComparer.Ordinal)
-    {
-        ["method"] = (d, v) => d.HttpMethod = v,
-        ["host"] = (d, v) => d.HttpHost = v,
-        ["status"] = (d, v) => d.HttpStatus = v,
-        ["body"] = (d, v) => d.HttpBody = v,
-    };
-
-    private static readonly Dictionary<string, Action<TargetDraft, string>> TlsFields = new(StringComparer.Ordinal)
-    {
-        ["verify"] = (d, v) => d.TlsVerify = v,
-        ["server-name"] = (d, v) => d.TlsServerName = v,
-        ["expiry-days"] = (d, v) => d.TlsMinDaysToExpiry = v,
-    };
-
-    private static readonly string[] StepActions = ["send", "send-hex", "expect", "expect-regex", "expect-hex"];
-
     public sealed record Result(IReadOnlyList<TargetDefinition> Targets, IReadOnlyList<TargetError> Errors)
     {
         public bool Ok => Errors.Count == 0;
     }
 
-    public static Result Parse(string yaml)
+    public static Result Parse(string yaml, TargetRules? rules = null) => Parse(new StringReader(yaml), rules);
+
+    /// <summary>
+    /// Reads a targets file event by event, holding only the definitions it makes (no node tree), within
+    /// <paramref name="limits"/>; each target is checked by <see cref="TargetValidator"/> under <paramref name="rules"/>.
+    /// </summary>
+    public static Result Parse(TextReader reader, TargetRules? rules = null, TargetsFileLimits? limits = null)
     {
-        var errors = new List<TargetError>();
-        var stream = new YamlStream();
+        limits ??= TargetsFileLimits.Default;
+        var file = new FileReading(rules ?? TargetRules.Default, limits.MaxErrors);
         try
         {
-            stream.Load(new StringReader(yaml));
+            file.Read(new YamlEventReader(reader, limits));
         }
         catch (YamlException e)
         {
-            return new Result([], [new TargetError("file", $"not valid YAML: {e.InnerException?.Message ?? e.Message}", (int)e.Start.Line)]);
+            return new Result([], [new TargetError("file", $"not valid YAML: {EchoedText.Clip(e.InnerException?.Message ?? e.Message, 200)}", (int)e.Start.Line)]);
+        }
+        catch (TargetsFileLimitException e)
+        {
+            return new Result([], [new TargetError("file", e.Message, e.Line)]);
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            return new Result([], [new TargetError("file", "must be a mapping with 'targets:' (and optionally 'defaults:')", 1)]);
-        }
+        return file.Result();
+    }
 
-        YamlMappingNode? defaults = null;
-        YamlSequenceNode? targets = null;
-        foreach (var (keyNode, value) in root.Children)
+    /// <summary>The state of one read: defaults, definitions so far, names seen, errors (capped).</summary>
+    private sealed class FileReading(TargetRules rules, int maxErrors)
+    {
+        private readonly List<TargetDefinition> _definitions = [];
+        private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+        private readonly List<TargetError> _errors = [];
+        private int _errorCount;
+        private TargetDraft? _defaults;
+        private List<TargetError> _defaultsErrors = [];
+
+        public void Read(YamlEventReader events)
         {
-            switch (Key(keyNode))
+            events.Next(); // StreamStart
+            if (events.Current is not DocumentStart || Next(events) is not MappingStart)
             {
-                case "defaults" when value is YamlMappingNode m:
-                    defaults = m;
-                    break;
-                case "targets" when value is YamlSequenceNode s:
-                    targets = s;
-                    break;
-                case "defaults":
-                    errors.Add(new TargetError("defaults", "must be a mapping of target fields", Line(value)));
-                    break;
-                case "targets":
-                    errors.Add(new TargetError("targets", "must be a list of targets", Line(value)));
-                    break;
-                case var other:
-                    errors.Add(new TargetError(other, "unknown top-level field: use defaults and targets", Line(keyNode)));
-                    break;
+                Add(new TargetError("file", "must be a mapping with 'targets:' (and optionally 'defaults:')", 1));
+                return;
+            }
+
+            var sawTargets = false;
+            var rootErrors = new List<TargetError>();
+            foreach (var (key, line) in TargetFields.Keys(events, "", rootErrors))
+            {
+                AddAll(rootErrors);
+                switch (key)
+                {
+                    case "defaults" when sawTargets:
+                        // Read in one pass: defaults apply to the targets that follow, as in HAProxy.
+                        Add(new TargetError("defaults", "must come before 'targets:' (defaults apply to the targets that follow them)", line));
+                        events.Skip();
+                        break;
+                    case "defaults" when events.Current is MappingStart:
+                        _defaults = new TargetDraft();
+                        TargetFields.Fill(events, _defaults, isDefaults: true, _defaultsErrors);
+                        break;
+                    case "targets" when events.Current is SequenceStart:
+                        sawTargets = true;
+                        ReadTargets(events);
+                        break;
+                    case "defaults":
+                        Add(new TargetError("defaults", "must be a mapping of target fields", events.Line));
+                        events.Skip();
+                        break;
+                    case "targets":
+                        sawTargets = true;
+                        Add(new TargetError("targets", "must be a list of targets", events.Line));
+                        events.Skip();
+                        break;
+                    default:
+                        Add(new TargetError(EchoedText.Clip(key), "unknown top-level field: use defaults and targets", line));
+                        events.Skip();
+                        break;
+                }
+            }
+
+            AddAll(rootErrors);
+            if (!sawTargets && _errorCount == 0)
+            {
+                Add(new TargetError("targets", "is missing: list the targets under 'targets:'", 1));
+            }
+
+            // Later documents are read (a syntax error there still counts) but not used.
+            while (events.Current is not StreamEnd)
+            {
+                events.Next();
             }
         }
 
-        if (targets is null)
+        public Result Result()
         {
-            if (errors.Count == 0)
+            if (_errorCount == 0)
             {
-                errors.Add(new TargetError("targets", "is missing: list the targets under 'targets:'", 1));
+                return new Result(_definitions, []);
             }
 
-            return new Result([], errors);
+            if (_errorCount > maxErrors)
+            {
+                _errors.Add(new TargetError("file", $"... and {_errorCount - maxErrors} more errors"));
+            }
+
+            return new Result([], _errors);
         }
 
-        var definitions = new List<TargetDefinition>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < targets.Children.Count; i++)
+        private static ParsingEvent Next(YamlEventReader events)
         {
-            var prefix = $"targets[{i + 1}]";
-            if (targets.Children[i] is not YamlMappingNode node)
+            events.Next();
+            return events.Current;
+        }
+
+        private void ReadTargets(YamlEventReader events)
+        {
+            events.Next(); // SequenceStart
+            for (var i = 1; events.Current is not SequenceEnd; i++)
             {
-                errors.Add(new TargetError(prefix, "must be a mapping of target fields", Line(targets.Children[i])));
-                continue;
+                var prefix = $"targets[{i}]";
+                if (events.Current is not MappingStart)
+                {
+                    Add(new TargetError(prefix, "must be a mapping of target fields", events.Line));
+                    events.Skip();
+                    continue;
+                }
+
+                var draft = _defaults is null ? new TargetDraft() : Copy(_defaults);
+                draft.Line = events.Line;
+                var fieldErrors = new List<TargetError>(_defaultsErrors);
+                TargetFields.Fill(events, draft, isDefaults: false, fieldErrors);
+                Add(prefix, draft, fieldErrors);
             }
 
-            var draft = new TargetDraft { Line = Line(node) };
-            var fieldErrors = new List<TargetError>();
-            if (defaults is not null)
+            events.Next(); // SequenceEnd
+        }
+
+        private void Add(string prefix, TargetDraft draft, List<TargetError> fieldErrors)
+        {
+            var (definition, validation) = TargetValidator.Validate(draft, rules);
+            var label = draft.Name is { Length: > 0 } n ? $"{prefix} ({EchoedText.Clip(n, 60)})" : prefix;
+            foreach (var error in fieldErrors.Concat(validation))
             {
-                Fill(draft, defaults, isDefaults: true, fieldErrors);
+                Add(error with { Field = $"{label}.{error.Field}" });
             }
 
-            Fill(draft, node, isDefaults: false, fieldErrors);
-            var (definition, validation) = TargetValidator.Validate(draft);
-            var label = draft.Name is { Length: > 0 } n ? $"{prefix} ({n})" : prefix;
-            errors.AddRange(fieldErrors.Concat(validation).Select(e => e with { Field = $"{label}.{e.Field}" }));
             if (definition is null)
             {
-                continue;
+                return;
             }
 
-            if (seen.TryGetValue(definition.FullName, out var firstLine))
+            if (_seen.TryGetValue(definition.FullName, out var firstLine))
             {
-                errors.Add(new TargetError($"{label}.name", $"'{definition.FullName}' is already defined at line {firstLine}", draft.Lines.GetValueOrDefault("name")));
-                continue;
+                Add(new TargetError($"{label}.name", $"'{EchoedText.Clip(definition.FullName)}' is already defined at line {firstLine}", draft.Lines.GetValueOrDefault("name")));
+                return;
             }
 
-            seen[definition.FullName] = draft.Lines.GetValueOrDefault("name");
-            definitions.Add(definition);
+            _seen[definition.FullName] = draft.Lines.GetValueOrDefault("name");
+            if (_errorCount == 0)
+            {
+                _definitions.Add(definition);
+            }
         }
 
-        return errors.Count == 0 ? new Result(definitions, []) : new Result([], errors);
-    }
-
-    private static void Fill(TargetDraft draft, YamlMappingNode node, bool isDefaults, List<TargetError> errors)
-    {
-        foreach (var (keyNode, value) in node.Children)
+        private void AddAll(List<TargetError> errors)
         {
-            var key = Key(keyNode);
-            var line = Line(keyNode);
-            if (isDefaults && key is "name" or "check")
+            foreach (var error in errors)
             {
-                errors.Add(new TargetError($"defaults.{key}", "cannot have a default: each target has its own", line));
-                continue;
+                Add(error);
             }
 
-            if (Scalars.TryGetValue(key, out var set))
-            {
-                if (Scalar(value, key, errors) is { } text)
-                {
-                    set(draft, text);
-                    draft.Lines[key] = Line(value);
-                }
-            }
-            else if (key is "http" or "tls")
-            {
-                FillSection(draft, key, value, key == "http" ? HttpFields : TlsFields, errors);
-            }
-            else if (key == "steps")
-            {
-                FillSteps(draft, value, errors);
-            }
-            else
-            {
-                errors.Add(new TargetError(key, "unknown field", line));
-            }
-        }
-    }
-
-    private static void FillSection(TargetDraft draft, string section, YamlNode value, Dictionary<string, Action<TargetDraft, string>> fields, List<TargetError> errors)
-    {
-        if (value is not YamlMappingNode map)
-        {
-            errors.Add(new TargetError(section, $"must be a mapping ({string.Join(", ", fields.Keys)})", Line(value)));
-            return;
+            errors.Clear();
         }
 
-        foreach (var (keyNode, fieldValue) in map.Children)
+        private void Add(TargetError error)
         {
-            var key = Key(keyNode);
-            var field = $"{section}.{key}";
-            if (!fields.TryGetValue(key, out var set))
+            // All or none: once anything is wrong the definitions are of no use, so they are let go.
+            _definitions.Clear();
+            if (++_errorCount <= maxErrors)
             {
-                errors.Add(new TargetError(field, $"unknown field: use {string.Join(", ", fields.Keys)}", Line(keyNode)));
-                continue;
+                _errors.Add(error);
+            }
+        }
+
+        private static TargetDraft Copy(TargetDraft d)
+        {
+            var copy = new TargetDraft
+            {
+                Steps = [.. d.Steps],
+                HttpMethod = d.HttpMethod,
+                HttpHost = d.HttpHost,
+                HttpStatus = d.HttpStatus,
+                HttpBody = d.HttpBody,
+                TlsVerify = d.TlsVerify,
+                TlsServerName = d.TlsServerName,
+                TlsMinDaysToExpiry = d.TlsMinDaysToExpiry,
+                Inter = d.Inter,
+                FastInter = d.FastInter,
+                DownInter = d.DownInter,
+                Timeout = d.Timeout,
+                ConnectTimeout = d.ConnectTimeout,
+                Rise = d.Rise,
+                Fall = d.Fall,
+                Spread = d.Spread,
+                Enabled = d.Enabled,
+                Start = d.Start,
+            };
+            foreach (var (field, line) in d.Lines)
+            {
+                copy.Lines[field] = line;
             }
 
-            if (Scalar(fieldValue, field, errors) is { } text)
-            {
-                set(draft, text);
-                draft.Lines[field] = Line(fieldValue);
-            }
+            return copy;
         }
     }
-
-    private static void FillSteps(TargetDraft draft, YamlNode value, List<TargetError> errors)
-    {
-        if (value is not YamlSequenceNode list)
-        {
-            errors.Add(new TargetError("steps", "must be a list of steps such as '- send: \"PING\\r\\n\"' and '- expect: \"+PONG\"'", Line(value)));
-            return;
-        }
-
-        draft.Steps = [];
-        foreach (var item in list.Children)
-        {
-            var index = draft.Steps.Count + 1;
-            if (item is not YamlMappingNode step)
-            {
-                errors.Add(new TargetError($"steps[{index}]", $"must be one of {string.Join(", ", StepActions)} with its value", Line(item)));
-                continue;
-            }
-
-            string? action = null;
-            string? text = null;
-            var negate = false;
-            foreach (var (keyNode, stepValue) in step.Children)
-            {
-                var key = Key(keyNode);
-                if (key == "not")
-                {
-                    negate = Scalar(stepValue, $"steps[{index}].not", errors) is "true" or "yes";
-                }
-                else if (StepActions.Contains(key, StringComparer.Ordinal) && action is null)
-                {
-                    action = key;
-                    text = Scalar(stepValue, $"steps[{index}].{key}", errors);
-                }
-                else
-                {
-                    errors.Add(new TargetError($"steps[{index}].{key}", $"unknown or second action: a step is one of {string.Join(", ", StepActions)}, optionally with 'not: true'", Line(keyNode)));
-                }
-            }
-
-            draft.Lines[$"steps[{index}].{action}"] = Line(step);
-            draft.Steps.Add(new StepDraft(action ?? "(none)", text, negate));
-        }
-    }
-
-    private static string? Scalar(YamlNode node, string field, List<TargetError> errors)
-    {
-        if (node is YamlScalarNode { Value: var v })
-        {
-            return v ?? "";
-        }
-
-        errors.Add(new TargetError(field, "must be a single value, not a list or mapping", Line(node)));
-        return null;
-    }
-
-    private static string Key(YamlNode node) => node is YamlScalarNode { Value: { } v } ? v : node.ToString();
-
-    private static int Line(YamlNode node) => (int)node.Start.Line;
 
     /// <summary>Writes targets back as a file <see cref="Parse"/> reads to the same definitions.</summary>
     public static string Write(IEnumerable<TargetDefinition> targets)

@@ -192,4 +192,116 @@ public class TargetValidatorTests
         Assert.Null(t);
         Assert.Equal(["name", "check", "inter", "rise", "fall"], errors.Select(e => e.Field));
     }
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("check")]
+    [InlineData("steps[1].send")]
+    [InlineData("http.host")]
+    [InlineData("http.body")]
+    [InlineData("http.method")]
+    [InlineData("tls.server-name")]
+    [InlineData("inter")]
+    public void A_NUL_character_is_refused_with_the_field_name(string field)
+    {
+        var (t, errors) = TargetValidator.Validate(DraftWith(field, "a\0b"));
+
+        Assert.Null(t);
+        Assert.Contains(errors, e => e.Field == field && e.Message.Contains("NUL", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("steps[1].send")]
+    [InlineData("http.body")]
+    [InlineData("tls.server-name")]
+    public void A_lone_surrogate_is_refused_with_the_field_name(string field)
+    {
+        var (t, errors) = TargetValidator.Validate(DraftWith(field, "a\ud800b"));
+
+        Assert.Null(t);
+        Assert.Contains(errors, e => e.Field == field && e.Message.Contains("surrogate", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("check", 2049)]
+    [InlineData("steps[1].send", 4097)]
+    [InlineData("http.body", 1025)]
+    [InlineData("http.host", 256)]
+    [InlineData("http.status", 201)]
+    [InlineData("tls.server-name", 254)]
+    public void A_text_over_its_limit_is_refused_with_the_field_and_the_limit(string field, int length)
+    {
+        var value = field == "check" ? "http://127.0.0.1/" + new string('p', length - 17) : field == "http.status" ? string.Join(",", Enumerable.Repeat("200", 60))[..length] : new string('a', length);
+
+        var (t, errors) = TargetValidator.Validate(DraftWith(field, value));
+
+        Assert.Null(t);
+        var error = Assert.Single(errors, e => e.Field == field);
+        Assert.Equal($"is at most {length - 1} characters", error.Message);
+    }
+
+    [Fact]
+    public void More_steps_than_the_limit_are_refused()
+    {
+        var draft = new TargetDraft { Name = "g/n", Check = "tcp://127.0.0.1:1", Steps = [.. Enumerable.Repeat(new StepDraft("expect", "x"), TargetRules.MaxSteps + 1)] };
+
+        var (t, errors) = TargetValidator.Validate(draft);
+
+        Assert.Null(t);
+        Assert.Equal($"at most {TargetRules.MaxSteps} steps", Assert.Single(errors).Message);
+    }
+
+    [Theory]
+    [InlineData("inter")]
+    [InlineData("fastinter")]
+    [InlineData("downinter")]
+    public void An_interval_below_the_floor_is_refused_with_the_reason(string field)
+    {
+        var draft = new TargetDraft { Name = "g/n", Check = "tcp://127.0.0.1:1", Inter = "1s" };
+        _ = field switch { "inter" => draft.Inter = "1ms", "fastinter" => draft.FastInter = "1ms", _ => draft.DownInter = "1ms" };
+
+        var (t, errors) = TargetValidator.Validate(draft);
+
+        Assert.Null(t);
+        var error = Assert.Single(errors, e => e.Field == field);
+        Assert.Equal("must be at least 100ms; the admin can lower the floor with HC_MIN_INTERVAL", error.Message);
+    }
+
+    [Fact]
+    public void The_floor_is_a_rule_the_caller_can_lower()
+    {
+        var rules = TargetRules.Default with { MinInterval = TimeSpan.FromMilliseconds(1) };
+
+        var (t, errors) = TargetValidator.Validate(new TargetDraft { Name = "g/n", Check = "tcp://127.0.0.1:1", Inter = "1ms" }, rules);
+
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), t!.Inter);
+    }
+
+    [Fact]
+    public void A_long_bad_value_is_clipped_in_its_message()
+    {
+        var (_, errors) = TargetValidator.Validate(new TargetDraft { Name = "g/n", Check = "tcp://127.0.0.1:1", Rise = new string('9', 3000) });
+
+        Assert.True(Assert.Single(errors).Message.Length < 120, errors[0].Message);
+    }
+
+    private static TargetDraft DraftWith(string field, string value)
+    {
+        var draft = new TargetDraft { Name = "g/n", Check = "https://127.0.0.1/" };
+        switch (field)
+        {
+            case "name": draft.Name = value; break;
+            case "check": draft.Check = value; break;
+            case "steps[1].send": draft.Check = "tcp://127.0.0.1:1"; draft.Steps = [new StepDraft("send", value)]; break;
+            case "http.host": draft.HttpHost = value; break;
+            case "http.body": draft.HttpBody = value; break;
+            case "http.method": draft.HttpMethod = value; break;
+            case "http.status": draft.HttpStatus = value; break;
+            case "tls.server-name": draft.TlsServerName = value; break;
+            case "inter": draft.Inter = value; break;
+        }
+
+        return draft;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Tests.Targets;
@@ -162,5 +163,127 @@ public class TargetsFileTests
             Assert.Equal(a.Http?.ExpectStatus, b.Http?.ExpectStatus);
             Assert.Equal(a.Http is null ? null : a.Http with { ExpectStatus = [] }, b.Http is null ? null : b.Http with { ExpectStatus = [] });
         }
+    }
+
+    [Theory]
+    [InlineData("[", "]")]
+    [InlineData("{a: ", "}")]
+    public void Nesting_deeper_than_the_limit_is_refused_at_its_line(string open, string close)
+    {
+        var yaml = "targets:\n  - name: deep/one\n    check: " + string.Concat(Enumerable.Repeat(open, 100)) + "x" + string.Concat(Enumerable.Repeat(close, 100)) + "\n";
+
+        var result = TargetsFile.Parse(yaml);
+
+        Assert.Empty(result.Targets);
+        Assert.Equal([$"line 3: file: nested deeper than {TargetsFileLimits.Default.MaxDepth} levels"], result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Block_nesting_deeper_than_the_limit_is_refused_too()
+    {
+        var yaml = new StringBuilder("targets:\n");
+        for (var i = 1; i <= 40; i++)
+        {
+            yaml.Append(' ', i * 2).Append("- \n");
+        }
+
+        var result = TargetsFile.Parse(yaml.ToString());
+
+        Assert.StartsWith("line ", result.Errors.Single().ToString(), StringComparison.Ordinal);
+        Assert.EndsWith($"file: nested deeper than {TargetsFileLimits.Default.MaxDepth} levels", result.Errors.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Aliases_are_refused_and_never_expanded_into_a_message()
+    {
+        var yaml = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var i = 1; i <= 5; i++)
+        {
+            yaml.Append(FormattableString.Invariant($"a{i}: &a{i} [")).Append(string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))).Append("]\n");
+        }
+
+        yaml.Append("targets:\n  - name: bomb/one\n    check: tcp://127.0.0.1:1\n    *a5 : boom\n");
+
+        var result = TargetsFile.Parse(yaml.ToString());
+
+        Assert.Empty(result.Targets);
+        Assert.Contains("line 2: file: aliases such as *a0 are not allowed in a targets file", result.Errors.Select(e => e.ToString()));
+        Assert.True(result.Errors.Sum(e => e.ToString().Length) < 1000, string.Join("\n", result.Errors.Select(e => e.ToString()[..Math.Min(200, e.ToString().Length)])));
+    }
+
+    [Fact]
+    public void A_mapping_used_as_a_key_is_refused_without_printing_it()
+    {
+        var result = TargetsFile.Parse("targets:\n  - name: a\n    check: tcp://127.0.0.1:1\n    ? [" + string.Join(", ", Enumerable.Repeat("long-value", 500)) + "]\n    : x\n");
+
+        var error = result.Errors.Single().ToString();
+        Assert.StartsWith("line 4: targets[1] (a).", error, StringComparison.Ordinal);
+        Assert.Contains("a key must be a single value", error, StringComparison.Ordinal);
+        Assert.True(error.Length < 200, error);
+    }
+
+    [Fact]
+    public void A_document_with_more_nodes_than_the_limit_is_refused()
+    {
+        var yaml = "targets:\n" + string.Concat(Enumerable.Range(1, 20).Select(i => FormattableString.Invariant($"  - name: n/{i}\n    check: tcp://127.0.0.1:{i}\n")));
+
+        var result = TargetsFile.Parse(new StringReader(yaml), limits: TargetsFileLimits.Default with { MaxNodes = 50 });
+
+        Assert.Empty(result.Targets);
+        Assert.EndsWith("file: has more than 50 values, lists and mappings", result.Errors.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_beyond_the_cap_are_counted_not_listed()
+    {
+        var yaml = "targets:\n" + string.Concat(Enumerable.Range(1, 150).Select(i => FormattableString.Invariant($"  - name: n/{i}\n    check: tcp://127.0.0.1:99999\n")));
+
+        var result = TargetsFile.Parse(yaml);
+
+        Assert.Equal(TargetsFileLimits.Default.MaxErrors + 1, result.Errors.Count);
+        Assert.Equal("file: ... and 50 more errors", result.Errors[^1].ToString());
+    }
+
+    [Fact]
+    public void Long_values_are_clipped_in_messages()
+    {
+        var result = TargetsFile.Parse("targets:\n  - name: a\n    check: tcp://127.0.0.1:1\n    inter: " + new string('x', 5000) + "\n    " + new string('k', 900) + ": 1\n");
+
+        Assert.Equal(2, result.Errors.Count);
+        Assert.All(result.Errors, e => Assert.True(e.ToString().Length < 200, e.ToString()));
+    }
+
+    [Fact]
+    public void Defaults_apply_to_the_targets_that_follow_them_so_defaults_after_targets_are_refused()
+    {
+        var result = TargetsFile.Parse("targets:\n  - name: a\n    check: tcp://127.0.0.1:1\ndefaults:\n  inter: 5s\n");
+
+        Assert.Equal(["line 4: defaults: must come before 'targets:' (defaults apply to the targets that follow them)"], result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void A_key_given_twice_in_one_mapping_is_an_error_with_its_line()
+    {
+        var result = TargetsFile.Parse("targets:\n  - name: a\n    check: tcp://127.0.0.1:1\n    inter: 5s\n    inter: 6s\n");
+
+        Assert.Equal(["line 5: targets[1] (a).inter: is given twice"], result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void A_file_read_from_a_reader_gives_the_same_targets_as_from_text()
+    {
+        var fromText = TargetsFile.Parse(Sample);
+        var fromReader = TargetsFile.Parse(new StringReader(Sample));
+
+        Assert.Equal(fromText.Targets.Select(t => TargetsFile.Write([t])), fromReader.Targets.Select(t => TargetsFile.Write([t])));
+    }
+
+    [Fact]
+    public void An_interval_below_the_floor_is_refused_unless_the_floor_is_lowered()
+    {
+        const string yaml = "targets:\n  - name: a\n    check: tcp://127.0.0.1:1\n    inter: 10ms\n";
+
+        Assert.StartsWith("line 4: targets[1] (a).inter: must be at least 100ms", TargetsFile.Parse(yaml).Errors.Single().ToString(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), TargetsFile.Parse(new StringReader(yaml), TargetRules.Default with { MinInterval = TimeSpan.FromMilliseconds(10) }).Targets.Single().Inter);
     }
 }
