@@ -44,7 +44,8 @@ internal static class CliTargets
             Inter = timeoutText,
             Timeout = timeoutText,
         };
-        var (definition, errors) = TargetValidator.Validate(draft);
+        // A one-off check has no interval (inter only carries the timeout here): no floor applies.
+        var (definition, errors) = TargetValidator.Validate(draft, TargetRules.Default with { MinInterval = TimeSpan.Zero });
         if (definition is null)
         {
             var first = errors.FirstOrDefault(e => e.Field != "inter" && e.Field != "timeout") ?? errors[0];

@@ -106,17 +106,18 @@ public static class WatchCommand
     /// <summary>The file's targets, or null after printing every error with its line.</summary>
     private static async Task<IReadOnlyList<TargetDefinition>?> LoadAsync(string path, TextWriter error)
     {
-        string text;
+        TargetsFile.Result parsed;
         try
         {
-            text = await File.ReadAllTextAsync(path).ConfigureAwait(false);
+            // Read as it is parsed: the file is never held whole in memory.
+            using var reader = new StreamReader(path);
+            parsed = TargetsFile.Parse(reader, Rules());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"healthchecker: cannot read {path}: {e.Message}").ConfigureAwait(false);
             return null;
         }
-        var parsed = TargetsFile.Parse(text);
         if (parsed.Ok)
         {
             return parsed.Targets;
@@ -128,6 +129,12 @@ public static class WatchCommand
         await error.FlushAsync().ConfigureAwait(false);
         return null;
     }
+
+    /// <summary>The interval floor, lowered (or raised) by HC_MIN_INTERVAL as in the web app.</summary>
+    private static TargetRules Rules() =>
+        Environment.GetEnvironmentVariable("HC_MIN_INTERVAL") is { Length: > 0 } text && Duration.TryParse(text, out var floor)
+            ? TargetRules.Default with { MinInterval = floor }
+            : TargetRules.Default;
 
     private static Task Say(TextWriter output, string line)
     {
