@@ -30,6 +30,8 @@ public static class ConfigurationExtensions
         Map(shortNames, "HC_ADMIN_PASSWORD", Auth.AdminCredentials.PasswordKey);
         Map(shortNames, "HC_REQUIRE_LOGIN", AuthExtensions.RequireLoginToViewKey);
         Map(shortNames, "HC_RETENTION_DAYS", $"{Monitoring.MonitorOptions.Section}:RetentionDays");
+        Map(shortNames, "HC_MIN_INTERVAL", $"{Targets.TargetOptions.Section}:MinInterval");
+        Map(shortNames, "HC_MAX_IMPORT_MB", $"{Targets.TargetOptions.Section}:MaxImportMegabytes");
         var commandLine = sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is CommandLineConfigurationSource);
         var at = commandLine.source is null ? sources.Count : commandLine.index;
         sources.Insert(at, new MemoryConfigurationSource { InitialData = shortNames });

@@ -1,5 +1,6 @@
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
+using HealthChecker.Core.Targets;
 using HealthChecker.Web.Hosting;
 
 namespace HealthChecker.Web.Monitoring;
@@ -92,7 +93,7 @@ public sealed class MonitorService(DatabaseService database, TargetChangeFeed fe
             }
         }
 
-        _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, Touch, _log);
+        _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, Touch, _log, services.GetService<TargetRules>());
         _jobs = new MaintenanceJobs(_heartbeat, history, TimeSpan.FromDays(Math.Max(1, _options.RetentionDays)), _log);
     }
 

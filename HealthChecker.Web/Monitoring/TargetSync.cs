@@ -23,6 +23,7 @@ internal sealed class TargetSync : IAsyncDisposable
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly TargetStore _store;
+    private readonly TargetRules _rules;
     private readonly NpgsqlDataSource _dataSource;
     private readonly ITargetChanges _feed;
     private readonly TargetScheduler _scheduler;
@@ -38,8 +39,9 @@ internal sealed class TargetSync : IAsyncDisposable
     private long _applied;
 
     public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
-        HistoryRecorder recorder, Action touched, Serilog.ILogger log)
+        HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null)
     {
+        _rules = rules ?? TargetRules.Default;
         _store = store;
         _dataSource = dataSource;
         _feed = feed;
@@ -184,6 +186,13 @@ internal sealed class TargetSync : IAsyncDisposable
             if (definition is null)
             {
                 _log.Warning("Target {Target} (id {TargetId}) is not checked: {Errors}", row.FullName, id, string.Join("; ", errors));
+            }
+            else if (_rules.RaisedToFloor(definition) is { } raised)
+            {
+                // Saved before the floor (or under a lower one): checked at the floor rather than dropped.
+                _log.Warning("Target {Target} (id {TargetId}) has an interval below the floor of {Floor}: it is checked at the floor; edit it or lower HC_MIN_INTERVAL",
+                    row.FullName, id, Duration.Format(_rules.MinInterval));
+                definition = raised;
             }
         }
 

@@ -20,6 +20,12 @@ public interface ITargetEditor
     /// <summary>A whole targets file: validated first, then applied all or none.</summary>
     Task<ImportOutcome> ImportAsync(ClaimsPrincipal user, string yaml, bool removeOthers, CancellationToken ct = default);
 
+    /// <summary>A whole targets file read as it is parsed (a request body, say): validated first, then applied all or none.</summary>
+    Task<ImportOutcome> ImportAsync(ClaimsPrincipal user, TextReader yaml, bool removeOthers, CancellationToken ct = default);
+
+    /// <summary>The rules every change is validated under (the admin's interval floor).</summary>
+    TargetRules Rules { get; }
+
     /// <summary>May <paramref name="user"/> change targets?</summary>
     Task<bool> CanEditAsync(ClaimsPrincipal user);
 }

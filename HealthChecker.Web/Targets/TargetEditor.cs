@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace HealthChecker.Web.Targets;
 
-public sealed class TargetEditor(TargetStore store, IAuthorizationService authorization, Serilog.ILogger log) : ITargetEditor
+public sealed class TargetEditor(TargetStore store, IAuthorizationService authorization, Serilog.ILogger log, TargetRules? rules = null) : ITargetEditor
 {
     private readonly Serilog.ILogger _log = log.ForContext<TargetEditor>();
+
+    public TargetRules Rules { get; } = rules ?? TargetRules.Default;
 
     public async Task<bool> CanEditAsync(ClaimsPrincipal user) =>
         (await authorization.AuthorizeAsync(user, AuthSchemes.AdminPolicy)).Succeeded;
@@ -52,14 +54,17 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
         return new TargetOutcome(TargetOutcomeStatus.Saved, target, []);
     }
 
-    public async Task<ImportOutcome> ImportAsync(ClaimsPrincipal user, string yaml, bool removeOthers, CancellationToken ct = default)
+    public Task<ImportOutcome> ImportAsync(ClaimsPrincipal user, string yaml, bool removeOthers, CancellationToken ct = default) =>
+        ImportAsync(user, new StringReader(yaml), removeOthers, ct);
+
+    public async Task<ImportOutcome> ImportAsync(ClaimsPrincipal user, TextReader yaml, bool removeOthers, CancellationToken ct = default)
     {
         if (!await CanEditAsync(user))
         {
             return new ImportOutcome(TargetOutcomeStatus.Forbidden, null, TargetOutcome.Forbidden.Errors);
         }
 
-        var parsed = TargetsFile.Parse(yaml);
+        var parsed = TargetsFile.Parse(yaml, Rules);
         if (!parsed.Ok)
         {
             return new ImportOutcome(TargetOutcomeStatus.Invalid, null, parsed.Errors);
@@ -78,7 +83,7 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
             return TargetOutcome.Forbidden;
         }
 
-        var (definition, errors) = TargetValidator.Validate(draft);
+        var (definition, errors) = TargetValidator.Validate(draft, Rules);
         if (definition is null)
         {
             return new TargetOutcome(TargetOutcomeStatus.Invalid, null, errors);
