@@ -6,6 +6,8 @@ using HealthChecker.Web.Auth;
 using HealthChecker.Web.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace HealthChecker.Web.Api;
 
@@ -27,14 +29,20 @@ public static class TargetsApi
 
         var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        writes.MapPost("/", CreateAsync).WithSummary("Add a target");
-        writes.MapPut("/{id:long}", UpdateAsync).WithSummary("Replace a target's settings");
+        var oneTarget = new RequestSizeLimitAttribute(TargetOptions.MaxTargetBodyBytes);
+        writes.MapPost("/", CreateAsync).WithSummary("Add a target").WithMetadata(oneTarget)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        writes.MapPut("/{id:long}", UpdateAsync).WithSummary("Replace a target's settings").WithMetadata(oneTarget)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         writes.MapDelete("/{id:long}", DeleteAsync).WithSummary("Delete a target and its history");
         writes.MapPost("/{id:long}/pause", (long id, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct) => SetEnabledAsync(id, false, user, editor, ct))
             .WithSummary("Pause a target (maintenance: no checks)");
         writes.MapPost("/{id:long}/resume", (long id, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct) => SetEnabledAsync(id, true, user, editor, ct))
             .WithSummary("Resume a paused target");
+        var importLimit = app.ServiceProvider.GetRequiredService<IOptions<TargetOptions>>().Value.MaxImportBytes;
         writes.MapPost("/import", ImportAsync)
+            .WithMetadata(new RequestSizeLimitAttribute(importLimit))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Apply a targets file (YAML body) all or none; ?replace=true also deletes the targets not in it")
             // No Accepts(...): it would refuse bodies sent without the YAML content type (curl --data-binary).
             .WithDescription("The request body is the targets file in YAML, whatever its content type.");
@@ -93,9 +101,12 @@ public static class TargetsApi
 
     private static async Task<IResult> ImportAsync(HttpRequest request, ClaimsPrincipal user, ITargetEditor editor, bool? replace, CancellationToken ct)
     {
+        // Spooled to a temporary file past 1 MB, then parsed as it is read: never one string of the whole body.
+        request.EnableBuffering(bufferThreshold: 1024 * 1024);
+        await request.Body.DrainAsync(ct);
+        request.Body.Position = 0;
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var yaml = await reader.ReadToEndAsync(ct);
-        var outcome = await editor.ImportAsync(user, yaml, replace ?? false, ct);
+        var outcome = await editor.ImportAsync(user, reader, replace ?? false, ct);
         return outcome.Status switch
         {
             TargetOutcomeStatus.Saved => TypedResults.Ok(outcome.Result),

@@ -33,6 +33,7 @@ public static class WebExtensions
             : context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) || context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal) ? LogEventLevel.Debug
             : context.Response.StatusCode >= 500 ? LogEventLevel.Error
             : LogEventLevel.Information);
+        app.UseHealthCheckerApiErrors();
         // Pages read with GET get the not-found page; the API, /healthz, /metrics and form posts keep their own status codes and bodies.
         app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) && !IsForMachines(context.Request),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
