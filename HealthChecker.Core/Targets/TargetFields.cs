@@ -80,7 +80,7 @@ internal static class TargetFields
     public static IEnumerable<(string Key, int Line)> Keys(YamlEventReader events, string prefix, List<TargetError> errors)
     {
         events.Next(); // MappingStart
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = events.KeysOfThisMapping();
         while (events.Current is not MappingEnd)
         {
             var line = events.Line;

@@ -11,6 +11,7 @@ internal sealed class YamlEventReader
 {
     private readonly Parser _parser;
     private readonly TargetsFileLimits _limits;
+    private readonly List<HashSet<string>> _keysByDepth = [];
     private int _depth;
     private long _nodes;
 
@@ -50,6 +51,19 @@ internal sealed class YamlEventReader
         {
             throw new TargetsFileLimitException($"has more than {_limits.MaxNodes} values, lists and mappings", Line);
         }
+    }
+
+    /// <summary>An empty set for the keys of the mapping just entered; one set per level, reused (a file has ~200 000 mappings).</summary>
+    public HashSet<string> KeysOfThisMapping()
+    {
+        while (_keysByDepth.Count <= _depth)
+        {
+            _keysByDepth.Add(new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        var keys = _keysByDepth[_depth];
+        keys.Clear();
+        return keys;
     }
 
     /// <summary>Steps over the node that starts here (a value, or a whole list or mapping).</summary>
