@@ -5,11 +5,20 @@ using HealthChecker.Tests.Support;
 namespace HealthChecker.Tests.Web.Support;
 
 /// <summary>The real app on a fresh test database with a known admin password, shared by the tests of one class.</summary>
-public sealed class ApiApp : IAsyncLifetime
+public class ApiApp : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
 
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private WebAppProcess? _app;
+
+    public ApiApp()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>With these HC_* settings besides the database and the password.</summary>
+    protected ApiApp(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -29,11 +38,12 @@ public sealed class ApiApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateEmptyAsync();
-        _app = await WebAppProcess.StartAsync(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(_settings)
         {
             ["HC_DATABASE"] = ConnectionString,
             ["HC_ADMIN_PASSWORD"] = Password,
-        });
+        };
+        _app = await WebAppProcess.StartAsync(environment);
     }
 
     public async Task DisposeAsync()
