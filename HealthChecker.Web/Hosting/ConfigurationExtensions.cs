@@ -29,6 +29,7 @@ public static class ConfigurationExtensions
         Map(shortNames, "HC_DATA_DIR", DataDirectoryKey);
         Map(shortNames, "HC_ADMIN_PASSWORD", Auth.AdminCredentials.PasswordKey);
         Map(shortNames, "HC_REQUIRE_LOGIN", AuthExtensions.RequireLoginToViewKey);
+        Map(shortNames, "HC_ALLOWED_ORIGINS", AuthExtensions.AllowedOriginsKey);
         Map(shortNames, "HC_RETENTION_DAYS", $"{Monitoring.MonitorOptions.Section}:RetentionDays");
         var commandLine = sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is CommandLineConfigurationSource);
         var at = commandLine.source is null ? sources.Count : commandLine.index;
