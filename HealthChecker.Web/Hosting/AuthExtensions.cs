@@ -28,6 +28,7 @@ public static class AuthExtensions
         // After DatabaseService: hosted services start in the order they were added.
         services.AddHostedService(s => s.GetRequiredService<AdminCredentials>());
         services.AddSingleton<ILoginThrottle, LoginThrottle>();
+        services.AddSingleton<RecentSignIns>();
         services.AddSingleton<SignIn>();
         services.AddSingleton(s => new CrossSiteRule(AllowedOrigins(s.GetRequiredService<IConfiguration>())));
         services.AddDataProtection().SetApplicationName("HealthChecker");
