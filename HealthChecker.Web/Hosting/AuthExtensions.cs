@@ -31,6 +31,7 @@ public static class AuthExtensions
         services.AddSingleton<RecentSignIns>();
         services.AddSingleton<SignIn>();
         services.AddSingleton(s => new CrossSiteRule(AllowedOrigins(s.GetRequiredService<IConfiguration>())));
+        services.AddHostedService(s => new StartupCheck(() => s.GetRequiredService<CrossSiteRule>()));
         services.AddDataProtection().SetApplicationName("HealthChecker");
         services.AddOptions<KeyManagementOptions>()
             .Configure<DatabaseService>((options, database) => options.XmlRepository = new DatabaseKeyRepository(database));
@@ -89,7 +90,8 @@ public static class AuthExtensions
         }
         catch (FormatException e)
         {
-            throw new InvalidOperationException($"HC_ALLOWED_ORIGINS ({AllowedOriginsKey}): {e.Message}", e);
+            // The message says it all: no inner exception, whose message would be repeated.
+            throw new InvalidOperationException($"HC_ALLOWED_ORIGINS ({AllowedOriginsKey}): {e.Message}");
         }
     }
 
