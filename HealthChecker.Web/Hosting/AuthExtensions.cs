@@ -73,7 +73,7 @@ public static class AuthExtensions
     }
 
     /// <summary>Who may change targets: a signed-in user with the admin role (the cookie and Basic schemes both give it).</summary>
-    public static void AdminPolicy(AuthorizationPolicyBuilder policy) => policy.RequireAuthenticatedUser().RequireRole("admin");
+    public static void AdminPolicy(AuthorizationPolicyBuilder policy) => policy.RequireAuthenticatedUser().RequireRole(AuthSchemes.AdminRole);
 
     /// <summary>Refuses cross-site writes and foreign origins on the Blazor hub; between authentication and authorization.</summary>
     public static WebApplication UseCrossSiteGuard(this WebApplication app)
