@@ -78,7 +78,7 @@ public sealed partial class MonitorLifecycleTests
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task Healthz_answers_503_with_the_reason_once_the_database_is_gone()
+    public async Task Once_the_database_is_gone_healthz_answers_503_with_the_reason_for_the_admin_and_only_database_unreachable_for_anyone_else()
     {
         // The app's own embedded cluster, so that stopping it harms no other test.
         var app = await WebAppProcess.StartAsync(new Dictionary<string, string> { ["HC_ADMIN_PASSWORD"] = Password });
@@ -97,6 +97,15 @@ public sealed partial class MonitorLifecycleTests
             Assert.True(status.GetProperty("engineRunning").GetBoolean());
             Assert.False(status.GetProperty("databaseReachable").GetBoolean());
             Assert.StartsWith("database unreachable: ", status.GetProperty("databaseProblem").GetString(), StringComparison.Ordinal);
+
+            // No socket path or connection detail for anonymous callers; the log has them.
+            using var anonymous = new HttpClient { BaseAddress = app.BaseUrl };
+            var open = await anonymous.GetAsync("healthz");
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, "database unreachable"), (open.StatusCode, await open.Content.ReadAsStringAsync()));
+            var anonymousStatus = await StatusAsync(anonymous);
+            Assert.False(anonymousStatus.GetProperty("databaseReachable").GetBoolean());
+            Assert.Equal("database unreachable", anonymousStatus.GetProperty("databaseProblem").GetString());
+            Assert.Contains("Database probe failed: database unreachable: ", app.Output, StringComparison.Ordinal);
             await app.StopAsync();
         }
     }
@@ -113,10 +122,12 @@ public sealed partial class MonitorLifecycleTests
         await using var monitor = new MonitorService(database, new TargetChangeFeed(), new ServiceCollection().BuildServiceProvider(), configuration, TestLog.Silent);
         using var view = new MonitorView(monitor, TestLog.Silent);
 
-        Assert.Equal((false, "engine not running"), await HealthzEndpoint.CheckAsync(view, new DatabaseProbe(database)));
+        var probe = new DatabaseProbe(database, TestLog.Silent);
+        Assert.Equal((false, "engine not running"), await HealthzEndpoint.CheckAsync(view, probe, detailed: false));
 
         await database.StopAsync(CancellationToken.None);
-        Assert.Equal((false, "engine not running; database not open"), await HealthzEndpoint.CheckAsync(view, new DatabaseProbe(database)));
+        Assert.Equal((false, "engine not running; database not open"), await HealthzEndpoint.CheckAsync(view, probe, detailed: true));
+        Assert.Equal((false, "engine not running; database unreachable"), await HealthzEndpoint.CheckAsync(view, probe, detailed: false));
     }
 
     private const int SIGINT = 2;

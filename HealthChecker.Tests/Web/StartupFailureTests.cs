@@ -42,6 +42,24 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
         Assert.Empty(app.PostgresProcesses());
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task A_malformed_HC_ALLOWED_ORIGINS_is_one_fatal_line_naming_the_setting_and_the_entry()
+    {
+        await using var app = WebAppProcess.Launch(new Dictionary<string, string>
+        {
+            ["HC_DATABASE"] = await HealthChecker.Tests.Support.TestDatabase.CreateEmptyAsync(),
+            ["HC_ALLOWED_ORIGINS"] = "https://monitor.example.com, monitor.example.com/path",
+        });
+
+        var exitCode = await app.WaitForExitAsync();
+        output.WriteLine(app.Output);
+
+        Assert.Equal(1, exitCode);
+        var fatal = AssertOneFatalLineAndNoStackTrace(app.Output);
+        Assert.Contains("HC_ALLOWED_ORIGINS", fatal, StringComparison.Ordinal);
+        Assert.Contains("'monitor.example.com/path' is not an origin", fatal, StringComparison.Ordinal);
+    }
+
     private static string AssertOneFatalLineAndNoStackTrace(string log)
     {
         var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -91,7 +91,7 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.PutAsJsonAsync($"api/targets/{id}", new { name = "auth/kept", check = "tcp://127.0.0.1:12" })).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.DeleteAsync($"api/targets/{id}")).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync($"api/targets/{id}/pause", null)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("api/targets/import", new StringContent("targets: []"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("api/targets/import", new StringContent("targets: []", Encoding.UTF8, "application/yaml"))).StatusCode);
         }
 
         // Reading is open by default.

@@ -1,10 +1,12 @@
+using HealthChecker.Web.Auth;
 using HealthChecker.Web.Monitoring;
 
 namespace HealthChecker.Web.Api;
 
 /// <summary>
 /// <c>/healthz</c> for load balancers and the app's own example target: 200 <c>ok</c> when the check engine runs and
-/// PostgreSQL answers, else 503 with the reasons as text. Open to anyone, even when login is required to view.
+/// PostgreSQL answers, else 503 with the reasons as text (the database's in detail only for the admin). Open to anyone,
+/// even when login is required to view.
 /// </summary>
 public static class HealthzEndpoint
 {
@@ -14,15 +16,18 @@ public static class HealthzEndpoint
     {
         app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, IMonitorView monitor, DatabaseProbe database) =>
         {
-            var (healthy, text) = await CheckAsync(monitor, database, context.RequestAborted);
+            var (healthy, text) = await CheckAsync(monitor, database, context.User.IsInRole(AuthSchemes.AdminRole), context.RequestAborted);
             context.Response.Headers.CacheControl = "no-store";
             return Results.Text(text, "text/plain; charset=utf-8", statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
-    /// <summary>Healthy, or the reasons it is not (<c>engine not running</c>, <c>database unreachable: ...</c>), joined by "; ".</summary>
-    public static async Task<(bool Healthy, string Text)> CheckAsync(IMonitorView monitor, DatabaseProbe database, CancellationToken ct = default)
+    /// <summary>
+    /// Healthy, or the reasons it is not (<c>engine not running</c>, <c>database unreachable</c>), joined by "; "; the
+    /// database's in detail (<c>database unreachable: ...</c>) when <paramref name="detailed"/> (for the admin).
+    /// </summary>
+    public static async Task<(bool Healthy, string Text)> CheckAsync(IMonitorView monitor, DatabaseProbe database, bool detailed, CancellationToken ct = default)
     {
         var reasons = new List<string>();
         if (!monitor.Running)
@@ -30,7 +35,7 @@ public static class HealthzEndpoint
             reasons.Add("engine not running");
         }
 
-        if (await database.FailureAsync(ct) is { } failure)
+        if (DatabaseProbe.Shown(await database.FailureAsync(ct), detailed) is { } failure)
         {
             reasons.Add(failure);
         }

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using HealthChecker.Core.Scheduling;
+using HealthChecker.Web.Auth;
 using HealthChecker.Web.Monitoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,9 +16,9 @@ public static class StatusApi
         return app;
     }
 
-    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, IMonitorView view, DatabaseProbe database, CancellationToken ct)
+    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, IMonitorView view, DatabaseProbe database, ClaimsPrincipal user, CancellationToken ct)
     {
-        var failure = await database.FailureAsync(ct);
+        var failure = DatabaseProbe.Shown(await database.FailureAsync(ct), user.IsInRole(AuthSchemes.AdminRole));
         var s = monitor.Statistics();
         var targets = view.Snapshot()
             .OrderBy(t => t.Target, StringComparer.Ordinal)
@@ -35,7 +37,7 @@ public static class StatusApi
 
 /// <summary>
 /// The engine at one moment. <see cref="DatabaseReachable"/> is a fresh <c>SELECT 1</c>; <see cref="DatabaseProblem"/> says why
-/// it failed. <see cref="Checks"/> counts checks completed since start.
+/// it failed (in detail only to the admin, else <c>database unreachable</c>). <see cref="Checks"/> counts checks completed since start.
 /// </summary>
 public sealed record StatusModel(
     bool EngineRunning,

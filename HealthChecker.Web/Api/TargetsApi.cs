@@ -44,8 +44,10 @@ public static class TargetsApi
             .WithMetadata(new RequestSizeLimitAttribute(importLimit))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Apply a targets file (YAML body) all or none; ?replace=true also deletes the targets not in it")
-            // No Accepts(...): it would refuse bodies sent without the YAML content type (curl --data-binary).
-            .WithDescription("The request body is the targets file in YAML, whatever its content type.");
+            // The filter, not Accepts(...): routing's own 415 would have no problem details.
+            .AddEndpointFilter<YamlBodyFilter>()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithDescription($"The request body is the targets file in YAML, sent as {string.Join(", ", YamlBodyFilter.Accepted)}; other content types are 415.");
         return app;
     }
 

@@ -14,4 +14,7 @@ public static class AuthSchemes
     public const string AdminPolicy = "admin";
 
     public const string AdminUserName = "admin";
+
+    /// <summary>The role the admin's sign-in carries, by cookie or HTTP Basic.</summary>
+    public const string AdminRole = "admin";
 }

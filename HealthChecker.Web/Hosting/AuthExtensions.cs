@@ -16,6 +16,9 @@ public static class AuthExtensions
 {
     public const string RequireLoginToViewKey = "HealthChecker:Auth:RequireLoginToView";
 
+    /// <summary>Origins besides the app's own whose writes are accepted (<c>HC_ALLOWED_ORIGINS</c>): the public address behind a reverse proxy.</summary>
+    public const string AllowedOriginsKey = "HealthChecker:Auth:AllowedOrigins";
+
     public static WebApplicationBuilder AddHealthCheckerAuth(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -25,7 +28,10 @@ public static class AuthExtensions
         // After DatabaseService: hosted services start in the order they were added.
         services.AddHostedService(s => s.GetRequiredService<AdminCredentials>());
         services.AddSingleton<ILoginThrottle, LoginThrottle>();
+        services.AddSingleton<RecentSignIns>();
         services.AddSingleton<SignIn>();
+        services.AddSingleton(s => new CrossSiteRule(AllowedOrigins(s.GetRequiredService<IConfiguration>())));
+        services.AddHostedService(s => new StartupCheck(() => s.GetRequiredService<CrossSiteRule>()));
         services.AddDataProtection().SetApplicationName("HealthChecker");
         services.AddOptions<KeyManagementOptions>()
             .Configure<DatabaseService>((options, database) => options.XmlRepository = new DatabaseKeyRepository(database));
@@ -67,7 +73,27 @@ public static class AuthExtensions
     }
 
     /// <summary>Who may change targets: a signed-in user with the admin role (the cookie and Basic schemes both give it).</summary>
-    public static void AdminPolicy(AuthorizationPolicyBuilder policy) => policy.RequireAuthenticatedUser().RequireRole("admin");
+    public static void AdminPolicy(AuthorizationPolicyBuilder policy) => policy.RequireAuthenticatedUser().RequireRole(AuthSchemes.AdminRole);
+
+    /// <summary>Refuses cross-site writes and foreign origins on the Blazor hub; between authentication and authorization.</summary>
+    public static WebApplication UseCrossSiteGuard(this WebApplication app)
+    {
+        app.UseMiddleware<CrossSiteGuard>();
+        return app;
+    }
+
+    private static IReadOnlyList<string> AllowedOrigins(IConfiguration configuration)
+    {
+        try
+        {
+            return CrossSiteRule.ParseOrigins(configuration[AllowedOriginsKey]);
+        }
+        catch (FormatException e)
+        {
+            // The message says it all: no inner exception, whose message would be repeated.
+            throw new InvalidOperationException($"HC_ALLOWED_ORIGINS ({AllowedOriginsKey}): {e.Message}");
+        }
+    }
 
     /// <summary>POST /logout (with the antiforgery token of the form that sends it).</summary>
     public static WebApplication MapHealthCheckerLogout(this WebApplication app)

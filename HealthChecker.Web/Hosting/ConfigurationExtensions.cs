@@ -29,6 +29,7 @@ public static class ConfigurationExtensions
         Map(shortNames, "HC_DATA_DIR", DataDirectoryKey);
         Map(shortNames, "HC_ADMIN_PASSWORD", Auth.AdminCredentials.PasswordKey);
         Map(shortNames, "HC_REQUIRE_LOGIN", AuthExtensions.RequireLoginToViewKey);
+        Map(shortNames, "HC_ALLOWED_ORIGINS", AuthExtensions.AllowedOriginsKey);
         Map(shortNames, "HC_RETENTION_DAYS", $"{Monitoring.MonitorOptions.Section}:RetentionDays");
         Map(shortNames, "HC_MIN_INTERVAL", $"{Targets.TargetOptions.Section}:MinInterval");
         Map(shortNames, "HC_MAX_IMPORT_MB", $"{Targets.TargetOptions.Section}:MaxImportMegabytes");

@@ -27,7 +27,9 @@ public static class MonitorExtensions
     {
         app.MapHealthz();
         app.MapStatusApi();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<MonitorMetrics>().Registry);
+        // prometheus-net maps every method; anything but a scrape is 405.
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<MonitorMetrics>().Registry)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         return app;
     }
 }

@@ -38,6 +38,7 @@ public static class WebExtensions
         app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) && !IsForMachines(context.Request),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAuthentication();
+        app.UseCrossSiteGuard();
         app.UseAuthorization();
         app.UseAntiforgery();
         // Scripts and styles stay reachable when login is required to view: the login page needs them.

@@ -95,7 +95,7 @@ public sealed partial class WebAppProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(baseUrl.ToString().TrimEnd('/'));
-        foreach (var inherited in new[] { "HC_DATABASE", "HC_URLS", "HC_ADMIN_PASSWORD", "HC_REQUIRE_LOGIN", "ConnectionStrings__HealthChecker", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+        foreach (var inherited in new[] { "HC_DATABASE", "HC_URLS", "HC_ADMIN_PASSWORD", "HC_REQUIRE_LOGIN", "HC_ALLOWED_ORIGINS", "ConnectionStrings__HealthChecker", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
         {
             info.Environment.Remove(inherited);
         }
