@@ -26,7 +26,9 @@ public static class TargetsApi
             .Produces<string>(StatusCodes.Status200OK, YamlContentType);
 
         var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddEndpointFilter(StoreBusyFilter.InvokeAsync);
         writes.MapPost("/", CreateAsync).WithSummary("Add a target");
         writes.MapPut("/{id:long}", UpdateAsync).WithSummary("Replace a target's settings");
         writes.MapDelete("/{id:long}", DeleteAsync).WithSummary("Delete a target and its history");

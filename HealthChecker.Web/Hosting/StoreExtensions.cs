@@ -12,7 +12,8 @@ public static class StoreExtensions
         builder.Services.AddSingleton<TargetChangeFeed>();
         builder.Services.AddSingleton<ITargetChanges>(services => services.GetRequiredService<TargetChangeFeed>());
         builder.Services.AddSingleton(services => new TargetStore(
-            services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<TargetChangeFeed>()));
+            services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<TargetChangeFeed>(),
+            services.GetRequiredService<Serilog.ILogger>()));
         builder.Services.AddSingleton<ITargetEditor, TargetEditor>();
         builder.Services.AddSingleton(services => new HistoryStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
         return builder;
