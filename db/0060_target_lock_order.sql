@@ -8,7 +8,7 @@
 --    targets and the packer of all targets, both in id order before anything else, and the rollup
 --    refresh through the foreign keys of the rows it inserts. An update that keeps a target's
 --    group_name and name locks its row FOR NO KEY UPDATE, which neither waits for those locks nor
---    blocks them (an import's upsert therefore never sets group_name or name).
+--    blocks them (an import's update therefore never sets group_name or name).
 -- 3. A write that deletes targets calls hc_lock_target_deletes() before it locks them: it waits for
 --    a running rollup refresh and keeps the next one out until it commits (the refresh locks rollup
 --    rows, then targets through the foreign key; a deletion locks targets, then their rollup rows

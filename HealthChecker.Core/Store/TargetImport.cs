@@ -5,9 +5,9 @@ using NpgsqlTypes;
 namespace HealthChecker.Core.Store;
 
 /// <summary>
-/// An import as three statements, whatever its size: the file's rows go by binary COPY into a temporary table,
-/// one upsert applies them (in group/name order, changing only the rows whose settings differ), and one delete
-/// removes the targets the file does not name, locked in id order first. Runs inside the caller's transaction,
+/// An import as a few statements, whatever its size: the file's rows go by binary COPY into a temporary table,
+/// one update rewrites the stored targets whose settings differ (and no other), one insert adds the new ones in
+/// group/name order, and one delete removes the targets the file does not name, locked in id order first. Runs inside the caller's transaction,
 /// which holds the targets-write lock (<c>db/0060_target_lock_order.sql</c>).
 /// </summary>
 internal static class TargetImport
@@ -28,27 +28,36 @@ internal static class TargetImport
 
     private const string Settings = "kind, host, port, options, inter_ms, fastinter_ms, downinter_ms, timeout_ms, rise, fall, spread_pct, start_up, enabled";
 
-    // group_name and name are never SET: an update that names a unique column locks the row FOR UPDATE, which would
-    // wait for (and block) the FOR KEY SHARE locks of the result writer, the packer and the rollup refresh.
-    // xmax = 0 only for a freshly inserted row: tells an insert from an update in one statement.
-    // A name given twice: the last one wins, as if applied in file order.
-    private const string Upsert = $"""
-        INSERT INTO targets AS t (name, group_name, {Settings})
-        SELECT DISTINCT ON (group_name, name) name, group_name, {Settings}
-        FROM import_targets
-        ORDER BY group_name, name, ord DESC
-        ON CONFLICT (group_name, name) DO UPDATE SET
-            kind = EXCLUDED.kind, host = EXCLUDED.host, port = EXCLUDED.port, options = EXCLUDED.options,
-            inter_ms = EXCLUDED.inter_ms, fastinter_ms = EXCLUDED.fastinter_ms, downinter_ms = EXCLUDED.downinter_ms,
-            timeout_ms = EXCLUDED.timeout_ms, rise = EXCLUDED.rise, fall = EXCLUDED.fall, spread_pct = EXCLUDED.spread_pct,
-            start_up = EXCLUDED.start_up, enabled = EXCLUDED.enabled, updated_at = now()
-        WHERE (t.kind, t.host, t.port, t.options, t.inter_ms, t.fastinter_ms, t.downinter_ms, t.timeout_ms, t.rise, t.fall,
+    // The file's rows, a name given twice counting once, as it is last given (as if applied in file order).
+    private const string Latest = $"""
+        SELECT DISTINCT ON (group_name, name) name, group_name, {Settings} FROM import_targets ORDER BY group_name, name, ord DESC
+        """;
+
+    // Only the rows whose settings differ are rewritten (and locked). group_name and name are never SET: an update
+    // that names a unique column locks the row FOR UPDATE, which would wait for (and block) the FOR KEY SHARE locks
+    // of the result writer, the packer and the rollup refresh; as it is, the lock is FOR NO KEY UPDATE.
+    private const string Update = $"""
+        UPDATE targets t SET
+            kind = i.kind, host = i.host, port = i.port, options = i.options, inter_ms = i.inter_ms,
+            fastinter_ms = i.fastinter_ms, downinter_ms = i.downinter_ms, timeout_ms = i.timeout_ms, rise = i.rise,
+            fall = i.fall, spread_pct = i.spread_pct, start_up = i.start_up, enabled = i.enabled, updated_at = now()
+        FROM ({Latest}) i
+        WHERE t.group_name = i.group_name AND t.name = i.name
+          AND (t.kind, t.host, t.port, t.options, t.inter_ms, t.fastinter_ms, t.downinter_ms, t.timeout_ms, t.rise, t.fall,
                t.spread_pct, t.start_up, t.enabled)
               IS DISTINCT FROM
-              (EXCLUDED.kind, EXCLUDED.host, EXCLUDED.port, EXCLUDED.options, EXCLUDED.inter_ms, EXCLUDED.fastinter_ms,
-               EXCLUDED.downinter_ms, EXCLUDED.timeout_ms, EXCLUDED.rise, EXCLUDED.fall, EXCLUDED.spread_pct, EXCLUDED.start_up,
-               EXCLUDED.enabled)
-        RETURNING id, (xmax = 0)
+              (i.kind, i.host, i.port, i.options, i.inter_ms, i.fastinter_ms, i.downinter_ms, i.timeout_ms, i.rise, i.fall,
+               i.spread_pct, i.start_up, i.enabled)
+        RETURNING t.id
+        """;
+
+    // In group/name order, so that the unique index is entered in one order.
+    private const string Insert = $"""
+        INSERT INTO targets (name, group_name, {Settings})
+        SELECT * FROM ({Latest}) i
+        WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.group_name = i.group_name AND t.name = i.name)
+        ORDER BY group_name, name
+        RETURNING id
         """;
 
     private const string DeleteOthers = """
@@ -61,34 +70,22 @@ internal static class TargetImport
         DELETE FROM targets WHERE id IN (SELECT id FROM doomed) RETURNING id
         """;
 
-    /// <summary>The changes made: created and updated targets in group/name order, then the deleted ones.</summary>
+    /// <summary>The changes made: the targets updated, then those created (in group/name order), then those deleted.</summary>
     public static async Task<List<TargetChange>> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
         IReadOnlyList<TargetDefinition> definitions, bool removeOthers, CancellationToken ct)
     {
+        // The file's rows are sorted in memory, not in temporary files.
+        await ExecuteAsync(conn, tx, "SET LOCAL work_mem = '64MB'", ct).ConfigureAwait(false);
         await ExecuteAsync(conn, tx, CreateStaging, ct).ConfigureAwait(false);
         await CopyAsync(conn, definitions, ct).ConfigureAwait(false);
-        // Statistics, so that the upsert and the anti-join below are planned for the file's real size.
-        await ExecuteAsync(conn, tx, "ANALYZE import_targets", ct).ConfigureAwait(false);
 
         var done = new List<TargetChange>();
-        await using (var upsert = new NpgsqlCommand(Upsert, conn, tx))
-        await using (var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                done.Add(new TargetChange(reader.GetInt64(0), reader.GetBoolean(1) ? TargetChangeKind.Created : TargetChangeKind.Updated));
-            }
-        }
-
+        await ReadIdsAsync(conn, tx, Update, TargetChangeKind.Updated, done, ct).ConfigureAwait(false);
+        await ReadIdsAsync(conn, tx, Insert, TargetChangeKind.Created, done, ct).ConfigureAwait(false);
         if (removeOthers)
         {
             await ExecuteAsync(conn, tx, "SELECT hc_lock_target_deletes()", ct).ConfigureAwait(false);
-            await using var delete = new NpgsqlCommand(DeleteOthers, conn, tx);
-            await using var reader = await delete.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                done.Add(new TargetChange(reader.GetInt64(0), TargetChangeKind.Deleted));
-            }
+            await ReadIdsAsync(conn, tx, DeleteOthers, TargetChangeKind.Deleted, done, ct).ConfigureAwait(false);
         }
 
         return done;
@@ -120,6 +117,16 @@ internal static class TargetImport
         }
 
         await copy.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task ReadIdsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, TargetChangeKind kind, List<TargetChange> done, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            done.Add(new TargetChange(reader.GetInt64(0), kind));
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)

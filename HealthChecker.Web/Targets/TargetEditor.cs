@@ -66,8 +66,8 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
         }
 
         var result = await store.ImportAsync(parsed.Targets, removeOthers, ct);
-        _log.Information("Targets imported by {User}: {Created} added, {Updated} changed, {Deleted} deleted",
-            user.Identity?.Name, result.Created, result.Updated, result.Deleted);
+        _log.Information("Targets imported by {User}: {Created} added, {Updated} changed, {Deleted} deleted, {Unchanged} unchanged",
+            user.Identity?.Name, result.Created, result.Updated, result.Deleted, result.Unchanged);
         return new ImportOutcome(TargetOutcomeStatus.Saved, result, []);
     }
 
