@@ -17,9 +17,15 @@ internal static class StoreBusyFilter
         }
         catch (StoreBusyException e)
         {
-            context.HttpContext.Response.Headers.RetryAfter = ((int)StoreBusyException.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The database is busy with conflicting work; nothing was saved, try again", detail: e.Message);
+            return Busy(context.HttpContext, e.Message);
         }
+    }
+
+    /// <summary>The 503 answer, with <c>Retry-After</c>.</summary>
+    public static IResult Busy(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = ((int)StoreBusyException.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "The database is busy with conflicting work; nothing was saved, try again", detail: detail);
     }
 }

@@ -102,6 +102,7 @@ public static class TargetsApi
         {
             TargetOutcomeStatus.Saved => TypedResults.Ok(outcome.Result),
             TargetOutcomeStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in to change targets"),
+            TargetOutcomeStatus.Busy => StoreBusyFilter.Busy(request.HttpContext, outcome.Errors[0].Message),
             _ => TypedResults.ValidationProblem(Keyed(outcome.Errors), title: "The targets file is not valid; nothing was imported"),
         };
     }
