@@ -60,13 +60,13 @@ internal static class TargetImport
         RETURNING id
         """;
 
-    private const string DeleteOthers = """
-        WITH doomed AS MATERIALIZED (
-            SELECT id FROM targets t
-            WHERE NOT EXISTS (SELECT 1 FROM import_targets i WHERE i.group_name = t.group_name AND i.name = t.name)
-            ORDER BY id
-            FOR UPDATE
-        )
+    private const string Others = """
+        SELECT id FROM targets t
+        WHERE NOT EXISTS (SELECT 1 FROM import_targets i WHERE i.group_name = t.group_name AND i.name = t.name)
+        """;
+
+    private const string DeleteOthers = $"""
+        WITH doomed AS MATERIALIZED ({Others} ORDER BY id FOR UPDATE)
         DELETE FROM targets WHERE id IN (SELECT id FROM doomed) RETURNING id
         """;
 
@@ -82,7 +82,8 @@ internal static class TargetImport
         var done = new List<TargetChange>();
         await ReadIdsAsync(conn, tx, Update, TargetChangeKind.Updated, done, ct).ConfigureAwait(false);
         await ReadIdsAsync(conn, tx, Insert, TargetChangeKind.Created, done, ct).ConfigureAwait(false);
-        if (removeOthers)
+        // Deleting waits for a running rollup refresh: not when there is nothing to delete (other writers of targets wait for us).
+        if (removeOthers && await ExistsAsync(conn, tx, Others, ct).ConfigureAwait(false))
         {
             await ExecuteAsync(conn, tx, "SELECT hc_lock_target_deletes()", ct).ConfigureAwait(false);
             await ReadIdsAsync(conn, tx, DeleteOthers, TargetChangeKind.Deleted, done, ct).ConfigureAwait(false);
@@ -127,6 +128,12 @@ internal static class TargetImport
         {
             done.Add(new TargetChange(reader.GetInt64(0), kind));
         }
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string query, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT EXISTS ({query})", conn, tx);
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)

@@ -143,6 +143,28 @@ public sealed class TargetImportConcurrencyTests
                 .Select(n => TargetStoreTests.Define($"bulk/t{n:D4}", $"tcp://127.0.0.1:{port}"))];
     }
 
+    [Fact]
+    public async Task A_replacing_import_waits_for_a_running_rollup_refresh_only_when_it_deletes_targets()
+    {
+        await using var db = await HealthCheckerDatabase.OpenAsync(await TestDatabase.CreateEmptyAsync(), "unused", TestLog.Silent);
+        var store = new TargetStore(db.DataSource);
+        List<TargetDefinition> file = [TargetStoreTests.Define("web/a", "tcp://127.0.0.1:80"), TargetStoreTests.Define("web/b", "tcp://127.0.0.1:81")];
+        await store.ImportAsync(file, removeOthers: false);
+
+        // A refresh in progress holds its lock until it commits.
+        await using var refresh = await db.DataSource.OpenConnectionAsync();
+        await using var tx = await refresh.BeginTransactionAsync();
+        await refresh.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('hc_refresh_rollups'))", transaction: tx);
+
+        var nothingToDelete = await store.ImportAsync(file, removeOthers: true).WaitAsync(TimeSpan.FromSeconds(30));
+        var deleting = Task.Run(() => store.ImportAsync(file[..1], removeOthers: true));
+        await WaitForLockWaitAsync(refresh, tx, deleting);
+        await tx.CommitAsync();
+
+        Assert.Equal(new ImportResult(0, 0, 0, Unchanged: 2), nothingToDelete);
+        Assert.Equal(new ImportResult(0, 0, 1, Unchanged: 1), await deleting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     /// <summary>The deadlocks PostgreSQL counted in a fresh database, once every other session of it has ended (a session reports its counts at the latest when it ends).</summary>
     private static async Task<long> DeadlocksAsync(string connectionString, string database)
     {
