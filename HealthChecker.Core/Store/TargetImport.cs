@@ -132,7 +132,8 @@ internal static class TargetImport
 
     private static async Task<bool> ExistsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string query, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT EXISTS ({query})", conn, tx);
+        // Not EXISTS: planned for its first row, the anti-join becomes a nested loop over the whole file for every target.
+        await using var cmd = new NpgsqlCommand($"SELECT count(*) > 0 FROM ({query}) q", conn, tx);
         return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
