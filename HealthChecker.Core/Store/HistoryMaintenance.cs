@@ -16,6 +16,9 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
 
     private readonly ILogger _log = log.ForContext<HistoryMaintenance>();
 
+    // A step that loses a deadlock to a target deletion is run again at once rather than a minute later.
+    private readonly TransactionRetry _retry = new(log);
+
     /// <summary>
     /// Creates the daily partitions of <c>check_results</c> from <paramref name="firstDay"/> (today,
     /// UTC, by default) to <paramref name="daysAhead"/> days later; returns how many were missing.
@@ -48,8 +51,8 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
         await conn.ExecuteAsync(new CommandDefinition(
             "DELETE FROM result_batches WHERE written_at < now() - interval '1 day'", cancellationToken: ct)).ConfigureAwait(false);
         // Packed hours are derived from the raw results: those that ended before the cutoff go too.
-        await conn.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM result_hours WHERE hour < now() - @Keep - interval '1 hour'", new { Keep = keepFor }, cancellationToken: ct)).ConfigureAwait(false);
+        await _retry.RunAsync("Deleting old packed hours", t => conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM result_hours WHERE hour < now() - @Keep - interval '1 hour'", new { Keep = keepFor }, cancellationToken: t)), ct).ConfigureAwait(false);
         if (dropped.Count > 0)
         {
             _log.Information("Retention ({Days} days) dropped {Partitions}", keepFor.TotalDays, dropped);
@@ -68,7 +71,7 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         for (var steps = 1; ; steps++)
         {
-            if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT hc_refresh_rollups()", cancellationToken: ct)).ConfigureAwait(false))
+            if (await _retry.RunAsync("Refreshing the rollups", t => conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT hc_refresh_rollups()", cancellationToken: t)), ct).ConfigureAwait(false))
             {
                 return steps;
             }
@@ -85,7 +88,7 @@ public sealed class HistoryMaintenance(NpgsqlDataSource dataSource, ILogger log)
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         for (var steps = 1; ; steps++)
         {
-            if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT hc_pack_results()", commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false))
+            if (await _retry.RunAsync("Packing results", t => conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT hc_pack_results()", commandTimeout: 0, cancellationToken: t)), ct).ConfigureAwait(false))
             {
                 return steps;
             }

@@ -6,6 +6,9 @@ namespace HealthChecker.Core.Store;
 /// </summary>
 public interface ITargetChanges
 {
-    /// <summary>Calls <paramref name="handler"/> after each committed change until the result is disposed.</summary>
-    IDisposable Subscribe(Action<TargetChange> handler);
+    /// <summary>
+    /// Calls <paramref name="handler"/> after each committed write until the result is disposed, with every
+    /// change of that write at once (an import of thousands of targets is one call).
+    /// </summary>
+    IDisposable Subscribe(Action<IReadOnlyList<TargetChange>> handler);
 }

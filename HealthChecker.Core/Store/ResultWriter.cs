@@ -22,6 +22,7 @@ public sealed class ResultWriter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _log;
     private readonly ResultWriterOptions _options;
+    private readonly TransactionRetry _retry;
     private readonly Lock _lock = new();
     private readonly DropOldestQueue<CheckResultRow> _results;
     private readonly DropOldestQueue<StateChangeRow> _changes;
@@ -50,6 +51,7 @@ public sealed class ResultWriter : IAsyncDisposable
     {
         _dataSource = dataSource;
         _log = log.ForContext<ResultWriter>();
+        _retry = new TransactionRetry(log);
         _options = options ?? new ResultWriterOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
         _results = new DropOldestQueue<CheckResultRow>(_options.Capacity);
@@ -279,7 +281,8 @@ public sealed class ResultWriter : IAsyncDisposable
 
                 try
                 {
-                    var (written, skippedResults, skippedChanges) = await ResultBatchWriter.WriteAsync(_dataSource, batch, _abort.Token).ConfigureAwait(false);
+                    var (written, skippedResults, skippedChanges) = await _retry.RunAsync(
+                        "Writing a batch of check results", t => ResultBatchWriter.WriteAsync(_dataSource, batch, t), _abort.Token).ConfigureAwait(false);
                     lock (_lock)
                     {
                         _written += written.Results;

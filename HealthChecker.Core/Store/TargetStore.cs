@@ -1,18 +1,22 @@
-using System.Globalization;
 using Dapper;
 using HealthChecker.Core.Targets;
 using Npgsql;
+using Serilog;
 
 namespace HealthChecker.Core.Store;
 
 /// <summary>
-/// Reads and writes the <c>targets</c> table. Every committed write sends <c>NOTIFY hc_targets_changed, '&lt;id&gt;'</c>
-/// (inside its transaction, so only on commit) and then publishes the change on <see cref="TargetChangeFeed"/>.
+/// Reads and writes the <c>targets</c> table. Every committed write sends <c>NOTIFY hc_targets_changed</c> with the
+/// changed ids (inside its transaction, so only on commit) and then publishes its changes, once, on
+/// <see cref="TargetChangeFeed"/>. Writes take their locks in the order <c>db/0060_target_lock_order.sql</c> sets
+/// out, and a write that loses a deadlock anyway is run again whole (<see cref="TransactionRetry"/>).
 /// </summary>
-public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? changes = null)
+public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? changes = null, ILogger? log = null)
 {
-    /// <summary>The channel other processes LISTEN on; the payload is the target's id.</summary>
-    public const string NotifyChannel = "hc_targets_changed";
+    /// <summary>The channel other processes LISTEN on; the payload is the changed ids, comma-separated (see <see cref="TargetNotices"/>).</summary>
+    public const string NotifyChannel = TargetNotices.Channel;
+
+    private readonly TransactionRetry _retry = new(log ?? Serilog.Core.Logger.None);
 
     private const string Columns = """
         id AS Id, name AS Name, group_name AS GroupName, kind AS Kind, host AS Host, port AS Port,
@@ -68,7 +72,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     public async Task<TargetRecord> CreateAsync(TargetDefinition definition, CancellationToken ct = default)
     {
         var row = TargetRow.FromDefinition(definition);
-        var created = await WriteAsync(definition.FullName, (conn, tx) => conn.QuerySingleAsync<TargetRecord>(new CommandDefinition(
+        var created = await WriteAsync($"Adding target {definition.FullName}", definition.FullName, (conn, tx) => conn.QuerySingleAsync<TargetRecord>(new CommandDefinition(
             $"{Insert} RETURNING {Columns}", row, tx, cancellationToken: ct)), r => [r.Id], ct).ConfigureAwait(false);
         Published([new TargetChange(created.Id, TargetChangeKind.Created)]);
         return created;
@@ -80,7 +84,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
         var row = TargetRow.FromDefinition(definition);
         var parameters = new DynamicParameters(row);
         parameters.Add("Id", id);
-        var updated = await WriteAsync(definition.FullName, (conn, tx) => conn.QuerySingleOrDefaultAsync<TargetRecord>(new CommandDefinition(
+        var updated = await WriteAsync($"Updating target {definition.FullName}", definition.FullName, (conn, tx) => conn.QuerySingleOrDefaultAsync<TargetRecord>(new CommandDefinition(
             $"UPDATE targets SET {SetAll} WHERE id = @Id RETURNING {Columns}", parameters, tx, cancellationToken: ct)), r => r is null ? [] : [r.Id], ct).ConfigureAwait(false);
         if (updated is not null)
         {
@@ -93,8 +97,12 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     /// <summary>Removes a target and its history; false when there was none.</summary>
     public async Task<bool> DeleteAsync(long id, CancellationToken ct = default)
     {
-        var deleted = await WriteAsync("", (conn, tx) => conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "DELETE FROM targets WHERE id = @id RETURNING id", new { id }, tx, cancellationToken: ct)), Found, ct).ConfigureAwait(false);
+        var deleted = await WriteAsync($"Deleting target {id}", "", async (conn, tx) =>
+        {
+            await conn.ExecuteAsync(new CommandDefinition("SELECT hc_lock_target_deletes()", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+            return await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "DELETE FROM targets WHERE id = @id RETURNING id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }, Found, ct).ConfigureAwait(false);
         if (deleted is null)
         {
             return false;
@@ -107,7 +115,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     /// <summary>Pauses (false) or resumes (true) a target; false when there is no target with this id.</summary>
     public async Task<bool> SetEnabledAsync(long id, bool enabled, CancellationToken ct = default)
     {
-        var found = await WriteAsync("", (conn, tx) => conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+        var found = await WriteAsync(enabled ? $"Resuming target {id}" : $"Pausing target {id}", "", (conn, tx) => conn.ExecuteScalarAsync<long?>(new CommandDefinition(
             "UPDATE targets SET enabled = @enabled, updated_at = now() WHERE id = @id RETURNING id", new { id, enabled }, tx, cancellationToken: ct)), Found, ct).ConfigureAwait(false);
         if (found is null)
         {
@@ -120,40 +128,19 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
 
     /// <summary>
     /// Applies a whole targets file in one transaction, all or none: a target whose group/name exists is
-    /// updated, a new one is added, and with <paramref name="removeOthers"/> every target not in the file is deleted.
+    /// updated (left alone when the file says what is stored already), a new one is added, and with
+    /// <paramref name="removeOthers"/> every target not in the file is deleted. Set-based (<see cref="TargetImport"/>).
     /// </summary>
     public async Task<ImportResult> ImportAsync(IReadOnlyList<TargetDefinition> definitions, bool removeOthers, CancellationToken ct = default)
     {
-        var applied = await WriteAsync("", async (conn, tx) =>
-        {
-            var done = new List<TargetChange>();
-            var kept = new List<long>();
-            foreach (var definition in definitions)
-            {
-                var row = TargetRow.FromDefinition(definition);
-                // xmax = 0 only for a freshly inserted row: tells an insert from an update in one statement.
-                var (id, inserted) = await conn.QuerySingleAsync<(long, bool)>(new CommandDefinition(
-                    $"{Insert} ON CONFLICT (group_name, name) DO UPDATE SET {SetAll} RETURNING id, (xmax = 0)",
-                    row, tx, cancellationToken: ct)).ConfigureAwait(false);
-                kept.Add(id);
-                done.Add(new TargetChange(id, inserted ? TargetChangeKind.Created : TargetChangeKind.Updated));
-            }
-
-            if (removeOthers)
-            {
-                var removed = await conn.QueryAsync<long>(new CommandDefinition(
-                    "DELETE FROM targets WHERE NOT (id = ANY(@kept)) RETURNING id", new { kept = kept.ToArray() }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                done.AddRange(removed.Select(id => new TargetChange(id, TargetChangeKind.Deleted)));
-            }
-
-            return done;
-        }, list => list.Select(c => c.Id), ct).ConfigureAwait(false);
+        var applied = await WriteAsync($"Importing {definitions.Count} targets", "",
+            (conn, tx) => TargetImport.ApplyAsync(conn, tx, definitions, removeOthers, ct), list => list.Select(c => c.Id), ct).ConfigureAwait(false);
 
         Published(applied);
-        return new ImportResult(
-            applied.Count(c => c.Kind == TargetChangeKind.Created),
-            applied.Count(c => c.Kind == TargetChangeKind.Updated),
-            applied.Count(c => c.Kind == TargetChangeKind.Deleted));
+        var created = applied.Count(c => c.Kind == TargetChangeKind.Created);
+        var updated = applied.Count(c => c.Kind == TargetChangeKind.Updated);
+        var named = definitions.Select(d => (d.Group, d.Name)).Distinct().Count();
+        return new ImportResult(created, updated, applied.Count(c => c.Kind == TargetChangeKind.Deleted), named - created - updated);
     }
 
     /// <summary>
@@ -164,7 +151,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     /// </summary>
     public async Task<IReadOnlyList<TargetRecord>> SeedOnceAsync(string settingKey, IReadOnlyList<TargetDefinition> examples, CancellationToken ct = default)
     {
-        var added = await WriteAsync("", async (conn, tx) =>
+        var added = await WriteAsync("Adding the example targets", "", async (conn, tx) =>
         {
             // The insert takes the key's row lock: a second instance starting at the same moment waits, then finds it taken.
             var first = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -192,16 +179,18 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
             return created;
         }, list => list.Select(r => r.Id), ct).ConfigureAwait(false);
 
-        Published(added.Select(r => new TargetChange(r.Id, TargetChangeKind.Created)));
+        Published([.. added.Select(r => new TargetChange(r.Id, TargetChangeKind.Created))]);
         return added;
     }
 
-    // One transaction per write; the NOTIFY for each changed id is queued inside it, so listeners hear only of committed changes.
-    private async Task<T> WriteAsync<T>(string fullName, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write,
-        Func<T, IEnumerable<long>> changedIds, CancellationToken ct)
+    // One transaction per attempt, after the targets-write lock; the notices for the changed ids are queued inside it,
+    // so listeners hear only of committed changes, and the caller publishes once, after the attempt that committed.
+    private Task<T> WriteAsync<T>(string what, string fullName, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write,
+        Func<T, IEnumerable<long>> changedIds, CancellationToken ct) => _retry.RunAsync(what, async attemptCt =>
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var conn = await dataSource.OpenConnectionAsync(attemptCt).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(attemptCt).ConfigureAwait(false);
+        await conn.ExecuteAsync(new CommandDefinition("SELECT hc_lock_target_writes()", transaction: tx, cancellationToken: attemptCt)).ConfigureAwait(false);
         T result;
         try
         {
@@ -212,27 +201,15 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
             throw new TargetConflictException(fullName, e);
         }
 
-        foreach (var id in changedIds(result))
-        {
-            await conn.ExecuteAsync(new CommandDefinition(
-                $"SELECT pg_notify('{NotifyChannel}', @payload)", new { payload = id.ToString(CultureInfo.InvariantCulture) },
-                tx, cancellationToken: ct)).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(ct).ConfigureAwait(false);
+        await TargetNotices.SendAsync(conn, tx, changedIds(result), attemptCt).ConfigureAwait(false);
+        await tx.CommitAsync(attemptCt).ConfigureAwait(false);
         return result;
-    }
+    }, ct);
 
     private static IEnumerable<long> Found(long? id) => id is { } found ? [found] : [];
 
-    private void Published(IEnumerable<TargetChange> applied)
-    {
-        foreach (var change in applied)
-        {
-            changes?.Publish(change);
-        }
-    }
+    private void Published(IReadOnlyList<TargetChange> applied) => changes?.Publish(applied);
 }
 
-/// <summary>What an import did.</summary>
-public sealed record ImportResult(int Created, int Updated, int Deleted);
+/// <summary>What an import did: targets added, changed, deleted, and those the file left as they were.</summary>
+public sealed record ImportResult(int Created, int Updated, int Deleted, int Unchanged = 0);

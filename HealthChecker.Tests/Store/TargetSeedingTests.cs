@@ -16,7 +16,7 @@ public sealed class TargetSeedingTests
         await using var db = await TestDatabase.CreateMigratedAsync();
         var feed = new TargetChangeFeed();
         var published = new List<TargetChange>();
-        using var _ = feed.Subscribe(published.Add);
+        using var _ = feed.Subscribe(published.AddRange);
         var store = new TargetStore(db, feed);
 
         var added = await store.SeedOnceAsync(ExampleTargets.SettingKey, Examples);

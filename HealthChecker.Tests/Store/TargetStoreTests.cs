@@ -95,7 +95,7 @@ public sealed class TargetStoreTests
         await using var db = await OpenAsync();
         var feed = new TargetChangeFeed();
         var published = new List<TargetChange>();
-        using var subscription = feed.Subscribe(published.Add);
+        using var subscription = feed.Subscribe(published.AddRange);
         var store = new TargetStore(db.DataSource, feed);
         await using var listener = await ListenAsync(db.DataSource);
 
@@ -145,7 +145,7 @@ public sealed class TargetStoreTests
         await using var db = await OpenAsync();
         var feed = new TargetChangeFeed();
         var published = new List<TargetChange>();
-        using var subscription = feed.Subscribe(published.Add);
+        using var subscription = feed.Subscribe(published.AddRange);
         var store = new TargetStore(db.DataSource, feed);
         var kept = await store.CreateAsync(Define("web/a", "tcp://127.0.0.1:80"));
         var dropped = await store.CreateAsync(Define("web/old", "tcp://127.0.0.1:81"));
@@ -159,6 +159,87 @@ public sealed class TargetStoreTests
         Assert.Equal(kept.Id, rows[0].Id);
         Assert.Contains(new TargetChange(dropped.Id, TargetChangeKind.Deleted), published);
         Assert.Contains(new TargetChange(kept.Id, TargetChangeKind.Updated), published);
+    }
+
+    [Fact]
+    public async Task An_import_of_what_is_stored_rewrites_no_row_and_tells_no_one()
+    {
+        await using var db = await OpenAsync();
+        var feed = new TargetChangeFeed();
+        var published = new List<TargetChange>();
+        using var subscription = feed.Subscribe(published.AddRange);
+        var store = new TargetStore(db.DataSource, feed);
+        List<TargetDefinition> file = [Define("web/a", "tcp://127.0.0.1:80"), Define("web/b", "https://b.test/health"), Define("web/c", "tcp://127.0.0.1:82")];
+        Assert.Equal(new ImportResult(Created: 3, Updated: 0, Deleted: 0), await store.ImportAsync(file, removeOthers: false));
+        var versions = await RowVersionsAsync(db.DataSource);
+        published.Clear();
+        await using var listener = await ListenAsync(db.DataSource);
+
+        var again = await store.ImportAsync(file, removeOthers: true);
+        var changed = await store.ImportAsync([file[0], Define("web/b", "https://b.test/other"), file[2]], removeOthers: false);
+
+        Assert.Equal(new ImportResult(Created: 0, Updated: 0, Deleted: 0, Unchanged: 3), again);
+        Assert.Equal(new ImportResult(Created: 0, Updated: 1, Deleted: 0, Unchanged: 2), changed);
+        var after = await RowVersionsAsync(db.DataSource);
+        Assert.Equal(versions.Where(v => v.Name != "b"), after.Where(v => v.Name != "b"));
+        Assert.NotEqual(versions.Single(v => v.Name == "b"), after.Single(v => v.Name == "b"));
+        var b = versions.Single(v => v.Name == "b").Id;
+        Assert.Equal([new TargetChange(b, TargetChangeKind.Updated)], published);
+        Assert.Equal(b.ToString(System.Globalization.CultureInfo.InvariantCulture), await listener.NextAsync());
+    }
+
+    [Fact]
+    public async Task An_import_of_thousands_of_targets_is_one_feed_call_and_a_few_notices_naming_every_id()
+    {
+        await using var db = await OpenAsync();
+        var feed = new TargetChangeFeed();
+        var calls = new List<IReadOnlyList<TargetChange>>();
+        using var subscription = feed.Subscribe(calls.Add);
+        var store = new TargetStore(db.DataSource, feed);
+        await using var listener = await ListenAsync(db.DataSource);
+
+        var result = await store.ImportAsync([.. Enumerable.Range(0, 5_000).Select(n => Define($"bulk/t{n:D5}", "tcp://127.0.0.1:80"))], removeOthers: false);
+
+        Assert.Equal(5_000, result.Created);
+        var ids = (await store.ListAsync()).Select(t => t.Id).Order().ToList();
+        Assert.Equal(ids, Assert.Single(calls).Select(c => c.Id).Order());
+        var payloads = new List<string>();
+        var heard = new List<long>();
+        while (heard.Count < ids.Count)
+        {
+            var payload = await listener.NextAsync();
+            payloads.Add(payload);
+            heard.AddRange(TargetNotices.Parse(payload)!);
+        }
+
+        Assert.Equal(ids, heard.Order());
+        Assert.InRange(payloads.Count, 1, 10);
+        Assert.All(payloads, p => Assert.True(System.Text.Encoding.UTF8.GetByteCount(p) < 8_000));
+    }
+
+    [Theory]
+    [InlineData("42", new long[] { 42 })]
+    [InlineData("3,1,2", new long[] { 3, 1, 2 })]
+    [InlineData("", null)]
+    [InlineData("all", null)]
+    [InlineData("1,,2", null)]
+    [InlineData("1,-2", null)]
+    [InlineData("0", null)]
+    public void A_notice_names_ids_or_else_means_reload_everything(string payload, long[]? ids)
+    {
+        Assert.Equal(ids, TargetNotices.Parse(payload));
+    }
+
+    [Fact]
+    public void Notices_split_many_ids_at_the_payload_limit_and_keep_every_id()
+    {
+        var ids = Enumerable.Range(1, 100_000).Select(n => (long)n * 1_000_003).ToList();
+
+        var payloads = TargetNotices.Payloads(ids).ToList();
+
+        Assert.All(payloads.SkipLast(1), p => Assert.InRange(p.Length, TargetNotices.MaxPayloadBytes - 20, TargetNotices.MaxPayloadBytes));
+        Assert.InRange(payloads[^1].Length, 1, TargetNotices.MaxPayloadBytes);
+        Assert.Equal(ids, payloads.SelectMany(p => TargetNotices.Parse(p)!));
     }
 
     [Fact]
@@ -197,6 +278,20 @@ public sealed class TargetStoreTests
         Assert.Equal(expected.Http?.ExpectStatus, actual.Http?.ExpectStatus);
         Assert.Equal(expected.Http is null ? null : expected.Http with { ExpectStatus = [] }, actual.Http is null ? null : actual.Http with { ExpectStatus = [] });
         Assert.Equal(expected with { Steps = [], Http = null }, actual with { Steps = [], Http = null });
+    }
+
+    /// <summary>Each row's physical version (xmin changes whenever the row is rewritten) and updated_at.</summary>
+    private static async Task<List<(long Id, string Name, string Version, DateTime UpdatedAt)>> RowVersionsAsync(NpgsqlDataSource dataSource)
+    {
+        var rows = new List<(long, string, string, DateTime)>();
+        await using var cmd = dataSource.CreateCommand("SELECT id, name, xmin::text, updated_at FROM targets ORDER BY id");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3)));
+        }
+
+        return rows;
     }
 
     private static async Task<Listener> ListenAsync(NpgsqlDataSource dataSource)

@@ -161,6 +161,43 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task A_write_that_keeps_losing_deadlocks_is_503_with_retry_after_and_saves_nothing()
+    {
+        using var admin = api.Admin();
+        // PostgreSQL itself answers 40P01 to every write of a target of group "busy", on every attempt.
+        await ExecuteAsync("""
+            CREATE FUNCTION test_always_deadlocked() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.group_name = 'busy' THEN
+                    RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_always_deadlocked BEFORE INSERT OR UPDATE ON targets FOR EACH ROW EXECUTE FUNCTION test_always_deadlocked();
+            """);
+        try
+        {
+            var import = await admin.PostAsync("api/targets/import", new StringContent(
+                "targets:\n  - name: busy/a\n    check: tcp://127.0.0.1:30\n", Encoding.UTF8, "application/yaml"));
+            var create = await admin.PostAsJsonAsync("api/targets", new { name = "busy/b", check = "tcp://127.0.0.1:31" });
+
+            foreach (var response in new[] { import, create })
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Equal(503, (await Json(response)).GetProperty("status").GetInt32());
+            }
+
+            Assert.Equal(0, await CountAsync("busy/a") + await CountAsync("busy/b"));
+        }
+        finally
+        {
+            await ExecuteAsync("DROP TRIGGER test_always_deadlocked ON targets; DROP FUNCTION test_always_deadlocked();");
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task The_OpenAPI_document_lists_the_targets_API_and_status_says_the_engine_runs()
     {
         using var anonymous = api.Anonymous();
@@ -186,6 +223,14 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
 
     private static string[] Messages(JsonElement errors, string field) =>
         errors.TryGetProperty(field, out var list) ? [.. list.EnumerateArray().Select(e => e.GetString()!)] : [$"(no errors for {field} in {errors})"];
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
 
     private async Task<long> CountAsync(string? fullName = null)
     {

@@ -91,7 +91,7 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
         await FillAsync(page, "#import-yaml", "targets:\n  - name: ui/good\n    check: tcp://127.0.0.1:40\n  - name: ui/other\n    check: tcp://127.0.0.1:41\n");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Import", Exact = true }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Imported: 2 added, 0 updated, 0 deleted.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Imported: 2 added, 0 updated, 0 deleted, 0 unchanged.");
         Assert.Equal(before + 2, await CountAsync());
     }
 

@@ -28,7 +28,9 @@ public static class TargetsApi
             .Produces<string>(StatusCodes.Status200OK, YamlContentType);
 
         var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddEndpointFilter(StoreBusyFilter.InvokeAsync);
         var oneTarget = new RequestSizeLimitAttribute(TargetOptions.MaxTargetBodyBytes);
         writes.MapPost("/", CreateAsync).WithSummary("Add a target").WithMetadata(oneTarget)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -113,6 +115,7 @@ public static class TargetsApi
         {
             TargetOutcomeStatus.Saved => TypedResults.Ok(outcome.Result),
             TargetOutcomeStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in to change targets"),
+            TargetOutcomeStatus.Busy => StoreBusyFilter.Busy(request.HttpContext, outcome.Errors[0].Message),
             _ => TypedResults.ValidationProblem(Keyed(outcome.Errors), title: "The targets file is not valid; nothing was imported"),
         };
     }

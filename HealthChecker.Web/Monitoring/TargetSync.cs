@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Threading.Channels;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Scheduling;
@@ -12,13 +11,14 @@ namespace HealthChecker.Web.Monitoring;
 /// <summary>
 /// Keeps the scheduler equal to the <c>targets</c> table: loads every target at start, then applies each
 /// committed change, told by the in-process feed and by <c>NOTIFY hc_targets_changed</c> (other processes,
-/// psql). Every notice only names an id: the row is read again and compared with what runs, so hearing of a
-/// change twice (feed and NOTIFY) or of one that changed nothing leaves the target's schedule alone.
-/// A NOTIFY whose payload is not an id, or a LISTEN connection that was lost, reloads the whole table.
+/// psql). Every notice only names ids: the rows are read again and compared with what runs, so hearing of a
+/// change twice (feed and NOTIFY) or of one that changed nothing leaves the target's schedule alone. A write's
+/// ids arrive together (one feed call, a few NOTIFY payloads) and are applied as one burst.
+/// A NOTIFY whose payload is not a list of ids, or a LISTEN connection that was lost, reloads the whole table.
 /// </summary>
 internal sealed class TargetSync : IAsyncDisposable
 {
-    private const long Everything = -1;
+    private static readonly long[] Everything = [-1];
     private static readonly TimeSpan ListenPing = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -30,7 +30,7 @@ internal sealed class TargetSync : IAsyncDisposable
     private readonly HistoryRecorder _recorder;
     private readonly Action _touched;
     private readonly Serilog.ILogger _log;
-    private readonly Channel<long> _pending = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<long[]> _pending = Channel.CreateUnbounded<long[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<long, string> _names = new();
     private readonly CancellationTokenSource _stop = new();
     private IDisposable? _subscription;
@@ -60,7 +60,7 @@ internal sealed class TargetSync : IAsyncDisposable
     /// <summary>Listens first (so nothing committed from here on is missed), then loads every stored target.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        _subscription = _feed.Subscribe(change => _pending.Writer.TryWrite(change.Id));
+        _subscription = _feed.Subscribe(changes => _pending.Writer.TryWrite([.. changes.Select(c => c.Id)]));
         var connection = await ListenOnAsync(ct);
         var stored = await StoredStates.LatestAsync(_dataSource, ct);
         var loaded = await ReloadAsync(stored, ct);
@@ -100,14 +100,14 @@ internal sealed class TargetSync : IAsyncDisposable
             {
                 // Everything queued so far at once: a burst of notices for one id is one read.
                 var ids = new HashSet<long>();
-                while (reader.TryRead(out var id))
+                while (reader.TryRead(out var burst))
                 {
-                    ids.Add(id);
+                    ids.UnionWith(burst);
                 }
 
                 try
                 {
-                    if (ids.Contains(Everything))
+                    if (ids.Contains(Everything[0]))
                     {
                         await ReloadAsync(null, ct);
                     }
@@ -224,7 +224,7 @@ internal sealed class TargetSync : IAsyncDisposable
             if (_scheduler.Find(definition.FullName) is { Id: { } other } && other != id)
             {
                 await RemoveAsync(other, definition.FullName);
-                _pending.Writer.TryWrite(other);
+                _pending.Writer.TryWrite([other]);
             }
 
             _names[id] = definition.FullName;
@@ -288,8 +288,7 @@ internal sealed class TargetSync : IAsyncDisposable
         var connection = await _dataSource.OpenConnectionAsync(ct);
         try
         {
-            connection.Notification += (_, e) => _pending.Writer.TryWrite(
-                long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : Everything);
+            connection.Notification += (_, e) => _pending.Writer.TryWrite(TargetNotices.Parse(e.Payload)?.ToArray() ?? Everything);
             await using var listen = new NpgsqlCommand($"LISTEN {TargetStore.NotifyChannel}", connection);
             await listen.ExecuteNonQueryAsync(ct);
             return connection;

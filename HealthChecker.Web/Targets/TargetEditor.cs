@@ -70,9 +70,19 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
             return new ImportOutcome(TargetOutcomeStatus.Invalid, null, parsed.Errors);
         }
 
-        var result = await store.ImportAsync(parsed.Targets, removeOthers, ct);
-        _log.Information("Targets imported by {User}: {Created} added, {Updated} changed, {Deleted} deleted",
-            user.Identity?.Name, result.Created, result.Updated, result.Deleted);
+        ImportResult result;
+        try
+        {
+            result = await store.ImportAsync(parsed.Targets, removeOthers, ct);
+        }
+        catch (StoreBusyException e)
+        {
+            _log.Warning("Targets import by {User} given up: {Reason}", user.Identity?.Name, e.Message);
+            return new ImportOutcome(TargetOutcomeStatus.Busy, null, [new TargetError("", e.Message)]);
+        }
+
+        _log.Information("Targets imported by {User}: {Created} added, {Updated} changed, {Deleted} deleted, {Unchanged} unchanged",
+            user.Identity?.Name, result.Created, result.Updated, result.Deleted, result.Unchanged);
         return new ImportOutcome(TargetOutcomeStatus.Saved, result, []);
     }
 

@@ -17,6 +17,9 @@ public enum TargetOutcomeStatus
 
     /// <summary>The user may not change targets; nothing was saved.</summary>
     Forbidden,
+
+    /// <summary>PostgreSQL kept ending deadlocks with this write (another client's SQL); nothing was saved, it may be sent again.</summary>
+    Busy,
 }
 
 /// <summary>What became of a change: the saved row, or why nothing was saved.</summary>
