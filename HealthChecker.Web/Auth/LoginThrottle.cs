@@ -27,24 +27,18 @@ public sealed class LoginThrottle(TimeProvider time) : ILoginThrottle
             return LoginTurn.Refuse(retryAfter);
         }
 
-        var turnTaken = false;
         try
         {
+            // The turn is handed on only once the delay its predecessor earned has passed (see Source.Finish).
             await state.Turn.WaitAsync(ct);
-            turnTaken = true;
-            var wait = state.Until(time.GetUtcNow());
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time, ct);
-            }
         }
         catch
         {
-            state.Leave(turnTaken);
+            state.Leave();
             throw;
         }
 
-        return LoginTurn.Admit(succeeded => state.Finish(succeeded, time.GetUtcNow()));
+        return LoginTurn.Admit(succeeded => state.Finish(succeeded, time));
     }
 
     /// <summary>The delay after <paramref name="failures"/> failures in a row.</summary>
@@ -116,6 +110,9 @@ public sealed class LoginThrottle(TimeProvider time) : ILoginThrottle
 
         public bool Removed;
 
+        // Hands the turn on once a failure's delay has passed; kept here so that it is not collected before it fires.
+        private ITimer? _holdTimer;
+
         /// <summary>When an attempt arriving now would be checked if every one in line before it fails.</summary>
         public DateTimeOffset ProjectedTurn(DateTimeOffset now)
         {
@@ -133,16 +130,9 @@ public sealed class LoginThrottle(TimeProvider time) : ILoginThrottle
             return turn;
         }
 
-        public TimeSpan Until(DateTimeOffset now)
+        public TimeSpan Finish(bool? succeeded, TimeProvider time)
         {
-            lock (Gate)
-            {
-                return Next - now;
-            }
-        }
-
-        public TimeSpan Finish(bool? succeeded, DateTimeOffset now)
-        {
+            var now = time.GetUtcNow();
             TimeSpan hold;
             lock (Gate)
             {
@@ -161,22 +151,27 @@ public sealed class LoginThrottle(TimeProvider time) : ILoginThrottle
 
                 hold = Next > now ? Next - now : TimeSpan.Zero;
                 InLine--;
+                if (hold > TimeSpan.Zero)
+                {
+                    // Set while the answer is given, not when the next attempt resumes: the delay counts from this failure.
+                    _holdTimer?.Dispose();
+                    _holdTimer = time.CreateTimer(_ => Turn.Release(), null, hold, Timeout.InfiniteTimeSpan);
+                }
             }
 
-            Turn.Release();
+            if (hold == TimeSpan.Zero)
+            {
+                Turn.Release();
+            }
+
             return hold;
         }
 
-        public void Leave(bool turnTaken)
+        public void Leave()
         {
             lock (Gate)
             {
                 InLine--;
-            }
-
-            if (turnTaken)
-            {
-                Turn.Release();
             }
         }
     }
