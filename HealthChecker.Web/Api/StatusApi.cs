@@ -1,35 +1,80 @@
 using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Store;
 using HealthChecker.Web.Monitoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HealthChecker.Web.Api;
 
-/// <summary><c>/api/status</c>: the running engine's live numbers and each target's state, from its in-memory snapshot.</summary>
+/// <summary>
+/// <c>/api/status</c>: the running engine's live numbers, the same size whatever the number of targets;
+/// <c>/api/status/targets</c>: each target's live state from the engine's in-memory snapshot, a page at a time.
+/// </summary>
 public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/status", StatusAsync).WithTags("Status")
-            .WithSummary("Whether the engine runs and the database answers; targets by state, checks run, results written and dropped; each target's live state");
+            .WithSummary("Whether the engine runs and the database answers; targets by state, checks run, results written and dropped");
+        app.MapGet("/api/status/targets", TargetsPage).WithTags("Status")
+            .WithSummary("A page of the targets' live states, by group then name: ?limit= (default 100, at most 1000) &after= (the page before's next)");
         return app;
     }
 
-    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, IMonitorView view, DatabaseProbe database, CancellationToken ct)
+    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, DatabaseProbe database, CancellationToken ct)
     {
         var failure = await database.FailureAsync(ct);
         var s = monitor.Statistics();
-        var targets = view.Snapshot()
-            .OrderBy(t => t.Target, StringComparer.Ordinal)
-            .Select(TargetStatusModel.From)
-            .ToList();
         return TypedResults.Ok(new StatusModel(
             s.EngineRunning,
             failure is null,
             failure,
             new CountsModel(s.Counts.Targets, s.Counts.Up, s.Counts.Down, s.Counts.Maint),
             s.Counts.Checks,
-            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped),
-            targets));
+            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped)));
+    }
+
+    private static Results<Ok<PageModel<TargetStatusModel>>, ValidationProblem> TargetsPage(HttpContext http, IMonitorView view)
+    {
+        var (query, errors) = PageQuery.Read(http.Request.Query);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The page parameters are not valid");
+        }
+
+        // The view's list is ordered by group, then name (ordinal), and shared until the next version.
+        var ordered = view.Snapshot();
+        var start = query.After is { } after ? FirstAfter(ordered, after) : 0;
+        var end = Math.Min(ordered.Count, start + query.Limit);
+        var items = new List<TargetStatusModel>(end - start);
+        for (var i = start; i < end; i++)
+        {
+            items.Add(TargetStatusModel.From(ordered[i]));
+        }
+
+        var next = end < ordered.Count && items.Count > 0 ? ordered[end - 1].Target : null;
+        return query.Answer(http, new PageModel<TargetStatusModel>(ordered.Count, query.Limit, next, items));
+    }
+
+    // Binary search for the first target ordered after the key (the key's own target may be gone meanwhile).
+    private static int FirstAfter(IReadOnlyList<TargetSnapshot> ordered, TargetKey after)
+    {
+        var (low, high) = (0, ordered.Count);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            var definition = ordered[middle].Definition;
+            var byGroup = string.CompareOrdinal(definition.Group, after.Group);
+            if ((byGroup != 0 ? byGroup : string.CompareOrdinal(definition.Name, after.Name)) <= 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 }
 
@@ -43,8 +88,7 @@ public sealed record StatusModel(
     string? DatabaseProblem,
     CountsModel Counts,
     long Checks,
-    ResultsModel Results,
-    IReadOnlyList<TargetStatusModel> Targets);
+    ResultsModel Results);
 
 /// <summary>Targets scheduled, by state (MAINT: paused).</summary>
 public sealed record CountsModel(int Targets, int Up, int Down, int Maint);

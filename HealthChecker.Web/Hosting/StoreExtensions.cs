@@ -13,6 +13,7 @@ public static class StoreExtensions
         builder.Services.AddSingleton<ITargetChanges>(services => services.GetRequiredService<TargetChangeFeed>());
         builder.Services.AddSingleton(services => new TargetStore(
             services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<TargetChangeFeed>()));
+        builder.Services.AddSingleton<ITargetPages>(services => services.GetRequiredService<TargetStore>());
         builder.Services.AddSingleton<ITargetEditor, TargetEditor>();
         builder.Services.AddSingleton(services => new HistoryStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
         return builder;
