@@ -15,6 +15,7 @@ public static class StoreExtensions
             services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<TargetChangeFeed>()));
         builder.Services.AddSingleton<ITargetPages>(services => services.GetRequiredService<TargetStore>());
         builder.Services.AddSingleton<ITargetEditor, TargetEditor>();
+        builder.Services.AddSingleton<TargetListing>();
         builder.Services.AddSingleton(services => new HistoryStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
         return builder;
     }
