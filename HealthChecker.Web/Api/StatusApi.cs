@@ -41,40 +41,9 @@ public static class StatusApi
             return TypedResults.ValidationProblem(errors, title: "The page parameters are not valid");
         }
 
-        // The view's list is ordered by group, then name (ordinal), and shared until the next version.
-        var ordered = view.Snapshot();
-        var start = query.After is { } after ? FirstAfter(ordered, after) : 0;
-        var end = Math.Min(ordered.Count, start + query.Limit);
-        var items = new List<TargetStatusModel>(end - start);
-        for (var i = start; i < end; i++)
-        {
-            items.Add(TargetStatusModel.From(ordered[i]));
-        }
-
-        var next = end < ordered.Count && items.Count > 0 ? ordered[end - 1].Target : null;
-        return query.Answer(http, new PageModel<TargetStatusModel>(ordered.Count, query.Limit, next, items));
-    }
-
-    // Binary search for the first target ordered after the key (the key's own target may be gone meanwhile).
-    private static int FirstAfter(IReadOnlyList<TargetSnapshot> ordered, TargetKey after)
-    {
-        var (low, high) = (0, ordered.Count);
-        while (low < high)
-        {
-            var middle = low + ((high - low) / 2);
-            var definition = ordered[middle].Definition;
-            var byGroup = string.CompareOrdinal(definition.Group, after.Group);
-            if ((byGroup != 0 ? byGroup : string.CompareOrdinal(definition.Name, after.Name)) <= 0)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
+        var page = view.Page(query.After, query.Limit);
+        var next = page.More && page.Targets.Count > 0 ? page.Targets[^1].Target : null;
+        return query.Answer(http, new PageModel<TargetStatusModel>(page.Total, query.Limit, next, [.. page.Targets.Select(TargetStatusModel.From)]));
     }
 }
 
