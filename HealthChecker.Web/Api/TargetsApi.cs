@@ -50,9 +50,10 @@ public static class TargetsApi
             return TypedResults.ValidationProblem(errors, title: "The page parameters are not valid");
         }
 
-        // One more than asked: whether a next page exists, without a page that turns out empty.
+        // One more than asked: whether a next page exists, without a page that turns out empty. The count runs meanwhile.
+        var count = store.CountAsync(ct);
         var rows = await store.PageAfterAsync(query.After, query.Limit + 1, ct);
-        var total = await store.CountAsync(ct);
+        var total = await count;
         var next = rows.Count > query.Limit ? TargetKey.Of(rows[query.Limit - 1]).ToString() : null;
         return query.Answer(http, new PageModel<TargetModel>(total, query.Limit, next, [.. rows.Take(query.Limit).Select(TargetModel.From)]));
     }

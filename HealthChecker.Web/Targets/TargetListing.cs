@@ -13,7 +13,8 @@ public sealed class TargetListing(ITargetPages pages)
 
     public async Task<TargetListPage> LoadAsync(string? after, string? before, int size = PageSize, CancellationToken ct = default)
     {
-        var total = await pages.CountAsync(ct);
+        // The total and the page on two connections at once: the count is most of a page's time at 100 000 targets.
+        var count = pages.CountAsync(ct);
         if (TargetKey.TryParse(before, out var end))
         {
             // One more than a page: whether a page lies before this one.
@@ -21,29 +22,29 @@ public sealed class TargetListing(ITargetPages pages)
             if (rows.Count > size)
             {
                 var shown = rows.Skip(1).ToList();
-                return new TargetListPage(shown, total, Cursor(shown[0]), Cursor(shown[^1]));
+                return new TargetListPage(shown, await count, Cursor(shown[0]), Cursor(shown[^1]));
             }
 
-            return await FirstAsync(total, size, ct);
+            return await FirstAsync(count, size, ct);
         }
 
         if (!TargetKey.TryParse(after, out var start))
         {
-            return await FirstAsync(total, size, ct);
+            return await FirstAsync(count, size, ct);
         }
 
         var next = await pages.PageAfterAsync(start, size + 1, ct);
         var page = next.Take(size).ToList();
         // Past the end (the last targets deleted meanwhile): Previous leads back to the page that ends at the cursor.
         var previous = page.Count > 0 ? Cursor(page[0]) : start.ToString();
-        return new TargetListPage(page, total, previous, next.Count > size ? Cursor(page[^1]) : null);
+        return new TargetListPage(page, await count, previous, next.Count > size ? Cursor(page[^1]) : null);
     }
 
-    private async Task<TargetListPage> FirstAsync(int total, int size, CancellationToken ct)
+    private async Task<TargetListPage> FirstAsync(Task<int> count, int size, CancellationToken ct)
     {
         var rows = await pages.PageAfterAsync(null, size + 1, ct);
         var page = rows.Take(size).ToList();
-        return new TargetListPage(page, total, null, rows.Count > size ? Cursor(page[^1]) : null);
+        return new TargetListPage(page, await count, null, rows.Count > size ? Cursor(page[^1]) : null);
     }
 
     private static string Cursor(TargetRecord target) => TargetKey.Of(target).ToString();
