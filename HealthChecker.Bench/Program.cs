@@ -9,6 +9,7 @@ namespace HealthChecker.Bench;
 /// <c>schedule</c>: 10 000 scheduled targets, HealthChecker's scheduler beside HAProxy; <c>peers</c> and
 /// <c>schedule-run</c> are its child processes.
 /// <c>store</c>: writes into, reads from and disk use of the check history (<see cref="StoreBenchmark"/>).
+/// <c>admin</c>: the admin's view (import, list pages, status, export, delete) at 100 000 targets (<see cref="Admin.AdminBenchmark"/>).
 /// </summary>
 internal static class Program
 {
@@ -20,6 +21,7 @@ internal static class Program
             Console.Error.WriteLine("       HealthChecker.Bench schedule [--targets 10000] [--inter 1s] [--seconds 60] [--warmup 5] [--listeners 100] [--rounds 1] [--haproxy PATH]");
             Console.Error.WriteLine(StoreBenchmark.Usage);
             Console.Error.WriteLine("       HealthChecker.Bench dashboard [--targets 10000] [--circuits 20] [--repeats 5] [--settle 20] [--web HealthChecker.Web.dll]");
+            Console.Error.WriteLine(Admin.AdminBenchmark.Usage);
             return 3;
         }
 
@@ -42,6 +44,9 @@ internal static class Program
             "dashboard" => await Dashboard.DashboardBenchmark.RunAsync(new Dashboard.DashboardBenchmark.Settings(
                 options.Int("targets", 10_000), options.Int("circuits", 20), options.Int("repeats", 5), options.Int("settle", 20),
                 options.Int("samples", 5), options.Int("down-limit", 60), options.String("chromium") ?? "/usr/bin/chromium", options.String("web"))).ConfigureAwait(false),
+            "admin" => await Admin.AdminBenchmark.RunAsync(new Admin.AdminBenchmark.Settings(
+                options.Int("targets", 100_000), options.Int("baseline", 1_000), options.Int("repeats", 21), options.Int("settle", 30),
+                options.String("web"), options.String("app-env"))).ConfigureAwait(false),
             "dashboard-peers" => Dashboard.DashboardPeers.Run(options.Int("watched", 10), options.Int("bulk-addresses", 10)),
             _ => Fail($"unknown command '{args[0]}'"),
         };

@@ -150,7 +150,7 @@ internal static class DashboardBenchmark
             var framesBefore = frames.Now;
             var down = await peers.StopAsync(i).ConfigureAwait(false);
             var shown = await DashboardBrowser.DownAtAsync(page, TimeSpan.FromSeconds(settings.DownLimit)).ConfigureAwait(false);
-            var target = (await app.StatusAsync().ConfigureAwait(false)).Targets.Single(t => t.Name == name);
+            var target = (await app.TargetStatesAsync().ConfigureAwait(false)).Single(t => t.Name == name);
             var changed = (target.LastChange - DateTimeOffset.UnixEpoch).TotalMilliseconds;
             var pushed = frames.Now.Frames - framesBefore.Frames;
             if (shown is null)
@@ -248,7 +248,7 @@ internal static class DashboardBenchmark
     }
 
     /// <summary>HealthChecker.Web's Release build in the checkout the benchmark runs from.</summary>
-    private static string LocateWebDll()
+    internal static string LocateWebDll()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

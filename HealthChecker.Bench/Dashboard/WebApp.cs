@@ -32,6 +32,7 @@ internal sealed partial class WebApp : IAsyncDisposable
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{password}")));
+        Anonymous = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
     }
 
     public string Root { get; }
@@ -48,6 +49,9 @@ internal sealed partial class WebApp : IAsyncDisposable
     /// <summary>Signed in as the admin (HTTP Basic).</summary>
     public HttpClient Http { get; }
 
+    /// <summary>No credentials: reads are open, and a read pays for no password hash.</summary>
+    public HttpClient Anonymous { get; }
+
     /// <summary>The last lines the app wrote, for a failure message.</summary>
     public string Tail
     {
@@ -60,7 +64,7 @@ internal sealed partial class WebApp : IAsyncDisposable
         }
     }
 
-    public static async Task<WebApp> StartAsync(string dll, TimeSpan limit)
+    public static async Task<WebApp> StartAsync(string dll, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null)
     {
         // Not Directory.CreateTempSubdirectory: its mode 0700 would keep the postgres user (the app runs the cluster as postgres under root) out.
         var root = Path.Combine(Path.GetTempPath(), $"hc-dashbench-{Guid.NewGuid():N}");
@@ -86,6 +90,10 @@ internal sealed partial class WebApp : IAsyncDisposable
         info.Environment["HC_ADMIN_PASSWORD"] = password;
         // Exactly the benchmark's targets: no PostgreSQL and /healthz examples beside them.
         info.Environment["HealthChecker__Monitor__SeedExamples"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var app = new WebApp(process, root, baseUrl, password);
@@ -108,12 +116,12 @@ internal sealed partial class WebApp : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Imports a targets file (all or nothing); returns how long the request took.</summary>
-    public async Task<TimeSpan> ImportAsync(string yaml)
+    /// <summary>Imports a targets file (all or nothing; with <paramref name="replace"/> it deletes the others); returns how long the request took.</summary>
+    public async Task<TimeSpan> ImportAsync(string yaml, bool replace = false)
     {
         var clock = Stopwatch.StartNew();
         using var content = new StringContent(yaml, Encoding.UTF8, "application/yaml");
-        using var response = await Http.PostAsync(new Uri("api/targets/import", UriKind.Relative), content).ConfigureAwait(false);
+        using var response = await Http.PostAsync(new Uri(replace ? "api/targets/import?replace=true" : "api/targets/import", UriKind.Relative), content).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"import refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
@@ -122,11 +130,28 @@ internal sealed partial class WebApp : IAsyncDisposable
         return clock.Elapsed;
     }
 
-    /// <summary><c>/api/status</c>: the engine's counts and every target's live state.</summary>
+    /// <summary>The summary of <c>/api/status</c>: the engine's counts.</summary>
     public async Task<Status> StatusAsync()
     {
-        var json = await Http.GetStringAsync(new Uri("api/status", UriKind.Relative)).ConfigureAwait(false);
+        var json = await Anonymous.GetStringAsync(new Uri("api/status", UriKind.Relative)).ConfigureAwait(false);
         return JsonSerializer.Deserialize<Status>(json, JsonOptions)!;
+    }
+
+    /// <summary>Every target's live state, from the pages of <c>/api/status/targets</c>.</summary>
+    public async Task<List<TargetStatus>> TargetStatesAsync()
+    {
+        var targets = new List<TargetStatus>();
+        string? next = null;
+        do
+        {
+            var url = next is null ? "api/status/targets?limit=1000" : $"api/status/targets?limit=1000&after={Uri.EscapeDataString(next)}";
+            var page = JsonSerializer.Deserialize<Page<TargetStatus>>(await Anonymous.GetStringAsync(new Uri(url, UriKind.Relative)).ConfigureAwait(false), JsonOptions)!;
+            targets.AddRange(page.Items);
+            next = page.Next;
+        }
+        while (next is not null);
+
+        return targets;
     }
 
     /// <summary>Waits until the engine runs <paramref name="count"/> targets, all checked and UP.</summary>
@@ -136,7 +161,7 @@ internal sealed partial class WebApp : IAsyncDisposable
         while (true)
         {
             var status = await StatusAsync().ConfigureAwait(false);
-            if (status.Counts.Targets == count && status.Counts.Up == count && status.Targets.All(t => t.LastCheckAt is not null))
+            if (status.Counts.Targets == count && status.Counts.Up == count && (await TargetStatesAsync().ConfigureAwait(false)).All(t => t.LastCheckAt is not null))
             {
                 return clock.Elapsed;
             }
@@ -200,6 +225,7 @@ internal sealed partial class WebApp : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _process.Dispose();
         Http.Dispose();
+        Anonymous.Dispose();
         lock (_tail)
         {
             _log.Dispose();
@@ -252,7 +278,10 @@ internal sealed partial class WebApp : IAsyncDisposable
     private static partial int kill(int pid, int sig);
 
     /// <summary>The part of <c>/api/status</c> the benchmark reads.</summary>
-    internal sealed record Status(Counts Counts, long Checks, IReadOnlyList<TargetStatus> Targets);
+    internal sealed record Status(Counts Counts, long Checks);
+
+    /// <summary>A page of a paged list (<c>?limit=&amp;after=</c>).</summary>
+    internal sealed record Page<T>(int Total, int Limit, string? Next, IReadOnlyList<T> Items);
 
     internal sealed record Counts(int Targets, int Up, int Down, int Maint);
 

@@ -21,6 +21,7 @@ public sealed partial class TargetScheduler : IDisposable
     private readonly Func<double> _jitter;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private long _handlerFailures;
+    private long _membership;
     private bool _disposed;
 
     public TargetScheduler(SchedulerOptions? options = null)
@@ -49,6 +50,9 @@ public sealed partial class TargetScheduler : IDisposable
     public int LoopCount => _loops.Length;
 
     public int Count => _targets.Count;
+
+    /// <summary>Moves whenever a target is added or removed (not on results): a reader's index of names is current while it stays.</summary>
+    public long Membership => Interlocked.Read(ref _membership);
 
     /// <summary>Checks completed since start, over all loops.</summary>
     public long ChecksCompleted => _loops.Sum(l => l.ChecksCompleted);
@@ -108,6 +112,7 @@ public sealed partial class TargetScheduler : IDisposable
             var target = new ScheduledTarget(loop, definition, id, now) { EndPoint = resolved[i].EndPoint, ResolveError = resolved[i].Error };
             if (_targets.TryAdd(definition.FullName, target))
             {
+                Interlocked.Increment(ref _membership);
                 fresh.Add((target, i));
             }
         }
@@ -164,6 +169,8 @@ public sealed partial class TargetScheduler : IDisposable
         {
             return false;
         }
+
+        Interlocked.Increment(ref _membership);
         await OnLoop(removed.Loop, () => removed.Loop.Remove(removed)).ConfigureAwait(false);
         return true;
     }

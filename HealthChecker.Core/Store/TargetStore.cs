@@ -11,7 +11,7 @@ namespace HealthChecker.Core.Store;
 /// <see cref="TargetChangeFeed"/>. Writes take their locks in the order <c>db/0060_target_lock_order.sql</c> sets
 /// out, and a write that loses a deadlock anyway is run again whole (<see cref="TransactionRetry"/>).
 /// </summary>
-public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? changes = null, ILogger? log = null)
+public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? changes = null, ILogger? log = null) : ITargetPages
 {
     /// <summary>The channel other processes LISTEN on; the payload is the changed ids, comma-separated (see <see cref="TargetNotices"/>).</summary>
     public const string NotifyChannel = TargetNotices.Channel;
@@ -49,6 +49,46 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
         var rows = await conn.QueryAsync<TargetRecord>(new CommandDefinition(
             $"SELECT {Columns} FROM targets ORDER BY group_name, name", cancellationToken: ct)).ConfigureAwait(false);
         return rows.AsList();
+    }
+
+    /// <summary>
+    /// Every target, by group then name, read from one query as the rows arrive (one consistent snapshot, one row in
+    /// memory at a time); the connection stays open until the enumeration ends.
+    /// </summary>
+    public async IAsyncEnumerable<TargetRecord> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await foreach (var row in conn.QueryUnbufferedAsync<TargetRecord>($"SELECT {Columns} FROM targets ORDER BY group_name, name").WithCancellation(ct).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
+
+    public async Task<int> CountAsync(CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*)::int FROM targets", cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    // Row comparisons on (group_name, name) walk the unique index from the cursor: no OFFSET, no sort.
+    public async Task<IReadOnlyList<TargetRecord>> PageAfterAsync(TargetKey? after, int limit, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var where = after is null ? "" : "WHERE (group_name, name) > (@Group, @Name)";
+        var rows = await conn.QueryAsync<TargetRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM targets {where} ORDER BY group_name, name LIMIT @limit",
+            new { after?.Group, after?.Name, limit }, cancellationToken: ct)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<TargetRecord>> PageBeforeAsync(TargetKey before, int limit, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var rows = (await conn.QueryAsync<TargetRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM targets WHERE (group_name, name) < (@Group, @Name) ORDER BY group_name DESC, name DESC LIMIT @limit",
+            new { before.Group, before.Name, limit }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        rows.Reverse();
+        return rows;
     }
 
     /// <summary>One target, or null when there is none with this id.</summary>

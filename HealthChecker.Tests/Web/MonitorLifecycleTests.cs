@@ -141,11 +141,11 @@ public sealed partial class MonitorLifecycleTests
     }
 
     private static async Task<List<long>> IdsAsync(HttpClient client) =>
-        [.. (await StatusAsync(client)).GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("id").GetInt64())];
+        [.. (await TargetStatesAsync(client)).Select(t => t.GetProperty("id").GetInt64())];
 
     private static async Task<string?> CheckOfAsync(HttpClient client, string name)
     {
-        var targets = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("api/targets")).RootElement;
+        var targets = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("api/targets")).RootElement.GetProperty("items");
         var target = targets.EnumerateArray().Single(t => t.GetProperty("name").GetString() == $"{ExampleTargets.Group}/{name}");
         return target.GetProperty("check").GetString();
     }

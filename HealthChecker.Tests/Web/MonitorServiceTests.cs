@@ -92,7 +92,7 @@ public sealed class MonitorServiceTests(ApiApp api) : IClassFixture<ApiApp>
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
 
         // All 300 changes come as one burst; every target ends up scheduled and checked.
-        await EventuallyAsync(async () => (await StatusAsync(admin)).GetProperty("targets").EnumerateArray()
+        await EventuallyAsync(async () => (await TargetStatesAsync(admin))
             .Count(t => t.GetProperty("name").GetString()!.StartsWith("burst/", StringComparison.Ordinal) && t.GetProperty("state").GetString() == "UP") == 300,
             "all 300 imported targets are UP");
         await EventuallyAsync(async () => await ScalarAsync(api.ConnectionString,

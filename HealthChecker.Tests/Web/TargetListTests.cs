@@ -1,6 +1,7 @@
 using Bunit;
 using HealthChecker.Core.Store;
 using HealthChecker.Web.Components.Pages.Targets;
+using HealthChecker.Web.Targets;
 
 namespace HealthChecker.Tests.Web;
 
@@ -50,6 +51,25 @@ public sealed class TargetListTests : BunitContext
         Button(list, "Yes, delete").Click();
         Assert.Equal([7L], deleted);
     }
+
+    [Fact]
+    public void The_pager_says_how_many_of_the_total_and_links_only_the_pages_that_exist()
+    {
+        var shown = Enumerable.Range(1, 100).Select(i => Target(i, $"web/app{i:D3}", "tcp", "{}", enabled: true)).ToArray();
+
+        var middle = Render<TargetPager>(p => p.Add(l => l.Page, new TargetListPage(shown, 100_000, "web/app001", "web/app100")));
+        var first = Render<TargetPager>(p => p.Add(l => l.Page, new TargetListPage(shown, 100_000, null, "web/app100")));
+        var last = Render<TargetPager>(p => p.Add(l => l.Page, new TargetListPage(shown[..1], 1, "web/app001", null)));
+
+        Assert.Equal("100 shown of 100,000 targets", middle.Find("[data-testid=page-count]").TextContent);
+        Assert.Equal([("first", "targets"), ("prev", "targets?before=web%2Fapp001"), ("next", "targets?after=web%2Fapp100")], Links(middle));
+        Assert.Equal([("next", "targets?after=web%2Fapp100")], Links(first));
+        Assert.Equal("1 shown of 1 target", last.Find("[data-testid=page-count]").TextContent);
+        Assert.Equal([("first", "targets"), ("prev", "targets?before=web%2Fapp001")], Links(last));
+    }
+
+    private static (string, string)[] Links(IRenderedComponent<TargetPager> pager) =>
+        [.. pager.FindAll("a").Select(a => (a.GetAttribute("rel")!, a.GetAttribute("href")!))];
 
     private static AngleSharp.Dom.IElement Button(IRenderedComponent<TargetList> list, string text) =>
         list.FindAll("button").Single(b => b.TextContent.Trim() == text);

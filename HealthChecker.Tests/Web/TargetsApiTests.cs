@@ -49,8 +49,8 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"api/targets/{id}/resume", null)).StatusCode);
         Assert.Equal("true", Str(await Json(await admin.GetAsync($"api/targets/{id}")), "enabled"));
 
-        var list = await Json(await admin.GetAsync("api/targets"));
-        Assert.Contains(list.EnumerateArray(), t => t.GetProperty("id").GetInt64() == id);
+        var list = await Json(await admin.GetAsync($"api/targets?limit=1&after={Uri.EscapeDataString("crud/wea")}"));
+        Assert.Equal(id, list.GetProperty("items")[0].GetProperty("id").GetInt64());
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"api/targets/{id}")).StatusCode);
         var gone = await admin.GetAsync($"api/targets/{id}");
@@ -161,6 +161,108 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task The_list_comes_in_pages_by_group_and_name_with_the_total_a_next_cursor_and_a_Link_header()
+    {
+        using var admin = api.Admin();
+        var file = new StringBuilder("targets:\n");
+        for (var i = 0; i < 23; i++)
+        {
+            // Names that sort differently as text and as numbers, in two groups.
+            file.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - name: paged-{i % 2}/t{i}\n    check: tcp://127.0.0.1:{40 + i}\n");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("api/targets/import", new StringContent(file.ToString(), Encoding.UTF8, "application/yaml"))).StatusCode);
+        var stored = await NamesAsync();
+        // Reads are open; without credentials no request pays for a password hash.
+        using var anonymous = api.Anonymous();
+
+        var seen = new List<string>();
+        var url = "api/targets?limit=7";
+        var pages = 0;
+        while (true)
+        {
+            var response = await anonymous.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await Json(response);
+            pages++;
+            Assert.Equal(stored.Count, page.GetProperty("total").GetInt32());
+            Assert.Equal(7, page.GetProperty("limit").GetInt32());
+            var items = page.GetProperty("items").EnumerateArray().Select(t => Str(t, "name")!).ToList();
+            Assert.InRange(items.Count, 1, 7);
+            seen.AddRange(items);
+            if (!page.TryGetProperty("next", out var next))
+            {
+                Assert.False(response.Headers.Contains("Link"));
+                break;
+            }
+
+            Assert.Equal(items[^1], next.GetString());
+            var link = $"/api/targets?limit=7&after={Uri.EscapeDataString(items[^1])}";
+            Assert.Equal($"<{link}>; rel=\"next\"", Assert.Single(response.Headers.GetValues("Link")));
+            url = link[1..];
+        }
+
+        Assert.Equal(stored, seen);
+        Assert.Equal((stored.Count + 6) / 7, pages);
+        // Without parameters: the first 100.
+        var first = await Json(await anonymous.GetAsync("api/targets"));
+        Assert.Equal(100, first.GetProperty("limit").GetInt32());
+        Assert.Equal(stored.Take(100), first.GetProperty("items").EnumerateArray().Select(t => Str(t, "name")!));
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=1001", "limit")]
+    [InlineData("limit=-5", "limit")]
+    [InlineData("limit=ten", "limit")]
+    [InlineData("limit=10&limit=20", "limit")]
+    [InlineData("after=", "after")]
+    [InlineData("after=no-slash", "after")]
+    [InlineData("after=a/b/c", "after")]
+    [InlineData("after=%2Fname", "after")]
+    public async Task Invalid_page_parameters_are_400_problem_details_naming_the_parameter(string query, string parameter)
+    {
+        using var anonymous = api.Anonymous();
+
+        foreach (var path in new[] { "api/targets", "api/status/targets" })
+        {
+            var response = await anonymous.GetAsync($"{path}?{query}");
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var errors = (await Json(response)).GetProperty("errors");
+            Assert.True(errors.TryGetProperty(parameter, out var messages) && messages.GetArrayLength() > 0, $"{path}?{query}: {errors}");
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Export_is_streamed_and_reads_back_to_every_stored_target()
+    {
+        using var admin = api.Admin();
+        var file = new StringBuilder("targets:\n");
+        for (var i = 0; i < 1500; i++)
+        {
+            file.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - name: export/t{i:D4}\n    check: http://127.0.0.1:{1000 + i}/ping\n    http:\n      body: \"ok\\r\\n\"\n    inter: 60s\n    enabled: false\n");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("api/targets/import", new StringContent(file.ToString(), Encoding.UTF8, "application/yaml"))).StatusCode);
+
+        using var response = await admin.GetAsync("api/targets/export", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/yaml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("targets.yaml", response.Content.Headers.ContentDisposition?.FileName);
+        // Written as it is read: no length known up front.
+        Assert.Null(response.Content.Headers.ContentLength);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        var parsed = HealthChecker.Core.Targets.TargetsFile.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(parsed.Ok, string.Join("\n", parsed.Errors.Take(5)));
+        Assert.Equal(await NamesAsync(), parsed.Targets.Select(t => t.FullName).ToList());
+        var last = parsed.Targets.Single(t => t.FullName == "export/t1499");
+        Assert.Equal(("http://127.0.0.1:2499/ping", "ok\r\n", false), (last.Check.OriginalString, last.Http!.BodyContains, last.Enabled));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task A_write_that_keeps_losing_deadlocks_is_503_with_retry_after_and_saves_nothing()
     {
         using var admin = api.Admin();
@@ -223,6 +325,22 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
 
     private static string[] Messages(JsonElement errors, string field) =>
         errors.TryGetProperty(field, out var list) ? [.. list.EnumerateArray().Select(e => e.GetString()!)] : [$"(no errors for {field} in {errors})"];
+
+    /// <summary>Every stored target's full name, in list order (group, then name, as the database sorts them).</summary>
+    private async Task<List<string>> NamesAsync()
+    {
+        await using var conn = new NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT group_name || '/' || name FROM targets ORDER BY group_name, name", conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
 
     private async Task ExecuteAsync(string sql)
     {

@@ -1,37 +1,51 @@
 using System.Security.Claims;
 using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Store;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Monitoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HealthChecker.Web.Api;
 
-/// <summary><c>/api/status</c>: the running engine's live numbers and each target's state, from its in-memory snapshot.</summary>
+/// <summary>
+/// <c>/api/status</c>: the running engine's live numbers, the same size whatever the number of targets;
+/// <c>/api/status/targets</c>: each target's live state from the engine's in-memory snapshot, a page at a time.
+/// </summary>
 public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/status", StatusAsync).WithTags("Status")
-            .WithSummary("Whether the engine runs and the database answers; targets by state, checks run, results written and dropped; each target's live state");
+            .WithSummary("Whether the engine runs and the database answers; targets by state, checks run, results written and dropped");
+        app.MapGet("/api/status/targets", TargetsPage).WithTags("Status")
+            .WithSummary("A page of the targets' live states, by group then name: ?limit= (default 100, at most 1000) &after= (the page before's next)");
         return app;
     }
 
-    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, IMonitorView view, DatabaseProbe database, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, DatabaseProbe database, ClaimsPrincipal user, CancellationToken ct)
     {
         var failure = DatabaseProbe.Shown(await database.FailureAsync(ct), user.IsInRole(AuthSchemes.AdminRole));
         var s = monitor.Statistics();
-        var targets = view.Snapshot()
-            .OrderBy(t => t.Target, StringComparer.Ordinal)
-            .Select(TargetStatusModel.From)
-            .ToList();
         return TypedResults.Ok(new StatusModel(
             s.EngineRunning,
             failure is null,
             failure,
             new CountsModel(s.Counts.Targets, s.Counts.Up, s.Counts.Down, s.Counts.Maint),
             s.Counts.Checks,
-            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped),
-            targets));
+            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped)));
+    }
+
+    private static Results<Ok<PageModel<TargetStatusModel>>, ValidationProblem> TargetsPage(HttpContext http, IMonitorView view)
+    {
+        var (query, errors) = PageQuery.Read(http.Request.Query);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The page parameters are not valid");
+        }
+
+        var page = view.Page(query.After, query.Limit);
+        var next = page.More && page.Targets.Count > 0 ? page.Targets[^1].Target : null;
+        return query.Answer(http, new PageModel<TargetStatusModel>(page.Total, query.Limit, next, [.. page.Targets.Select(TargetStatusModel.From)]));
     }
 }
 
@@ -45,8 +59,7 @@ public sealed record StatusModel(
     string? DatabaseProblem,
     CountsModel Counts,
     long Checks,
-    ResultsModel Results,
-    IReadOnlyList<TargetStatusModel> Targets);
+    ResultsModel Results);
 
 /// <summary>Targets scheduled, by state (MAINT: paused).</summary>
 public sealed record CountsModel(int Targets, int Up, int Down, int Maint);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace HealthChecker.Web.Api;
 
@@ -22,9 +23,9 @@ public static class TargetsApi
     public static IEndpointRouteBuilder MapTargetsApi(this IEndpointRouteBuilder app)
     {
         var targets = app.MapGroup("/api/targets").WithTags("Targets");
-        targets.MapGet("/", ListAsync).WithSummary("Every target, by group then name");
+        targets.MapGet("/", ListAsync).WithSummary("A page of targets, by group then name: ?limit= (default 100, at most 1000) &after= (the page before's next)");
         targets.MapGet("/{id:long}", GetAsync).WithSummary("One target");
-        targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML)")
+        targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML), streamed")
             .Produces<string>(StatusCodes.Status200OK, YamlContentType);
 
         var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
@@ -53,16 +54,35 @@ public static class TargetsApi
         return app;
     }
 
-    private static async Task<Ok<List<TargetModel>>> ListAsync(TargetStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.ListAsync(ct)).Select(TargetModel.From).ToList());
+    private static async Task<Results<Ok<PageModel<TargetModel>>, ValidationProblem>> ListAsync(HttpContext http, ITargetPages store, CancellationToken ct)
+    {
+        var (query, errors) = PageQuery.Read(http.Request.Query);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The page parameters are not valid");
+        }
+
+        // One more than asked: whether a next page exists, without a page that turns out empty. The count runs meanwhile.
+        var count = store.CountAsync(ct);
+        var rows = await store.PageAfterAsync(query.After, query.Limit + 1, ct);
+        var total = await count;
+        var next = rows.Count > query.Limit ? TargetKey.Of(rows[query.Limit - 1]).ToString() : null;
+        return query.Answer(http, new PageModel<TargetModel>(total, query.Limit, next, [.. rows.Take(query.Limit).Select(TargetModel.From)]));
+    }
 
     private static async Task<Results<Ok<TargetModel>, ProblemHttpResult>> GetAsync(long id, TargetStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } r ? TypedResults.Ok(TargetModel.From(r)) : NotFound(id);
 
-    private static async Task<IResult> ExportAsync(TargetStore store, Serilog.ILogger log, CancellationToken ct)
+    // Streamed: one target read, converted and written at a time, whatever the number of targets.
+    private static async Task ExportAsync(HttpContext http, TargetStore store, Serilog.ILogger log, CancellationToken ct)
     {
-        var definitions = new List<TargetDefinition>();
-        foreach (var row in await store.ListAsync(ct))
+        http.Response.ContentType = YamlContentType;
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName("targets.yaml");
+        http.Response.Headers.ContentDisposition = disposition.ToString();
+        await using var body = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024);
+        var file = new TargetsFileWriter(body);
+        await foreach (var row in store.ReadAllAsync(ct))
         {
             var (definition, errors) = TargetRow.ToDefinition(row);
             if (definition is null)
@@ -71,10 +91,10 @@ public static class TargetsApi
                 continue;
             }
 
-            definitions.Add(definition);
+            await file.WriteAsync(definition, ct);
         }
 
-        return Results.File(Encoding.UTF8.GetBytes(TargetsFile.Write(definitions)), YamlContentType, "targets.yaml");
+        await file.EndAsync(ct);
     }
 
     private static async Task<IResult> CreateAsync(TargetInput input, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct)

@@ -13,6 +13,7 @@ public static class MonitorExtensions
         services.AddSingleton<MonitorService>();
         // Hosted services start in the order they were added and stop in reverse: after DatabaseService, before it.
         services.AddHostedService(s => s.GetRequiredService<MonitorService>());
+        services.AddHostedService<HeapTrim>();
         services.AddSingleton<MonitorView>();
         services.AddSingleton<IMonitorView>(s => s.GetRequiredService<MonitorView>());
         services.AddSingleton<DatabaseProbe>();

@@ -1,4 +1,5 @@
 using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Store;
 
 namespace HealthChecker.Web.Monitoring;
 
@@ -24,6 +25,12 @@ public interface IMonitorView
     /// </summary>
     BoardModel Board();
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> targets in list order after the one named <paramref name="after"/> (from the first
+    /// when null), with how many are scheduled; costs the page, not the whole list.
+    /// </summary>
+    TargetStatePage Page(TargetKey? after, int limit);
+
     /// <summary>The target with this stored id, or null when the engine does not run it.</summary>
     TargetSnapshot? Find(long id);
 
@@ -41,4 +48,10 @@ public interface IMonitorView
     /// a second, and within a second of the change), so a page can re-render from <see cref="Snapshot"/>.
     /// </summary>
     event Action? Changed;
+}
+
+/// <summary>A page of live states: <see cref="Total"/> scheduled, and <see cref="More"/> when targets follow the page.</summary>
+public sealed record TargetStatePage(IReadOnlyList<TargetSnapshot> Targets, int Total, bool More)
+{
+    public static readonly TargetStatePage None = new([], 0, false);
 }

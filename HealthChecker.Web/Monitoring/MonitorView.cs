@@ -1,4 +1,5 @@
 using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Store;
 
 namespace HealthChecker.Web.Monitoring;
 
@@ -21,6 +22,7 @@ public sealed class MonitorView : IMonitorView, IDisposable
     private Ordered? _ordered;
     private BoardModel? _board;
     private volatile bool _boardBehind;
+    private TargetNameIndex _names = TargetNameIndex.Empty;
 
     public MonitorView(MonitorService monitor, Serilog.ILogger log)
     {
@@ -60,6 +62,28 @@ public sealed class MonitorView : IMonitorView, IDisposable
         return targets;
     }
 
+    public TargetStatePage Page(TargetKey? after, int limit)
+    {
+        if (_monitor.Scheduler is not { } scheduler)
+        {
+            return TargetStatePage.None;
+        }
+
+        var names = Names(scheduler);
+        var page = new List<TargetSnapshot>(Math.Min(limit, names.Count));
+        var i = after is { } key ? names.FirstAfter(key) : 0;
+        for (; i < names.Count && page.Count < limit; i++)
+        {
+            // Removed since the index was built: left out (the index is rebuilt at the next request).
+            if (scheduler.Find(names[i]) is { } snapshot)
+            {
+                page.Add(snapshot);
+            }
+        }
+
+        return new TargetStatePage(page, names.Count, i < names.Count);
+    }
+
     public BoardModel Board() =>
         !_boardBehind && Volatile.Read(ref _board) is { } board ? board : BuildBoard();
 
@@ -69,6 +93,22 @@ public sealed class MonitorView : IMonitorView, IDisposable
     public SchedulerCounts Counts() => _monitor.Scheduler?.Counts() ?? default;
 
     public void Dispose() => _timer.Dispose();
+
+    // Rebuilt only when targets were added or removed since; read from the scheduler's membership before the snapshot,
+    // so a change made during the build makes the next request build again.
+    private TargetNameIndex Names(TargetScheduler scheduler)
+    {
+        var membership = scheduler.Membership;
+        var names = Volatile.Read(ref _names);
+        if (names.Membership == membership)
+        {
+            return names;
+        }
+
+        names = new TargetNameIndex(membership, scheduler.Snapshot());
+        Volatile.Write(ref _names, names);
+        return names;
+    }
 
     private void RaiseIfMoved()
     {
@@ -87,6 +127,13 @@ public sealed class MonitorView : IMonitorView, IDisposable
             }
 
             _raised = version;
+            // The ordered list is stale now and holds a whole generation of snapshots (and their results): let it go.
+            Volatile.Write(ref _ordered, null);
+            if (_monitor.Scheduler is { } scheduler && Volatile.Read(ref _names).Membership != scheduler.Membership)
+            {
+                Volatile.Write(ref _names, TargetNameIndex.Empty);
+            }
+
             if (Changed is null)
             {
                 // No page listens: build nothing now, and let the old board go (it holds a whole generation of

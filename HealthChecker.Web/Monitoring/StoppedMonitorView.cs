@@ -1,3 +1,4 @@
+using HealthChecker.Core.Store;
 using HealthChecker.Core.Scheduling;
 
 namespace HealthChecker.Web.Monitoring;
@@ -25,6 +26,8 @@ public sealed class StoppedMonitorView : IMonitorView
     public IReadOnlyList<TargetSnapshot> Snapshot() => [];
 
     public BoardModel Board() => BoardModel.Empty;
+
+    public TargetStatePage Page(TargetKey? after, int limit) => TargetStatePage.None;
 
     public TargetSnapshot? Find(long id) => null;
 

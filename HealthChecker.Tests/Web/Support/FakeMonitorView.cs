@@ -57,6 +57,18 @@ public sealed class FakeMonitorView : IMonitorView
         }
     }
 
+    public TargetStatePage Page(HealthChecker.Core.Store.TargetKey? after, int limit)
+    {
+        lock (_lock)
+        {
+            var names = new TargetNameIndex(_version, _targets);
+            var start = after is { } key ? names.FirstAfter(key) : 0;
+            var page = Enumerable.Range(start, Math.Max(0, Math.Min(limit, names.Count - start)))
+                .Select(i => _targets.Single(t => t.Target == names[i])).ToList();
+            return new TargetStatePage(page, names.Count, start + page.Count < names.Count);
+        }
+    }
+
     public TargetSnapshot? Find(long id)
     {
         lock (_lock)

@@ -30,10 +30,27 @@ public static partial class MonitorProbe
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>The target of that name in /api/status, or null.</summary>
+    /// <summary>Every target's live state from /api/status/targets, page after page (following <c>next</c>).</summary>
+    public static async Task<List<JsonElement>> TargetStatesAsync(HttpClient client)
+    {
+        var targets = new List<JsonElement>();
+        string? next = null;
+        do
+        {
+            var url = next is null ? "api/status/targets?limit=1000" : $"api/status/targets?limit=1000&after={Uri.EscapeDataString(next)}";
+            var page = JsonDocument.Parse(await client.GetStringAsync(url)).RootElement.Clone();
+            targets.AddRange(page.GetProperty("items").EnumerateArray());
+            next = page.TryGetProperty("next", out var cursor) ? cursor.GetString() : null;
+        }
+        while (next is not null);
+
+        return targets;
+    }
+
+    /// <summary>The target of that name in /api/status/targets, or null.</summary>
     public static async Task<JsonElement?> TargetAsync(HttpClient client, string name)
     {
-        foreach (var target in (await StatusAsync(client)).GetProperty("targets").EnumerateArray())
+        foreach (var target in await TargetStatesAsync(client))
         {
             if (target.GetProperty("name").GetString() == name)
             {
