@@ -97,6 +97,8 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     }
 
     // Connect-only never asks for In nor sends; a session does both through the transport.
+    bool IDataLayer.ReceivesFirst => _session?.ReceivesFirst ?? false;
+
     void IDataLayer.OnReceivable(Connection connection) => _session?.OnReceivable(connection);
 
     void IDataLayer.OnSendable(Connection connection) => _session?.OnSendable(connection);
@@ -111,13 +113,14 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         {
             AdvanceSession(connection);
         }
+        else if (connection.Has(ConnectionFlags.Connected))
+        {
+            // The handshake was made: a reset that followed it (seen as an error while connecting) changes nothing.
+            Finish(CheckStatus.L4Ok, "");
+        }
         else if (connection.Has(ConnectionFlags.Error))
         {
             Finish(CheckStatus.L4Connection, Errno.Text(connection.Errno));
-        }
-        else if (connection.Has(ConnectionFlags.Connected))
-        {
-            Finish(CheckStatus.L4Ok, "");
         }
     }
 
@@ -125,9 +128,8 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     {
         if (connection.Has(ConnectionFlags.Error) && !connection.Has(ConnectionFlags.Connected))
         {
-            // A reset during connect means the handshake completed first: the peer answered, then left (SOCKERR).
-            var status = connection.Errno == Errno.ECONNRESET ? CheckStatus.SocketError : CheckStatus.L4Connection;
-            Finish(status, Errno.Text(connection.Errno));
+            // Refused or unreachable; a reset after the handshake comes as Connected and Error, and the session judges it.
+            Finish(CheckStatus.L4Connection, Errno.Text(connection.Errno));
         }
         else if (connection.Has(ConnectionFlags.Connected))
         {

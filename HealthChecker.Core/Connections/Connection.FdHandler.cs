@@ -25,14 +25,25 @@ public sealed partial class Connection
     {
         if ((events & FdEvents.Err) != 0)
         {
-            // Refused, reset or unreachable: SO_ERROR once for the errno, never a recv.
-            Fail(ReadSocketError());
+            // SO_ERROR once for the errno; refused or unreachable never gets a recv.
+            int error = ReadSocketError();
+            if (error == Interop.Errno.ECONNRESET)
+            {
+                ResetAfterHandshake();
+                return;
+            }
+            Fail(error);
             return;
         }
         if ((events & FdEvents.Hup) != 0)
         {
             // Hup without Err is read0: SO_ERROR tells a failed connect from a peer that completed and left.
             int errno = ReadSocketError();
+            if (errno == Interop.Errno.ECONNRESET)
+            {
+                ResetAfterHandshake();
+                return;
+            }
             if (errno != 0)
             {
                 Fail(errno);
@@ -46,6 +57,23 @@ public sealed partial class Connection
             // Writable without error: the handshake completed.
             Flags = (Flags & ~ConnectionFlags.WaitL4Conn) | ConnectionFlags.Connected;
         }
+    }
+
+    /// <summary>
+    /// SO_ERROR said ECONNRESET while connecting: only an established connection is reset (a refused one
+    /// is ECONNREFUSED), so the handshake was made and the peer reset before this first poll. Leave the
+    /// connection as a poll before the reset would have: connected, what arrived read, then the reset.
+    /// </summary>
+    private void ResetAfterHandshake()
+    {
+        Flags = (Flags & ~ConnectionFlags.WaitL4Conn) | ConnectionFlags.Connected;
+        if (DataLayer is { ReceivesFirst: true } data)
+        {
+            // Reading SO_ERROR consumed the reset: recv gives what arrived before it, then 0.
+            data.OnReceivable(this);
+        }
+        NoteReadShut();
+        Fail(Interop.Errno.ECONNRESET);
     }
 
     private void HandleConnected(FdEvents events)

@@ -147,6 +147,11 @@ public sealed unsafe partial class Connection
 
     private void Subscribe(FdEvents interest)
     {
+        if ((Flags & ConnectionFlags.Error) != 0)
+        {
+            // A failed connection left the poller for good; a session judging it must not put it back.
+            return;
+        }
         if (!_registered)
         {
             _poller.Register(Fd, interest);

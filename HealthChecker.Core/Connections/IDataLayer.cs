@@ -3,6 +3,12 @@ namespace HealthChecker.Core.Connections;
 /// <summary>The check protocol above a connection: it calls the transport, never the fd (HAProxy's data_cb).</summary>
 public interface IDataLayer
 {
+    /// <summary>
+    /// The protocol's first move is to receive (a banner): when the peer greeted and reset before the
+    /// first poll, the connection still hands it what arrived; a protocol that sends first gets the reset.
+    /// </summary>
+    bool ReceivesFirst { get; }
+
     /// <summary>In was reported and receiving is wanted: pull bytes with the connection's transport.</summary>
     void OnReceivable(Connection connection);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HealthChecker.Core.Checks;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
+using HealthChecker.Core.Targets;
 using HealthChecker.Tests.Support;
 using static HealthChecker.Tests.Support.ProtocolRun;
 
@@ -10,21 +11,86 @@ namespace HealthChecker.Tests.Checks;
 /// <summary>A protocol check driven by chosen masks: the rows of the fd-handler tables that a race hides.</summary>
 public sealed class ProtocolFdHandlerTests
 {
-    [Fact]
-    public void A_reset_seen_while_connecting_is_SOCKERR_for_a_protocol_check_with_zero_recv()
-    {
-        using var peer = new ScriptedPeer(ScriptedPeer.ResetsAtOnce);
-        var poller = new FakePoller();
-        var owner = new RecordingOwner();
-        var check = new ConnectCheck(Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220"))), peer.EndPoint, poller, owner);
+    private readonly FakePoller _poller = new();
+    private readonly RecordingOwner _owner = new();
 
+    [Fact]
+    public void A_reset_seen_while_connecting_is_SOCKERR_for_a_check_that_sends_first_with_zero_recv()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.BannerThenReset);
+        var check = ResetWhileConnecting(peer, CheckProtocol.Expect(Send("HELLO\\r\\n"), Expect("220")));
+
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.SocketError, "Connection reset by peer"), (result.Status, result.Info));
+        Assert.Equal(0, result.Counters.RecvCalls);
+        Assert.Equal(0, result.Counters.SendCalls);
+        Assert.Equal(1, result.Counters.GetsockoptCalls);
+    }
+
+    [Fact]
+    public void A_reset_seen_while_connecting_is_SOCKERR_for_HTTP_with_zero_recv()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.BannerThenReset);
+        var http = new CheckProtocol([], new HttpOptions("GET", "/", null, HttpOptions.DefaultStatus, null));
+        var check = ResetWhileConnecting(peer, http, "http");
+
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.SocketError, "Connection reset by peer"), (result.Status, result.Info));
+        Assert.Equal(0, result.Counters.RecvCalls);
+        Assert.Equal(0, result.Counters.SendCalls);
+        Assert.Equal(1, result.Counters.GetsockoptCalls);
+    }
+
+    [Fact]
+    public void A_reset_seen_while_connecting_lets_a_check_that_receives_first_read_the_greeting_and_match()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.BannerThenReset);
+        var check = ResetWhileConnecting(peer, CheckProtocol.Expect(Expect("220")));
+
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.L7Ok, ""), (result.Status, result.Info));
+        Assert.Equal(1, result.Counters.RecvCalls);
+        Assert.Equal(1, result.Counters.GetsockoptCalls);
+        // Received at once, without asking the poller for In.
+        Assert.Equal(["Register Out", "Unregister"], _poller.Calls);
+    }
+
+    [Fact]
+    public void A_reset_seen_while_connecting_judges_the_greeting_it_read_when_it_does_not_match()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.BannerThenReset);
+        var check = ResetWhileConnecting(peer, CheckProtocol.Expect(Expect("554")));
+
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.L7Response, "TCPCHK did not match content '554' at step 1"), (result.Status, result.Info));
+        Assert.Equal(1, result.Counters.RecvCalls);
+        Assert.Equal(1, result.Counters.GetsockoptCalls);
+    }
+
+    [Fact]
+    public void A_reset_with_nothing_said_seen_while_connecting_is_SOCKERR_for_a_check_that_receives_first()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.AcceptThenReset);
+        var check = ResetWhileConnecting(peer, CheckProtocol.Expect(Expect("220")));
+
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.SocketError, "Connection reset by peer"), (result.Status, result.Info));
+        Assert.Equal(1, result.Counters.RecvCalls);
+        Assert.Equal(1, result.Counters.GetsockoptCalls);
+    }
+
+    [Fact]
+    public void A_refused_connect_is_L4CON_with_zero_recv_even_for_a_check_that_receives_first()
+    {
+        var closed = LoopbackPeer.ClosedPort();
+        var check = new ConnectCheck(Spec(closed, CheckProtocol.Expect(Expect("220"))), closed, _poller, _owner);
         check.Start(Stopwatch.GetTimestamp());
-        // The kernel has the RST before the fd handler runs: Out, Err and Hup arrive together.
-        Sockets.WaitForAll(check.Fd, PollFd.POLLOUT, PollFd.POLLERR);
+        Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
+
         check.Connection.HandleEvents(FdEvents.Out | FdEvents.Err | FdEvents.Hup);
 
-        var result = Assert.Single(owner.Finished).Result!;
-        Assert.Equal((CheckStatus.SocketError, "Connection reset by peer"), (result.Status, result.Info));
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.L4Connection, "Connection refused"), (result.Status, result.Info));
         Assert.Equal(0, result.Counters.RecvCalls);
         Assert.Equal(1, result.Counters.GetsockoptCalls);
     }
@@ -53,5 +119,27 @@ public sealed class ProtocolFdHandlerTests
         var result = Assert.Single(owner.Finished).Result!;
         Assert.Equal((CheckStatus.L7Ok, ""), (result.Status, result.Info));
         Assert.True(result.Counters.RecvCalls >= 1);
+        // Judging the answer after the error does not put the failed fd back in the poller.
+        Assert.Single(poller.Calls, c => c.StartsWith("Register", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Connects, lets the peer accept and reset, and hands the fd handler the report the kernel then
+    /// gives while WaitL4Conn (Out, Err and Hup together), as when the reset lands before the first poll.
+    /// </summary>
+    private ConnectCheck ResetWhileConnecting(LoopbackPeer peer, CheckProtocol protocol, string scheme = "tcp")
+    {
+        var check = new ConnectCheck(Spec(peer.EndPoint, protocol, scheme), peer.EndPoint, _poller, _owner);
+        check.Start(Stopwatch.GetTimestamp());
+        Assert.True(check.Connection.Has(Core.Connections.ConnectionFlags.WaitL4Conn));
+        Sockets.WaitForAll(check.Fd, PollFd.POLLOUT, PollFd.POLLERR);
+        check.Connection.HandleEvents(FdEvents.Out | FdEvents.Err | FdEvents.Hup);
+        return check;
+    }
+
+    private CheckResult Finished(ConnectCheck check)
+    {
+        Assert.Equal([check], _owner.Finished);
+        return check.Result!;
     }
 }

@@ -62,6 +62,40 @@ public sealed class FdHandlerTests
     }
 
     [Fact]
+    public void Err_with_ECONNRESET_on_a_connect_only_check_is_L4OK_the_handshake_was_made()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.BannerThenReset);
+        var check = Start(peer.EndPoint);
+        // The peer accepted, greeted and reset before the fd handler ran: the kernel reports Err.
+        Sockets.WaitForAll(check.Fd, PollFd.POLLOUT, PollFd.POLLERR);
+
+        check.Connection.HandleEvents(FdEvents.Out | FdEvents.Err | FdEvents.Hup);
+
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.L4Ok, ""), (result.Status, result.Info));
+        Assert.Equal(1, result.Counters.GetsockoptCalls);
+        Assert.Equal(0, result.Counters.RecvCalls);
+        Assert.Equal(0, result.Counters.SendCalls);
+        Assert.Equal(Errno.ECONNRESET, check.Connection.Errno);
+        Assert.Equal(["Register Out", "Unregister"], _poller.Calls);
+    }
+
+    [Fact]
+    public void Hup_alone_whose_SO_ERROR_is_ECONNRESET_is_L4OK_like_Err()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.AcceptThenReset);
+        var check = Start(peer.EndPoint);
+        Sockets.WaitForAll(check.Fd, PollFd.POLLOUT, PollFd.POLLERR);
+
+        check.Connection.HandleEvents(FdEvents.Hup);
+
+        var result = Finished(check);
+        Assert.Equal((CheckStatus.L4Ok, ""), (result.Status, result.Info));
+        Assert.Equal(1, result.Counters.GetsockoptCalls);
+        Assert.Equal(0, result.Counters.RecvCalls);
+    }
+
+    [Fact]
     public void Error_leaves_the_poller_before_the_fd_is_closed()
     {
         var check = Start(LoopbackPeer.ClosedPort());

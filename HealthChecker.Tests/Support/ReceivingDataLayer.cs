@@ -13,6 +13,9 @@ public sealed class ReceivingDataLayer : IDataLayer
 
     public int Wakes { get; private set; }
 
+    /// <summary>It reads a banner.</summary>
+    public bool ReceivesFirst => true;
+
     public void OnReceivable(Connection connection) =>
         Received += connection.Transport.ReceiveInto(connection, _buffer.AsSpan(Received));
 

@@ -26,6 +26,9 @@ internal sealed class HttpSession : IProtocolSession
         _bodyNeedle = options.BodyContains is { Length: > 0 } body ? Encoding.UTF8.GetBytes(body) : null;
     }
 
+    /// <summary>The request goes first.</summary>
+    public bool ReceivesFirst => false;
+
     public void OnReceivable(Connection connection) => _response.Fill(connection);
 
     public void OnSendable(Connection connection)

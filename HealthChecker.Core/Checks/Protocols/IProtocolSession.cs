@@ -5,6 +5,9 @@ namespace HealthChecker.Core.Checks.Protocols;
 /// <summary>The part of a check after connect; it moves bytes only through the connection's transport.</summary>
 internal interface IProtocolSession
 {
+    /// <summary>The first move is to receive (a banner), not to send: a reset before the first poll still leaves what arrived.</summary>
+    bool ReceivesFirst { get; }
+
     /// <summary>In was reported: take what the transport offers into the session's buffer.</summary>
     void OnReceivable(Connection connection);
 

@@ -26,6 +26,8 @@ internal sealed class SendExpectSession : IProtocolSession
         _regexes = new Regex?[steps.Count];
     }
 
+    public bool ReceivesFirst => _steps.Count > 0 && _steps[0].Action != CheckStepAction.Send;
+
     /// <summary>The 1-based step the session is at, for tests and timeout texts.</summary>
     public int Step => _step + 1;
 

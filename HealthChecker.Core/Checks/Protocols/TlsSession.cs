@@ -27,6 +27,9 @@ internal sealed class TlsSession : IProtocolSession
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>The client hello goes first.</summary>
+    public bool ReceivesFirst => false;
+
     public void OnReceivable(Connection connection)
     {
         // Take what In offers before a reset is handled: the handshake may fail on those bytes, not on the reset.
