@@ -61,7 +61,7 @@ public sealed class TargetLimitSettingsTests(TightLimitsApiApp api) : IClassFixt
         }
 
         // Checked rather than dropped: it is scheduled, and the stored row keeps what was saved.
-        var status = await admin.GetStringAsync("api/status");
+        var status = await admin.GetStringAsync("api/status/targets");
         Assert.Contains("\"floor/old\"", status, StringComparison.Ordinal);
         Assert.Equal(200L, await ScalarAsync($"SELECT inter_ms FROM targets WHERE id = {id}"));
     }
