@@ -3,7 +3,6 @@ using System.Net;
 using HealthChecker.Core.Checks.Protocols;
 using HealthChecker.Core.Connections;
 using HealthChecker.Core.Engine;
-using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
 
 namespace HealthChecker.Core.Checks;
@@ -70,10 +69,10 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
                 Finish(CheckStatus.L4Ok, "");
                 break;
             case ConnectOutcome.Failed:
-                Finish(CheckStatus.L4Connection, Errno.Text(Connection.Errno));
+                Finish(CheckStatus.L4Connection, Connection.ErrorText);
                 break;
             case ConnectOutcome.SocketError:
-                Finish(CheckStatus.SocketError, Errno.Text(Connection.Errno));
+                Finish(CheckStatus.SocketError, Connection.ErrorText);
                 break;
             case ConnectOutcome.InProgress:
                 break;
@@ -120,7 +119,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         }
         else if (connection.Has(ConnectionFlags.Error))
         {
-            Finish(CheckStatus.L4Connection, Errno.Text(connection.Errno));
+            Finish(CheckStatus.L4Connection, connection.ErrorText);
         }
     }
 
@@ -129,7 +128,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         if (connection.Has(ConnectionFlags.Error) && !connection.Has(ConnectionFlags.Connected))
         {
             // Refused or unreachable; a reset after the handshake comes as Connected and Error, and the session judges it.
-            Finish(CheckStatus.L4Connection, Errno.Text(connection.Errno));
+            Finish(CheckStatus.L4Connection, connection.ErrorText);
         }
         else if (connection.Has(ConnectionFlags.Connected))
         {
