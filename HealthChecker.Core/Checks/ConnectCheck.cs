@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using HealthChecker.Core.Checks.Protocols;
 using HealthChecker.Core.Connections;
-using HealthChecker.Core.Engine;
-using HealthChecker.Core.Polling;
+using HealthChecker.Core.Timers;
+using HealthChecker.Core.Transport;
 
 namespace HealthChecker.Core.Checks;
 
@@ -17,24 +17,29 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
 {
     private readonly ICheckOwner _owner;
     private readonly IProtocolSession? _session;
+    private Connection? _connection;
     private long _startedAt;
     private bool _sessionStarted;
 
-    public ConnectCheck(CheckSpec spec, IPEndPoint endPoint, IPoller poller, ICheckOwner owner)
+    public ConnectCheck(CheckSpec spec, IPEndPoint endPoint, ICheckOwner owner)
     {
         Spec = spec;
         EndPoint = endPoint;
         _owner = owner;
         var protocol = spec.Protocol is { IsConnectOnly: false } p ? p : null;
-        Connection = new Connection(poller, ProtocolSessions.TransportFor(spec, protocol)) { DataLayer = this };
-        _session = protocol is null ? null : ProtocolSessions.Create(spec, protocol, Connection.Transport);
+        Transport = ProtocolSessions.TransportFor(spec, protocol);
+        _session = protocol is null ? null : ProtocolSessions.Create(spec, protocol, Transport);
     }
 
     public CheckSpec Spec { get; }
 
     public IPEndPoint EndPoint { get; }
 
-    public Connection Connection { get; }
+    /// <summary>The transport the connection must use: the protocol's session was built on it.</summary>
+    public ITransport Transport { get; }
+
+    /// <summary>The connection the engine opened for this check; set by <see cref="Start"/>.</summary>
+    public Connection Connection => _connection ?? throw new InvalidOperationException("the check has not started");
 
     /// <summary>The fd this check registered while connecting, kept for the owner's fd table after close.</summary>
     public int Fd { get; private set; } = -1;
@@ -45,17 +50,19 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     /// <summary>Stopwatch timestamp at which the check times out: the connect's deadline, then the protocol's.</summary>
     public long Deadline { get; private set; }
 
-    /// <summary>The loop whose timer heap holds this check, told when the deadline moves; null when a test drives the check.</summary>
-    internal CheckEngine? Loop { get; set; }
+    /// <summary>The timer heap that holds this check, told when the deadline moves; null when a test drives the check.</summary>
+    internal ITimerQueue? Timers { get; set; }
 
     /// <summary>The owner's slot for this check (batch index, timer position).</summary>
     public int Tag { get; set; }
 
     int ITimerEntry.TimerIndex { get; set; } = -1;
 
-    /// <summary>Connects; the check may finish right here (refused at once, socket error).</summary>
-    public void Start(long now)
+    /// <summary>Connects <paramref name="connection"/> (built on <see cref="Transport"/>); the check may finish right here (refused at once, socket error).</summary>
+    public void Start(Connection connection, long now)
     {
+        _connection = connection;
+        connection.DataLayer = this;
         _startedAt = now;
         Deadline = now + Ticks(Spec.Timeout);
         var outcome = Connection.Connect(EndPoint, connectOnly: _session is null);
@@ -137,7 +144,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
                 // The connection is up: the connect timeout is over, `timeout check` bounds the protocol from here.
                 _sessionStarted = true;
                 Deadline = Stopwatch.GetTimestamp() + Ticks(Spec.CheckTimeout ?? Spec.Timeout);
-                Loop?.Retime(this);
+                Timers?.Retime(this);
             }
             ProtocolVerdict? verdict;
             try

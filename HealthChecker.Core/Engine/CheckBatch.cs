@@ -54,7 +54,7 @@ internal sealed class CheckBatch : ICheckOwner
                 Deliver(early);
                 continue;
             }
-            var check = new ConnectCheck(_specs[i], _endPoints[i]!, _engine.PollerForChecks, this) { Tag = i };
+            var check = new ConnectCheck(_specs[i], _endPoints[i]!, this) { Tag = i };
             _inFlight++;
             _engine.Start(check);
         }

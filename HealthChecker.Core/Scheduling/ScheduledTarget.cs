@@ -3,6 +3,7 @@ using HealthChecker.Core.Checks;
 using HealthChecker.Core.Engine;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Targets;
+using HealthChecker.Core.Timers;
 
 namespace HealthChecker.Core.Scheduling;
 

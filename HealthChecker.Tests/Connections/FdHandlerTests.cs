@@ -1,5 +1,6 @@
 using System.Net;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Engine;
 using HealthChecker.Core.Connections;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
@@ -164,8 +165,8 @@ public sealed class FdHandlerTests
 
     private ConnectCheck Start(IPEndPoint endPoint)
     {
-        var check = new ConnectCheck(new CheckSpec(CheckTarget.Tcp(endPoint.Address, endPoint.Port)), endPoint, _poller, _owner);
-        check.Start(System.Diagnostics.Stopwatch.GetTimestamp());
+        var check = new ConnectCheck(new CheckSpec(CheckTarget.Tcp(endPoint.Address, endPoint.Port)), endPoint, _owner);
+        check.StartOn(_poller, System.Diagnostics.Stopwatch.GetTimestamp());
         Assert.Null(check.Result);
         return check;
     }
