@@ -21,7 +21,7 @@ public sealed partial class CheckEngine : IDisposable, ITimerQueue
     private readonly List<CheckBatch> _refills = [];
     private readonly HashSet<CheckBatch> _batches = [];
     private readonly Thread _thread;
-    private ConnectCheck?[] _byFd = new ConnectCheck?[1024];
+    private CheckRun?[] _byFd = new CheckRun?[1024];
     private int _wakePending;
     private volatile bool _stopping;
     private long _loopWakeups;
@@ -127,7 +127,7 @@ public sealed partial class CheckEngine : IDisposable, ITimerQueue
         }
     }
 
-    internal void Start(ConnectCheck check)
+    internal void Start(CheckRun check)
     {
         _inFlight++;
         check.Timers = this;
@@ -145,7 +145,7 @@ public sealed partial class CheckEngine : IDisposable, ITimerQueue
         _timers.Add(check);
     }
 
-    internal void Forget(ConnectCheck check)
+    internal void Forget(CheckRun check)
     {
         _inFlight--;
         _timers.Remove(check);

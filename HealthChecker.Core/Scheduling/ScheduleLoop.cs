@@ -175,7 +175,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         }
     }
 
-    public void Finished(ScheduledTarget target, ConnectCheck check)
+    public void Finished(ScheduledTarget target, CheckRun check)
     {
         Engine.Forget(check);
         InFlight--;
@@ -221,7 +221,7 @@ internal sealed class ScheduleLoop : ITimerEntry
             Complete(target, TargetAddress.Unresolved(target.Definition, target.ResolveError ?? "no address"));
             return;
         }
-        var check = new ConnectCheck(CheckMapping.ToSpec(target.Definition, endPoint, _owner.TrustedRoots), endPoint, target);
+        var check = new CheckRun(CheckMapping.ToSpec(target.Definition, endPoint, _owner.TrustedRoots), endPoint, target);
         target.Running = check;
         InFlight++;
         Engine.Start(check);

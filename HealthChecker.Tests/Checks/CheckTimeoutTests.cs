@@ -22,7 +22,7 @@ public sealed class CheckTimeoutTests
         using var dropsSyn = new FullAcceptQueue();
         var owner = new RecordingOwner();
         var spec = Spec(dropsSyn.EndPoint, CheckProtocol.Expect(Expect("220")), timeout: TimeSpan.FromSeconds(1)) with { CheckTimeout = Hour };
-        var check = new ConnectCheck(spec, dropsSyn.EndPoint, owner);
+        var check = new CheckRun(spec, dropsSyn.EndPoint, owner);
         long started = Stopwatch.GetTimestamp();
 
         check.StartOn(new FakePoller(), started);
@@ -42,7 +42,7 @@ public sealed class CheckTimeoutTests
         {
             CheckTimeout = Hour,
         };
-        var check = new ConnectCheck(spec, peer.EndPoint, owner);
+        var check = new CheckRun(spec, peer.EndPoint, owner);
         long started = Stopwatch.GetTimestamp();
 
         check.StartOn(new FakePoller(), started);
@@ -62,7 +62,7 @@ public sealed class CheckTimeoutTests
     {
         using var peer = new ScriptedPeer(ScriptedPeer.Silent);
         var spec = Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220")), timeout: Hour);
-        var check = new ConnectCheck(spec, peer.EndPoint, new RecordingOwner());
+        var check = new CheckRun(spec, peer.EndPoint, new RecordingOwner());
         long started = Stopwatch.GetTimestamp();
 
         check.StartOn(new FakePoller(), started);
@@ -80,7 +80,7 @@ public sealed class CheckTimeoutTests
         using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
         var owner = new RecordingOwner();
         var spec = EngineRun.Spec(peer.EndPoint, TimeSpan.FromSeconds(1)) with { CheckTimeout = Hour };
-        var check = new ConnectCheck(spec, peer.EndPoint, owner);
+        var check = new CheckRun(spec, peer.EndPoint, owner);
         long started = Stopwatch.GetTimestamp();
 
         check.StartOn(new FakePoller(), started);

@@ -84,7 +84,7 @@ public sealed class ProtocolFdHandlerTests
     public void A_refused_connect_is_L4CON_with_zero_recv_even_for_a_check_that_receives_first()
     {
         var closed = LoopbackPeer.ClosedPort();
-        var check = new ConnectCheck(Spec(closed, CheckProtocol.Expect(Expect("220"))), closed, _owner);
+        var check = new CheckRun(Spec(closed, CheckProtocol.Expect(Expect("220"))), closed, _owner);
         check.StartOn(_poller, Stopwatch.GetTimestamp());
         Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
 
@@ -108,7 +108,7 @@ public sealed class ProtocolFdHandlerTests
         });
         var poller = new FakePoller();
         var owner = new RecordingOwner();
-        var check = new ConnectCheck(Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220"))), peer.EndPoint, owner);
+        var check = new CheckRun(Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220"))), peer.EndPoint, owner);
 
         check.StartOn(poller, Stopwatch.GetTimestamp());
         Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
@@ -128,9 +128,9 @@ public sealed class ProtocolFdHandlerTests
     /// Connects, lets the peer accept and reset, and hands the fd handler the report the kernel then
     /// gives while WaitL4Conn (Out, Err and Hup together), as when the reset lands before the first poll.
     /// </summary>
-    private ConnectCheck ResetWhileConnecting(LoopbackPeer peer, CheckProtocol protocol, string scheme = "tcp")
+    private CheckRun ResetWhileConnecting(LoopbackPeer peer, CheckProtocol protocol, string scheme = "tcp")
     {
-        var check = new ConnectCheck(Spec(peer.EndPoint, protocol, scheme), peer.EndPoint, _owner);
+        var check = new CheckRun(Spec(peer.EndPoint, protocol, scheme), peer.EndPoint, _owner);
         check.StartOn(_poller, Stopwatch.GetTimestamp());
         Assert.True(check.Connection.Has(Core.Connections.ConnectionFlags.WaitL4Conn));
         Sockets.WaitForAll(check.Fd, PollFd.POLLOUT, PollFd.POLLERR);
@@ -138,7 +138,7 @@ public sealed class ProtocolFdHandlerTests
         return check;
     }
 
-    private CheckResult Finished(ConnectCheck check)
+    private CheckResult Finished(CheckRun check)
     {
         Assert.Equal([check], _owner.Finished);
         return check.Result!;

@@ -8,12 +8,13 @@ using HealthChecker.Core.Transport;
 namespace HealthChecker.Core.Checks;
 
 /// <summary>
-/// The connect-only data layer: L4OK once the handshake is proven, L4CON with the errno's text,
-/// L4TOUT when the timer fires first, SOCKERR when we lack resources. With a protocol in the spec,
+/// Runs one check of any protocol, as the data layer above its connection. Connect-only: L4OK once
+/// the handshake is proven, L4CON with the errno's text, L4TOUT when the timer fires first, SOCKERR
+/// when we lack resources. With a protocol in the spec,
 /// a session (send/expect, HTTP, TLS) takes over once connected and gives the verdict; the timer then
 /// starts again with the spec's check timeout, and firing says where the session stood (L7TOUT, L6TOUT).
 /// </summary>
-public sealed class ConnectCheck : IDataLayer, ITimerEntry
+public sealed class CheckRun : IDataLayer, ITimerEntry
 {
     private readonly ICheckOwner _owner;
     private readonly IProtocolSession? _session;
@@ -21,7 +22,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     private long _startedAt;
     private bool _sessionStarted;
 
-    public ConnectCheck(CheckSpec spec, IPEndPoint endPoint, ICheckOwner owner)
+    public CheckRun(CheckSpec spec, IPEndPoint endPoint, ICheckOwner owner)
     {
         Spec = spec;
         EndPoint = endPoint;
