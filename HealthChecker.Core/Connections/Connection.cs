@@ -11,7 +11,7 @@ namespace HealthChecker.Core.Connections;
 /// Owns one socket, its flags and errno, and the fd handler that turns poller events into
 /// transport calls and data-layer wake-ups (HAProxy's struct connection and conn_fd_handler).
 /// </summary>
-public sealed unsafe partial class Connection
+public sealed unsafe partial class Connection : ITransportSocket
 {
     private readonly IPoller _poller;
     private FdEvents _interest;
@@ -31,6 +31,9 @@ public sealed unsafe partial class Connection
     /// <summary>Why the connection failed, once <see cref="ConnectionFlags.Error"/> is set.</summary>
     public int Errno { get; private set; }
 
+    /// <summary>The errno's text, as checks report it.</summary>
+    public string ErrorText => Interop.Errno.Text(Errno);
+
     /// <summary>The events the fd handler is working on now (the transport reads Hup from it).</summary>
     public FdEvents Events { get; private set; }
 
@@ -46,6 +49,10 @@ public sealed unsafe partial class Connection
     public ConnectionCounters Counters => _counters;
 
     public bool Has(ConnectionFlags flags) => (Flags & flags) == flags;
+
+    bool ITransportSocket.HasFailed => Has(ConnectionFlags.Error);
+
+    bool ITransportSocket.IsReadShut => Has(ConnectionFlags.ReadShut);
 
     /// <summary>Opens a non-blocking socket and starts connecting; registers for Out only if connect is in progress.</summary>
     public ConnectOutcome Connect(IPEndPoint endPoint, bool connectOnly)
@@ -111,11 +118,17 @@ public sealed unsafe partial class Connection
         }
     }
 
-    internal void CountRecv() => _counters.RecvCalls++;
+    void ITransportSocket.CountRecv() => _counters.RecvCalls++;
 
-    internal void CountSend() => _counters.SendCalls++;
+    void ITransportSocket.CountSend() => _counters.SendCalls++;
 
     /// <summary>A byte moved or read0 was seen: the handshake is proven.</summary>
+    void ITransportSocket.NoteActivity() => NoteActivity();
+
+    void ITransportSocket.NoteReadShut() => NoteReadShut();
+
+    void ITransportSocket.Fail(int errno) => Fail(errno);
+
     internal void NoteActivity()
     {
         if ((Flags & ConnectionFlags.WaitL4Conn) != 0)

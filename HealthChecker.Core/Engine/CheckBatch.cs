@@ -54,13 +54,13 @@ internal sealed class CheckBatch : ICheckOwner
                 Deliver(early);
                 continue;
             }
-            var check = new ConnectCheck(_specs[i], _endPoints[i]!, _engine.PollerForChecks, this) { Tag = i };
+            var check = new CheckRun(_specs[i], _endPoints[i]!, this) { Tag = i };
             _inFlight++;
             _engine.Start(check);
         }
     }
 
-    public void OnFinished(ConnectCheck check)
+    public void OnFinished(CheckRun check)
     {
         _engine.Forget(check);
         _inFlight--;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using HealthChecker.Core.Checks;
 using HealthChecker.Core.Polling;
+using HealthChecker.Core.Timers;
 
 namespace HealthChecker.Core.Engine;
 
@@ -10,7 +11,7 @@ namespace HealthChecker.Core.Engine;
 /// One event-loop thread running many checks at once: a poller, an fd table and a timer heap
 /// owned by that thread; other threads hand work over through a queue and an eventfd wake-up.
 /// </summary>
-public sealed partial class CheckEngine : IDisposable
+public sealed partial class CheckEngine : IDisposable, ITimerQueue
 {
     private readonly CheckEngineOptions _options;
     private readonly IPoller _poller;
@@ -20,7 +21,7 @@ public sealed partial class CheckEngine : IDisposable
     private readonly List<CheckBatch> _refills = [];
     private readonly HashSet<CheckBatch> _batches = [];
     private readonly Thread _thread;
-    private ConnectCheck?[] _byFd = new ConnectCheck?[1024];
+    private CheckRun?[] _byFd = new CheckRun?[1024];
     private int _wakePending;
     private volatile bool _stopping;
     private long _loopWakeups;
@@ -55,8 +56,6 @@ public sealed partial class CheckEngine : IDisposable
 
     /// <summary>Checks connecting right now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
-
-    internal IPoller PollerForChecks => _poller;
 
     /// <summary>Runs one check; the result comes back as a completed task.</summary>
     public async Task<CheckResult> RunAsync(CheckSpec spec, CancellationToken cancellationToken = default) =>
@@ -128,12 +127,12 @@ public sealed partial class CheckEngine : IDisposable
         }
     }
 
-    internal void Start(ConnectCheck check)
+    internal void Start(CheckRun check)
     {
         _inFlight++;
-        check.Loop = this;
+        check.Timers = this;
         // A fresh timestamp per check: starting hundreds in one round takes a while.
-        check.Start(Now());
+        check.StartOn(_poller, Now());
         if (check.Result is not null)
         {
             return;
@@ -146,7 +145,7 @@ public sealed partial class CheckEngine : IDisposable
         _timers.Add(check);
     }
 
-    internal void Forget(ConnectCheck check)
+    internal void Forget(CheckRun check)
     {
         _inFlight--;
         _timers.Remove(check);
@@ -157,7 +156,7 @@ public sealed partial class CheckEngine : IDisposable
     }
 
     /// <summary>A check's deadline moved (connected: the check timeout replaces the connect timeout); loop thread only.</summary>
-    internal void Retime(ConnectCheck check) => _timers.Update(check);
+    void ITimerQueue.Retime(ITimerEntry entry) => _timers.Update(entry);
 
     /// <summary>Puts a loop-owned timer (a scheduler's wake-up) in the loop's heap; loop thread only.</summary>
     internal void AddTimer(ITimerEntry entry) => _timers.Add(entry);

@@ -1,3 +1,5 @@
+using HealthChecker.Core.Timers;
+
 namespace HealthChecker.Core.Engine;
 
 /// <summary>Binary min-heap of deadlines, owned by the loop; each entry knows its index, so removal is O(log n).</summary>

@@ -16,7 +16,7 @@ internal static class WarmUp
 {
     private static readonly Type[] HotTypes =
         [
-            typeof(Connection), typeof(RawTransport), typeof(ConnectCheck), typeof(LibC), typeof(SockAddr),
+            typeof(Connection), typeof(RawTransport), typeof(CheckRun), typeof(LibC), typeof(SockAddr),
             typeof(CheckResult), typeof(CheckStatusText), typeof(CheckBatch), typeof(EpollPoller), typeof(PollPoller),
         ];
 

@@ -3,6 +3,7 @@ using HealthChecker.Core.Checks;
 using HealthChecker.Core.Engine;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Targets;
+using HealthChecker.Core.Timers;
 
 namespace HealthChecker.Core.Scheduling;
 
@@ -174,7 +175,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         }
     }
 
-    public void Finished(ScheduledTarget target, ConnectCheck check)
+    public void Finished(ScheduledTarget target, CheckRun check)
     {
         Engine.Forget(check);
         InFlight--;
@@ -220,7 +221,7 @@ internal sealed class ScheduleLoop : ITimerEntry
             Complete(target, TargetAddress.Unresolved(target.Definition, target.ResolveError ?? "no address"));
             return;
         }
-        var check = new ConnectCheck(CheckMapping.ToSpec(target.Definition, endPoint, _owner.TrustedRoots), endPoint, Engine.PollerForChecks, target);
+        var check = new CheckRun(CheckMapping.ToSpec(target.Definition, endPoint, _owner.TrustedRoots), endPoint, target);
         target.Running = check;
         InFlight++;
         Engine.Start(check);

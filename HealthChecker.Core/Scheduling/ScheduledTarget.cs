@@ -3,6 +3,7 @@ using HealthChecker.Core.Checks;
 using HealthChecker.Core.Engine;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Targets;
+using HealthChecker.Core.Timers;
 
 namespace HealthChecker.Core.Scheduling;
 
@@ -52,7 +53,7 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
     public long StartedAt { get; set; }
 
     /// <summary>The check in flight for this target; a check that is no longer this one is dropped when it ends.</summary>
-    public ConnectCheck? Running { get; set; }
+    public CheckRun? Running { get; set; }
 
     public DateTimeOffset LastChange { get; set; }
 
@@ -69,5 +70,5 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
 
     public void Expire() => Loop.Enqueue(this);
 
-    public void OnFinished(ConnectCheck check) => Loop.Finished(this, check);
+    public void OnFinished(CheckRun check) => Loop.Finished(this, check);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using HealthChecker.Core.Connections;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
 
@@ -10,7 +9,7 @@ public sealed unsafe class RawTransport : ITransport
 {
     public static RawTransport Instance { get; } = new();
 
-    public int ReceiveInto(Connection connection, Span<byte> buffer)
+    public int ReceiveInto(ITransportSocket connection, Span<byte> buffer)
     {
         int total = 0;
         fixed (byte* p = buffer)
@@ -60,7 +59,7 @@ public sealed unsafe class RawTransport : ITransport
         return total;
     }
 
-    public int SendFrom(Connection connection, ReadOnlySpan<byte> buffer)
+    public int SendFrom(ITransportSocket connection, ReadOnlySpan<byte> buffer)
     {
         int total = 0;
         fixed (byte* p = buffer)

@@ -1,7 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using HealthChecker.Core.Connections;
 
 namespace HealthChecker.Core.Transport;
 
@@ -72,7 +71,7 @@ public sealed class TlsTransport : ITransport, IDisposable
     public bool WritePending => _stream?.WritePending ?? false;
 
     /// <summary>Starts the handshake on a connected socket, or moves it on with what the socket allows now.</summary>
-    public void Handshake(Connection connection)
+    public void Handshake(ITransportSocket connection)
     {
         if (_handshake is null)
         {
@@ -91,7 +90,7 @@ public sealed class TlsTransport : ITransport, IDisposable
         _stream!.Pump();
     }
 
-    public int ReceiveInto(Connection connection, Span<byte> buffer)
+    public int ReceiveInto(ITransportSocket connection, Span<byte> buffer)
     {
         if (!HandshakeDone)
         {
@@ -125,7 +124,7 @@ public sealed class TlsTransport : ITransport, IDisposable
     /// Encrypts and sends; returns 0 while the ciphertext still waits for Out and the byte count once it
     /// is out, so the caller presents the same unsent bytes again, as with a short raw write.
     /// </summary>
-    public int SendFrom(Connection connection, ReadOnlySpan<byte> buffer)
+    public int SendFrom(ITransportSocket connection, ReadOnlySpan<byte> buffer)
     {
         if (!HandshakeDone)
         {

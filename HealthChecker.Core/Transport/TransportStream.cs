@@ -1,5 +1,3 @@
-using HealthChecker.Core.Connections;
-using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
 
 namespace HealthChecker.Core.Transport;
@@ -11,7 +9,7 @@ namespace HealthChecker.Core.Transport;
 internal sealed class TransportStream : Stream
 {
     private static long _offLoopCalls;
-    private readonly Connection _connection;
+    private readonly ITransportSocket _connection;
     private readonly ITransport _inner;
     private readonly int _loopThread = Environment.CurrentManagedThreadId;
     private readonly LoopOperation _read = new();
@@ -19,7 +17,7 @@ internal sealed class TransportStream : Stream
     private Memory<byte> _readBuffer;
     private ReadOnlyMemory<byte> _writeBuffer;
 
-    public TransportStream(Connection connection, ITransport inner)
+    public TransportStream(ITransportSocket connection, ITransport inner)
     {
         _connection = connection;
         _inner = inner;
@@ -115,12 +113,12 @@ internal sealed class TransportStream : Stream
     {
         error = null;
         n = 0;
-        if (_readBuffer.IsEmpty && !_connection.Has(ConnectionFlags.Error) && !_connection.Has(ConnectionFlags.ReadShut))
+        if (_readBuffer.IsEmpty && !_connection.HasFailed && !_connection.IsReadShut)
         {
             // SslStream's zero-byte read only waits for readability: the poller's In says so.
             return (_connection.Events & FdEvents.In) != 0;
         }
-        if (!_connection.Has(ConnectionFlags.Error))
+        if (!_connection.HasFailed)
         {
             n = _inner.ReceiveInto(_connection, _readBuffer.Span);
         }
@@ -128,22 +126,22 @@ internal sealed class TransportStream : Stream
         {
             return true;
         }
-        if (_connection.Has(ConnectionFlags.Error))
+        if (_connection.HasFailed)
         {
             error = SocketFailure();
             return true;
         }
-        return _connection.Has(ConnectionFlags.ReadShut);
+        return _connection.IsReadShut;
     }
 
     private bool TryWrite(out Exception? error)
     {
         error = null;
-        if (!_connection.Has(ConnectionFlags.Error))
+        if (!_connection.HasFailed)
         {
             _writeBuffer = _writeBuffer[_inner.SendFrom(_connection, _writeBuffer.Span)..];
         }
-        if (_connection.Has(ConnectionFlags.Error))
+        if (_connection.HasFailed)
         {
             error = SocketFailure();
             return true;
@@ -151,7 +149,7 @@ internal sealed class TransportStream : Stream
         return _writeBuffer.IsEmpty;
     }
 
-    private SocketFailureException SocketFailure() => new(Errno.Text(_connection.Errno));
+    private SocketFailureException SocketFailure() => new(_connection.ErrorText);
 
     private void NoteThread()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Engine;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
 using HealthChecker.Tests.Support;
@@ -21,10 +22,10 @@ public sealed class CheckTimeoutTests
         using var dropsSyn = new FullAcceptQueue();
         var owner = new RecordingOwner();
         var spec = Spec(dropsSyn.EndPoint, CheckProtocol.Expect(Expect("220")), timeout: TimeSpan.FromSeconds(1)) with { CheckTimeout = Hour };
-        var check = new ConnectCheck(spec, dropsSyn.EndPoint, new FakePoller(), owner);
+        var check = new CheckRun(spec, dropsSyn.EndPoint, owner);
         long started = Stopwatch.GetTimestamp();
 
-        check.Start(started);
+        check.StartOn(new FakePoller(), started);
         Assert.Equal(started + Stopwatch.Frequency, check.Deadline);
         check.Expire();
 
@@ -41,10 +42,10 @@ public sealed class CheckTimeoutTests
         {
             CheckTimeout = Hour,
         };
-        var check = new ConnectCheck(spec, peer.EndPoint, new FakePoller(), owner);
+        var check = new CheckRun(spec, peer.EndPoint, owner);
         long started = Stopwatch.GetTimestamp();
 
-        check.Start(started);
+        check.StartOn(new FakePoller(), started);
         Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
         check.Connection.HandleEvents(FdEvents.Out);
 
@@ -61,10 +62,10 @@ public sealed class CheckTimeoutTests
     {
         using var peer = new ScriptedPeer(ScriptedPeer.Silent);
         var spec = Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220")), timeout: Hour);
-        var check = new ConnectCheck(spec, peer.EndPoint, new FakePoller(), new RecordingOwner());
+        var check = new CheckRun(spec, peer.EndPoint, new RecordingOwner());
         long started = Stopwatch.GetTimestamp();
 
-        check.Start(started);
+        check.StartOn(new FakePoller(), started);
         long connectDeadline = check.Deadline;
         Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
         check.Connection.HandleEvents(FdEvents.Out);
@@ -79,10 +80,10 @@ public sealed class CheckTimeoutTests
         using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
         var owner = new RecordingOwner();
         var spec = EngineRun.Spec(peer.EndPoint, TimeSpan.FromSeconds(1)) with { CheckTimeout = Hour };
-        var check = new ConnectCheck(spec, peer.EndPoint, new FakePoller(), owner);
+        var check = new CheckRun(spec, peer.EndPoint, owner);
         long started = Stopwatch.GetTimestamp();
 
-        check.Start(started);
+        check.StartOn(new FakePoller(), started);
         Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
         check.Connection.HandleEvents(FdEvents.Out);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Engine;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
 using HealthChecker.Core.Targets;
@@ -83,8 +84,8 @@ public sealed class ProtocolFdHandlerTests
     public void A_refused_connect_is_L4CON_with_zero_recv_even_for_a_check_that_receives_first()
     {
         var closed = LoopbackPeer.ClosedPort();
-        var check = new ConnectCheck(Spec(closed, CheckProtocol.Expect(Expect("220"))), closed, _poller, _owner);
-        check.Start(Stopwatch.GetTimestamp());
+        var check = new CheckRun(Spec(closed, CheckProtocol.Expect(Expect("220"))), closed, _owner);
+        check.StartOn(_poller, Stopwatch.GetTimestamp());
         Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
 
         check.Connection.HandleEvents(FdEvents.Out | FdEvents.Err | FdEvents.Hup);
@@ -107,9 +108,9 @@ public sealed class ProtocolFdHandlerTests
         });
         var poller = new FakePoller();
         var owner = new RecordingOwner();
-        var check = new ConnectCheck(Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220"))), peer.EndPoint, poller, owner);
+        var check = new CheckRun(Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220"))), peer.EndPoint, owner);
 
-        check.Start(Stopwatch.GetTimestamp());
+        check.StartOn(poller, Stopwatch.GetTimestamp());
         Sockets.WaitFor(check.Fd, PollFd.POLLOUT);
         check.Connection.HandleEvents(FdEvents.Out);
         Assert.True(sent.Wait(TimeSpan.FromSeconds(5)));
@@ -127,17 +128,17 @@ public sealed class ProtocolFdHandlerTests
     /// Connects, lets the peer accept and reset, and hands the fd handler the report the kernel then
     /// gives while WaitL4Conn (Out, Err and Hup together), as when the reset lands before the first poll.
     /// </summary>
-    private ConnectCheck ResetWhileConnecting(LoopbackPeer peer, CheckProtocol protocol, string scheme = "tcp")
+    private CheckRun ResetWhileConnecting(LoopbackPeer peer, CheckProtocol protocol, string scheme = "tcp")
     {
-        var check = new ConnectCheck(Spec(peer.EndPoint, protocol, scheme), peer.EndPoint, _poller, _owner);
-        check.Start(Stopwatch.GetTimestamp());
+        var check = new CheckRun(Spec(peer.EndPoint, protocol, scheme), peer.EndPoint, _owner);
+        check.StartOn(_poller, Stopwatch.GetTimestamp());
         Assert.True(check.Connection.Has(Core.Connections.ConnectionFlags.WaitL4Conn));
         Sockets.WaitForAll(check.Fd, PollFd.POLLOUT, PollFd.POLLERR);
         check.Connection.HandleEvents(FdEvents.Out | FdEvents.Err | FdEvents.Hup);
         return check;
     }
 
-    private CheckResult Finished(ConnectCheck check)
+    private CheckResult Finished(CheckRun check)
     {
         Assert.Equal([check], _owner.Finished);
         return check.Result!;

@@ -1,5 +1,6 @@
 using System.Net;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Engine;
 using HealthChecker.Core.Connections;
 using HealthChecker.Core.Interop;
 using HealthChecker.Core.Polling;
@@ -162,15 +163,15 @@ public sealed class FdHandlerTests
         Assert.Empty(_poller.Registered);
     }
 
-    private ConnectCheck Start(IPEndPoint endPoint)
+    private CheckRun Start(IPEndPoint endPoint)
     {
-        var check = new ConnectCheck(new CheckSpec(CheckTarget.Tcp(endPoint.Address, endPoint.Port)), endPoint, _poller, _owner);
-        check.Start(System.Diagnostics.Stopwatch.GetTimestamp());
+        var check = new CheckRun(new CheckSpec(CheckTarget.Tcp(endPoint.Address, endPoint.Port)), endPoint, _owner);
+        check.StartOn(_poller, System.Diagnostics.Stopwatch.GetTimestamp());
         Assert.Null(check.Result);
         return check;
     }
 
-    private CheckResult Finished(ConnectCheck check)
+    private CheckResult Finished(CheckRun check)
     {
         Assert.Equal([check], _owner.Finished);
         return check.Result!;

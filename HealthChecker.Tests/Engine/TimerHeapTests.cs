@@ -1,4 +1,5 @@
 using HealthChecker.Core.Engine;
+using HealthChecker.Core.Timers;
 
 namespace HealthChecker.Tests.Engine;
 

@@ -5,7 +5,7 @@ namespace HealthChecker.Tests.Support;
 /// <summary>Collects finished checks instead of an event loop.</summary>
 public sealed class RecordingOwner : ICheckOwner
 {
-    public List<ConnectCheck> Finished { get; } = [];
+    public List<CheckRun> Finished { get; } = [];
 
-    public void OnFinished(ConnectCheck check) => Finished.Add(check);
+    public void OnFinished(CheckRun check) => Finished.Add(check);
 }

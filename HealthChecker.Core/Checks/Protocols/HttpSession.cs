@@ -1,6 +1,5 @@
 using System.Text;
 using HealthChecker.Core.Connections;
-using HealthChecker.Core.Interop;
 using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Core.Checks.Protocols;
@@ -92,7 +91,7 @@ internal sealed class HttpSession : IProtocolSession
             return null;
         }
         return connection.Has(ConnectionFlags.Error) && !BodyComplete(head, body)
-            ? new ProtocolVerdict(CheckStatus.L7Response, $"{head}, body cut short: {Errno.Text(connection.Errno)}", head.Code)
+            ? new ProtocolVerdict(CheckStatus.L7Response, $"{head}, body cut short: {connection.ErrorText}", head.Code)
             : new ProtocolVerdict(CheckStatus.L7Response, $"{head}, body does not contain '{_options.BodyContains}'", head.Code);
     }
 
@@ -109,7 +108,7 @@ internal sealed class HttpSession : IProtocolSession
         if (connection.Has(ConnectionFlags.Error))
         {
             // Nothing read before the socket failed: the socket's error is the news, not the protocol.
-            return what == "HTTP: empty response" ? SocketError(connection) : new(CheckStatus.L7Response, $"{what}: {Errno.Text(connection.Errno)}");
+            return what == "HTTP: empty response" ? SocketError(connection) : new(CheckStatus.L7Response, $"{what}: {connection.ErrorText}");
         }
         return new ProtocolVerdict(CheckStatus.L7Response, what);
     }
@@ -118,7 +117,7 @@ internal sealed class HttpSession : IProtocolSession
         head.ContentLength is { } length ? body.Length >= length
         : head.Chunked && body.EndsWith("0\r\n\r\n"u8);
 
-    private static ProtocolVerdict SocketError(Connection connection) => new(CheckStatus.SocketError, Errno.Text(connection.Errno));
+    private static ProtocolVerdict SocketError(Connection connection) => new(CheckStatus.SocketError, connection.ErrorText);
 
     private static byte[] Request(CheckTarget target, HttpOptions options)
     {

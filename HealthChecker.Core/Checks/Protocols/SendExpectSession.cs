@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using HealthChecker.Core.Connections;
-using HealthChecker.Core.Interop;
 using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Core.Checks.Protocols;
@@ -138,7 +137,7 @@ internal sealed class SendExpectSession : IProtocolSession
     }
 
     private static ProtocolVerdict SocketError(Connection connection) =>
-        new(CheckStatus.SocketError, Errno.Text(connection.Errno));
+        new(CheckStatus.SocketError, connection.ErrorText);
 
     private static readonly StepOutcome Done = new(true, null);
 

@@ -1,7 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using HealthChecker.Core.Connections;
-using HealthChecker.Core.Interop;
 using HealthChecker.Core.Targets;
 using HealthChecker.Core.Transport;
 
@@ -57,7 +56,7 @@ internal sealed class TlsSession : IProtocolSession
         {
             if (connection.Has(ConnectionFlags.Error) && !_tls.HandshakeFailed && _tls.Certificate is null)
             {
-                return new ProtocolVerdict(CheckStatus.SocketError, Errno.Text(connection.Errno));
+                return new ProtocolVerdict(CheckStatus.SocketError, connection.ErrorText);
             }
             _tls.Handshake(connection);
             if (_tls.HandshakeFailed)
@@ -101,7 +100,7 @@ internal sealed class TlsSession : IProtocolSession
         if (IsSocketFailure(_tls.HandshakeError))
         {
             // The socket failed under the handshake (a reset): the errno is the news.
-            return new ProtocolVerdict(CheckStatus.SocketError, Errno.Text(connection.Errno));
+            return new ProtocolVerdict(CheckStatus.SocketError, connection.ErrorText);
         }
         return new ProtocolVerdict(CheckStatus.L6Response, $"TLS handshake failed: {Reason()}");
     }

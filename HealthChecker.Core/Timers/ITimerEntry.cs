@@ -1,4 +1,4 @@
-namespace HealthChecker.Core.Engine;
+namespace HealthChecker.Core.Timers;
 
 /// <summary>Something with a deadline in the loop's timer heap.</summary>
 internal interface ITimerEntry

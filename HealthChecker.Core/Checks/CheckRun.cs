@@ -2,40 +2,45 @@ using System.Diagnostics;
 using System.Net;
 using HealthChecker.Core.Checks.Protocols;
 using HealthChecker.Core.Connections;
-using HealthChecker.Core.Engine;
-using HealthChecker.Core.Interop;
-using HealthChecker.Core.Polling;
+using HealthChecker.Core.Timers;
+using HealthChecker.Core.Transport;
 
 namespace HealthChecker.Core.Checks;
 
 /// <summary>
-/// The connect-only data layer: L4OK once the handshake is proven, L4CON with the errno's text,
-/// L4TOUT when the timer fires first, SOCKERR when we lack resources. With a protocol in the spec,
+/// Runs one check of any protocol, as the data layer above its connection. Connect-only: L4OK once
+/// the handshake is proven, L4CON with the errno's text, L4TOUT when the timer fires first, SOCKERR
+/// when we lack resources. With a protocol in the spec,
 /// a session (send/expect, HTTP, TLS) takes over once connected and gives the verdict; the timer then
 /// starts again with the spec's check timeout, and firing says where the session stood (L7TOUT, L6TOUT).
 /// </summary>
-public sealed class ConnectCheck : IDataLayer, ITimerEntry
+public sealed class CheckRun : IDataLayer, ITimerEntry
 {
     private readonly ICheckOwner _owner;
     private readonly IProtocolSession? _session;
+    private Connection? _connection;
     private long _startedAt;
     private bool _sessionStarted;
 
-    public ConnectCheck(CheckSpec spec, IPEndPoint endPoint, IPoller poller, ICheckOwner owner)
+    public CheckRun(CheckSpec spec, IPEndPoint endPoint, ICheckOwner owner)
     {
         Spec = spec;
         EndPoint = endPoint;
         _owner = owner;
         var protocol = spec.Protocol is { IsConnectOnly: false } p ? p : null;
-        Connection = new Connection(poller, ProtocolSessions.TransportFor(spec, protocol)) { DataLayer = this };
-        _session = protocol is null ? null : ProtocolSessions.Create(spec, protocol, Connection.Transport);
+        Transport = ProtocolSessions.TransportFor(spec, protocol);
+        _session = protocol is null ? null : ProtocolSessions.Create(spec, protocol, Transport);
     }
 
     public CheckSpec Spec { get; }
 
     public IPEndPoint EndPoint { get; }
 
-    public Connection Connection { get; }
+    /// <summary>The transport the connection must use: the protocol's session was built on it.</summary>
+    public ITransport Transport { get; }
+
+    /// <summary>The connection the engine opened for this check; set by <see cref="Start"/>.</summary>
+    public Connection Connection => _connection ?? throw new InvalidOperationException("the check has not started");
 
     /// <summary>The fd this check registered while connecting, kept for the owner's fd table after close.</summary>
     public int Fd { get; private set; } = -1;
@@ -46,17 +51,19 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
     /// <summary>Stopwatch timestamp at which the check times out: the connect's deadline, then the protocol's.</summary>
     public long Deadline { get; private set; }
 
-    /// <summary>The loop whose timer heap holds this check, told when the deadline moves; null when a test drives the check.</summary>
-    internal CheckEngine? Loop { get; set; }
+    /// <summary>The timer heap that holds this check, told when the deadline moves; null when a test drives the check.</summary>
+    internal ITimerQueue? Timers { get; set; }
 
     /// <summary>The owner's slot for this check (batch index, timer position).</summary>
     public int Tag { get; set; }
 
     int ITimerEntry.TimerIndex { get; set; } = -1;
 
-    /// <summary>Connects; the check may finish right here (refused at once, socket error).</summary>
-    public void Start(long now)
+    /// <summary>Connects <paramref name="connection"/> (built on <see cref="Transport"/>); the check may finish right here (refused at once, socket error).</summary>
+    public void Start(Connection connection, long now)
     {
+        _connection = connection;
+        connection.DataLayer = this;
         _startedAt = now;
         Deadline = now + Ticks(Spec.Timeout);
         var outcome = Connection.Connect(EndPoint, connectOnly: _session is null);
@@ -70,10 +77,10 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
                 Finish(CheckStatus.L4Ok, "");
                 break;
             case ConnectOutcome.Failed:
-                Finish(CheckStatus.L4Connection, Errno.Text(Connection.Errno));
+                Finish(CheckStatus.L4Connection, Connection.ErrorText);
                 break;
             case ConnectOutcome.SocketError:
-                Finish(CheckStatus.SocketError, Errno.Text(Connection.Errno));
+                Finish(CheckStatus.SocketError, Connection.ErrorText);
                 break;
             case ConnectOutcome.InProgress:
                 break;
@@ -120,7 +127,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         }
         else if (connection.Has(ConnectionFlags.Error))
         {
-            Finish(CheckStatus.L4Connection, Errno.Text(connection.Errno));
+            Finish(CheckStatus.L4Connection, connection.ErrorText);
         }
     }
 
@@ -129,7 +136,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
         if (connection.Has(ConnectionFlags.Error) && !connection.Has(ConnectionFlags.Connected))
         {
             // Refused or unreachable; a reset after the handshake comes as Connected and Error, and the session judges it.
-            Finish(CheckStatus.L4Connection, Errno.Text(connection.Errno));
+            Finish(CheckStatus.L4Connection, connection.ErrorText);
         }
         else if (connection.Has(ConnectionFlags.Connected))
         {
@@ -138,7 +145,7 @@ public sealed class ConnectCheck : IDataLayer, ITimerEntry
                 // The connection is up: the connect timeout is over, `timeout check` bounds the protocol from here.
                 _sessionStarted = true;
                 Deadline = Stopwatch.GetTimestamp() + Ticks(Spec.CheckTimeout ?? Spec.Timeout);
-                Loop?.Retime(this);
+                Timers?.Retime(this);
             }
             ProtocolVerdict? verdict;
             try
