@@ -19,24 +19,7 @@ internal static class Peers
         Console.WriteLine(((IPEndPoint)listener.LocalEndPoint!).Port);
         Console.Out.Flush();
 
-        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
-        {
-            while (true)
-            {
-                try
-                {
-                    listener.Accept().Dispose();
-                }
-                catch (SocketException)
-                {
-                    // A client that reset before accept: nothing to do.
-                }
-                catch (ObjectDisposedException)
-                {
-                    return;
-                }
-            }
-        }) { IsBackground = true }).ToList();
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() => Admin.AcceptingPeer.AcceptAndClose(listener)) { IsBackground = true }).ToList();
         workers.ForEach(w => w.Start());
 
         // Lives until the parent closes our stdin.

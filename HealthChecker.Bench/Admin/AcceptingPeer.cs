@@ -18,7 +18,7 @@ internal sealed class AcceptingPeer : IDisposable
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         for (var i = 0; i < 2; i++)
         {
-            new Thread(Accept) { IsBackground = true, Name = "accepting peer" }.Start();
+            new Thread(() => AcceptAndClose(_listener)) { IsBackground = true, Name = "accepting peer" }.Start();
         }
     }
 
@@ -26,13 +26,14 @@ internal sealed class AcceptingPeer : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private void Accept()
+    /// <summary>Accepts and closes connections on <paramref name="listener"/> until it is closed.</summary>
+    public static void AcceptAndClose(Socket listener)
     {
         while (true)
         {
             try
             {
-                _listener.Accept().Dispose();
+                listener.Accept().Dispose();
             }
             catch (SocketException)
             {
