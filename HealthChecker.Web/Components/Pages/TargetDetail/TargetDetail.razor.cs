@@ -44,7 +44,7 @@ public sealed partial class TargetDetail
     private DateTime _to;
     private List<ChartPoint> _points = [];
     private List<StripCell> _cells = [];
-    private IReadOnlyList<UptimeRecord> _uptime = [];
+    private IReadOnlyList<UptimeWindowText> _uptime = [];
     private IReadOnlyList<StateChangeRecord> _changes = [];
     private IReadOnlyList<CheckHistoryRecord> _results = [];
 
@@ -116,7 +116,7 @@ public sealed partial class TargetDetail
     {
         var now = Clock.GetUtcNow().UtcDateTime;
         await LoadChartAsync(now);
-        _uptime = await History.UptimeAsync(Id, now, UptimeWindows);
+        _uptime = [.. (await History.UptimeAsync(Id, now, UptimeWindows)).Select(UptimeWindowText.From)];
         _changes = (await History.StateChangesAsync(new StateChangeFilter(TargetId: Id), StateChanges)).Changes;
         // Raw results are kept 30 days; looking back further finds nothing more.
         _results = await History.RecentResultsAsync(Id, now - TimeSpan.FromDays(31), LastResults);
@@ -138,7 +138,6 @@ public sealed partial class TargetDetail
         }
     }
 
-    private static string WindowName(TimeSpan window) => window.TotalDays >= 1 ? $"{window.TotalDays:0} d" : $"{window.TotalHours:0} h";
 
     /// <summary>A choice of chart range: how far back, and which rollup (none: the raw results).</summary>
     internal sealed record ChartRange(string Label, TimeSpan Span, RollupGrain? Grain, string Source);
