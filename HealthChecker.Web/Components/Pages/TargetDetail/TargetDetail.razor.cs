@@ -37,6 +37,7 @@ public sealed partial class TargetDetail
     private bool _missing;
     private bool _canEdit;
     private string? _message;
+    private string? _unreadable;
     private TargetSnapshot? _live;
     private DateTimeOffset? _liveChange;
     private ChartRange _range = Ranges[0];
@@ -64,6 +65,7 @@ public sealed partial class TargetDetail
         }
 
         _check = TargetRow.ToDraft(_record).Check ?? "";
+        _unreadable = TargetRow.OptionsProblem(_record);
         _canEdit = AuthenticationState is not null && await Editor.CanEditAsync((await AuthenticationState).User);
         _live = Monitor.Find(Id);
         _liveChange = _live?.LastChange;
