@@ -34,6 +34,25 @@ public sealed class FaultLog(ILogger log)
         Volatile.Write(ref _last, new Fault(kind, description, DateTimeOffset.UtcNow));
     }
 
+    /// <summary>
+    /// Watches a task nobody awaits (a page's update started from an event): when it fails, the failure is recorded as
+    /// a fault of <paramref name="kind"/> naming <paramref name="affected"/>, instead of vanishing with the task.
+    /// </summary>
+    public void Observe(Task task, FaultKind kind, string affected) =>
+        _ = task.ContinueWith(
+            t =>
+            {
+                var error = t.Exception!.GetBaseException();
+                // A page closed while its update was queued: nothing was lost.
+                if (error is not ObjectDisposedException)
+                {
+                    Record(kind, $"{affected}: {error.GetType().Name}: {error.Message}", error);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
     /// <summary>Faults of <paramref name="kind"/> recorded since start.</summary>
     public long Count(FaultKind kind) => Interlocked.Read(ref _counts[(int)kind]);
 

@@ -1,3 +1,4 @@
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
 using HealthChecker.Web.Components.Shared;
@@ -72,7 +73,7 @@ public sealed partial class TargetDetail
         await LoadHistoryAsync();
     }
 
-    private void OnChanged() => _ = InvokeAsync(async () =>
+    private void OnChanged() => Faults.Observe(InvokeAsync(async () =>
     {
         if (_record is null)
         {
@@ -88,7 +89,7 @@ public sealed partial class TargetDetail
         }
 
         StateHasChanged();
-    });
+    }), FaultKind.PageTask, $"target page {Id}");
 
     private async Task SelectRangeAsync(ChartRange range)
     {
