@@ -29,6 +29,7 @@ public sealed class DashboardRenderTests : BunitContext
     {
         Services.AddSingleton<IMonitorView>(_monitor);
         Services.AddSingleton(new FaultLog(TestLog.Silent));
+        Services.AddSingleton(new UnreadableTargets());
         Services.AddSingleton<TimeProvider>(_clock);
         // Live over a circuit; a test of the prerendered HTML says otherwise.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -21,6 +21,7 @@ public sealed class DashboardTests : BunitContext
     {
         Services.AddSingleton<IMonitorView>(_monitor);
         Services.AddSingleton(new FaultLog(TestLog.Silent));
+        Services.AddSingleton(new UnreadableTargets());
         Services.AddSingleton(TimeProvider.System);
         // Live over a circuit; a test of the prerendered HTML says otherwise.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

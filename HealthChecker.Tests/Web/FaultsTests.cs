@@ -42,5 +42,7 @@ public sealed class FaultsTests(ApiApp api) : IClassFixture<ApiApp>
         Assert.Contains("options unreadable: ", list, StringComparison.Ordinal);
         var page = await admin.GetStringAsync($"targets/{id}");
         Assert.Contains("options unreadable: ", page, StringComparison.Ordinal);
+        var dashboard = await admin.GetStringAsync("");
+        Assert.Contains("faults/web</a>: options unreadable: ", dashboard, StringComparison.Ordinal);
     }
 }

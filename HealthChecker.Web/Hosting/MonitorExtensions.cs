@@ -13,6 +13,7 @@ public static class MonitorExtensions
         var services = builder.Services;
         // One fault log for the engine, the target sync, the pages, /api/status and /metrics.
         services.AddSingleton(s => new FaultLog(s.GetRequiredService<Serilog.ILogger>()));
+        services.AddSingleton<UnreadableTargets>();
         services.AddSingleton<MonitorService>();
         // Hosted services start in the order they were added and stop in reverse: after DatabaseService, before it.
         services.AddHostedService(s => s.GetRequiredService<MonitorService>());

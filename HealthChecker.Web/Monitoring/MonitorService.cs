@@ -96,7 +96,8 @@ public sealed class MonitorService(DatabaseService database, TargetChangeFeed fe
             }
         }
 
-        _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, Touch, _log, services.GetService<TargetRules>(), _faults);
+        _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, Touch, _log, services.GetService<TargetRules>(), _faults,
+            services.GetService<UnreadableTargets>());
         _jobs = new MaintenanceJobs(_heartbeat, history, TimeSpan.FromDays(Math.Max(1, _options.RetentionDays)), _log);
     }
 

@@ -32,6 +32,7 @@ internal sealed class TargetSync : IAsyncDisposable
     private readonly Action _touched;
     private readonly Serilog.ILogger _log;
     private readonly FaultLog _faults;
+    private readonly UnreadableTargets _unreadable;
     private readonly Channel<long[]> _pending = Channel.CreateUnbounded<long[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<long, string> _names = new();
     private readonly CancellationTokenSource _stop = new();
@@ -41,9 +42,11 @@ internal sealed class TargetSync : IAsyncDisposable
     private long _applied;
 
     public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
-        HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null, FaultLog? faults = null)
+        HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null, FaultLog? faults = null,
+        UnreadableTargets? unreadable = null)
     {
         _faults = faults ?? new FaultLog(log);
+        _unreadable = unreadable ?? new UnreadableTargets();
         _rules = rules ?? TargetRules.Default;
         _store = store;
         _dataSource = dataSource;
@@ -183,13 +186,16 @@ internal sealed class TargetSync : IAsyncDisposable
     {
         var current = NameOf(id);
         TargetDefinition? definition = null;
+        _unreadable.Clear(id);
         if (row is not null)
         {
             (definition, var errors) = TargetRow.ToDefinition(row);
             if (definition is null)
             {
-                // Not checked, so not silently: counted, and the lists show the row's problem.
-                _faults.Record(FaultKind.UnreadableTarget, $"{row.FullName} (id {id}) is not checked: {TargetRow.OptionsProblem(row) ?? string.Join("; ", errors)}");
+                // Not checked, so not silently: counted, and the lists and the dashboard show the row's problem.
+                var problem = TargetRow.OptionsProblem(row) ?? string.Join("; ", errors);
+                _faults.Record(FaultKind.UnreadableTarget, $"{row.FullName} (id {id}) is not checked: {problem}");
+                _unreadable.Set(new UnreadableTarget(id, row.FullName, problem));
             }
             else if (_rules.RaisedToFloor(definition) is { } raised)
             {
