@@ -186,7 +186,6 @@ internal sealed class TargetSync : IAsyncDisposable
     {
         var current = NameOf(id);
         TargetDefinition? definition = null;
-        _unreadable.Clear(id);
         if (row is not null)
         {
             (definition, var errors) = TargetRow.ToDefinition(row);
@@ -204,6 +203,11 @@ internal sealed class TargetSync : IAsyncDisposable
                     row.FullName, id, Duration.Format(_rules.MinInterval));
                 definition = raised;
             }
+        }
+
+        if (row is null || definition is not null)
+        {
+            _unreadable.Clear(id);
         }
 
         if (definition is null)
