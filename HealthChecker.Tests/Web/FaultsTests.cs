@@ -44,5 +44,11 @@ public sealed class FaultsTests(ApiApp api) : IClassFixture<ApiApp>
         Assert.Contains("options unreadable: ", page, StringComparison.Ordinal);
         var dashboard = await admin.GetStringAsync("");
         Assert.Contains("faults/web</a>: options unreadable: ", dashboard, StringComparison.Ordinal);
+
+        // Repaired in SQL: checked again, and no longer named as unreadable.
+        await ExecuteAsync(api.ConnectionString, $"UPDATE targets SET options = '{{\"check\": \"tcp://127.0.0.1:9\"}}' WHERE id = {id}; NOTIFY hc_targets_changed, '{id}';");
+        await EventuallyAsync(async () => await TargetAsync(admin, "faults/web") is not null, "the repaired target is checked again");
+        Assert.DoesNotContain("options unreadable", await admin.GetStringAsync(""), StringComparison.Ordinal);
+        Assert.DoesNotContain("options unreadable", await admin.GetStringAsync("targets"), StringComparison.Ordinal);
     }
 }
