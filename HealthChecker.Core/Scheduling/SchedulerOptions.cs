@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using HealthChecker.Core.Engine;
+using HealthChecker.Core.Faults;
 using Serilog;
 using Serilog.Core;
 
@@ -26,6 +27,9 @@ public sealed record SchedulerOptions
 
     /// <summary>Where state changes are logged, one line each.</summary>
     public ILogger Log { get; init; } = Logger.None;
+
+    /// <summary>Where a subscriber's exception is logged and counted; one of its own over <see cref="Log"/> when null.</summary>
+    public FaultLog? Faults { get; init; }
 
     /// <summary>How many of its latest results each target's snapshot keeps.</summary>
     public int RecentResults { get; init; } = 10;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using HealthChecker.Core.Engine;
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Targets;
 using Serilog;
@@ -27,6 +28,7 @@ public sealed partial class TargetScheduler : IDisposable
     public TargetScheduler(SchedulerOptions? options = null)
     {
         _options = options ?? new SchedulerOptions();
+        Faults = _options.Faults ?? new FaultLog(_options.Log);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Loops, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxInFlight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxStartsPerRound, 1);
@@ -59,6 +61,9 @@ public sealed partial class TargetScheduler : IDisposable
 
     /// <summary>Event handlers that threw; the loops go on.</summary>
     public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+
+    /// <summary>Where a subscriber's exception is logged and counted (<see cref="SchedulerOptions.Faults"/>).</summary>
+    public FaultLog Faults { get; }
 
     internal int RecentResults => Math.Max(1, _options.RecentResults);
 
@@ -204,7 +209,7 @@ public sealed partial class TargetScheduler : IDisposable
     {
         if (CheckCompleted is { } handler)
         {
-            Safely(() => handler(result));
+            Safely(() => handler(result), "check completion", result.Target, result.Id);
         }
     }
 
@@ -213,20 +218,22 @@ public sealed partial class TargetScheduler : IDisposable
         StateChangeLog.Write(_options.Log, change);
         if (StateChanged is { } handler)
         {
-            Safely(() => handler(change));
+            Safely(() => handler(change), "state change", change.Target, change.Id);
         }
     }
 
-    private void Safely(Action call)
+    private void Safely(Action call, string handled, string target, long? id)
     {
         try
         {
             call();
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // A subscriber's bug must not stop the loop and every target on it.
+            // A subscriber's bug must not stop the loop and every target on it, nor pass unseen.
             Interlocked.Increment(ref _handlerFailures);
+            var which = id is { } known ? $"{target} (id {known})" : target;
+            Faults.Record(FaultKind.CheckHandler, $"a {handled} handler of {which} threw {e.GetType().Name}: {e.Message}", e);
         }
     }
 

@@ -51,15 +51,8 @@ public sealed record TargetRow(
     /// </summary>
     public static TargetDraft ToDraft(TargetRecord r)
     {
-        StoredOptions? options = null;
-        try
-        {
-            options = JsonSerializer.Deserialize<StoredOptions>(string.IsNullOrWhiteSpace(r.Options) ? "{}" : r.Options, Json);
-        }
-        catch (JsonException)
-        {
-            // Left as null: the check URL falls back to kind, host and port below.
-        }
+        // Unreadable options leave the draft without them (the editor can repair the row); ToDefinition refuses it.
+        var (options, _) = ReadOptions(r);
 
         var draft = new TargetDraft
         {
@@ -93,9 +86,30 @@ public sealed record TargetRow(
     }
 
     /// <summary>A stored row as a definition, or the rules it breaks.</summary>
-    /// <remarks>No interval floor here: a row saved under a lower floor still reads; whoever runs it applies the floor.</remarks>
+    /// <remarks>
+    /// No interval floor here: a row saved under a lower floor still reads; whoever runs it applies the floor. A row whose
+    /// options cannot be read is refused, not run as the weaker check its columns alone describe.
+    /// </remarks>
     public static (TargetDefinition? Definition, IReadOnlyList<TargetError> Errors) ToDefinition(TargetRecord r) =>
-        TargetValidator.Validate(ToDraft(r), StoredRules);
+        ReadOptions(r).Problem is { } problem
+            ? (null, [new TargetError("options", problem)])
+            : TargetValidator.Validate(ToDraft(r), StoredRules);
+
+    /// <summary><c>options unreadable: &lt;reason&gt;</c> when the row's options jsonb is not what the app stores; else null.</summary>
+    public static string? OptionsProblem(TargetRecord r) => ReadOptions(r).Problem is { } problem ? $"options {problem}" : null;
+
+    private static (StoredOptions? Options, string? Problem) ReadOptions(TargetRecord r)
+    {
+        try
+        {
+            return (JsonSerializer.Deserialize<StoredOptions>(string.IsNullOrWhiteSpace(r.Options) ? "{}" : r.Options, Json), null);
+        }
+        catch (JsonException e)
+        {
+            // The path says where; the message would name the app's own types.
+            return (null, e.Path is { Length: > 0 } path ? $"unreadable: {path} is not of the stored shape" : $"unreadable: {e.Message}");
+        }
+    }
 
     private static readonly TargetRules StoredRules = TargetRules.Default with { MinInterval = TimeSpan.Zero };
 

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using HealthChecker.Core.Engine;
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
+using Serilog.Events;
 
 namespace HealthChecker.Tests.Scheduling;
 
@@ -52,6 +54,28 @@ public sealed class SchedulerEdgeTests
         await run.NextResultAsync();
 
         Assert.Equal(2, run.Scheduler.HandlerFailures);
+        Assert.Equal(2, run.Scheduler.Find("a/one")!.Checks);
+    }
+
+    [Fact]
+    public async Task A_completion_handler_that_throws_is_logged_with_its_target_and_counted_as_a_fault()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        using var run = new SchedulerHarness(collectLog: true);
+        run.Scheduler.CheckCompleted += _ => throw new InvalidOperationException("a buggy dashboard");
+
+        await run.Scheduler.AddAsync(SchedulerHarness.Target("a/one", peer.EndPoint));
+        await run.NextResultAsync();
+        await run.AdvanceToNextCheckAsync("a/one");
+        await run.NextResultAsync();
+
+        var faults = run.Scheduler.Faults;
+        Assert.Equal(2, faults.Count(FaultKind.CheckHandler));
+        Assert.Contains("a/one", faults.Last!.Description, StringComparison.Ordinal);
+        Assert.Contains("a buggy dashboard", faults.Last.Description, StringComparison.Ordinal);
+        var logged = run.Sink.Events.Where(e => e.Level == LogEventLevel.Error && e.Exception is InvalidOperationException).ToList();
+        Assert.Equal(2, logged.Count);
+        Assert.All(logged, e => Assert.Contains("a/one", e.RenderMessage(), StringComparison.Ordinal));
         Assert.Equal(2, run.Scheduler.Find("a/one")!.Checks);
     }
 

@@ -1,6 +1,8 @@
 using Bunit;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
+using HealthChecker.Tests.Support;
 using HealthChecker.Tests.Web.Support;
 using HealthChecker.Web.Components.Pages.Dashboard;
 using HealthChecker.Web.Monitoring;
@@ -26,6 +28,8 @@ public sealed class DashboardRenderTests : BunitContext
     public DashboardRenderTests()
     {
         Services.AddSingleton<IMonitorView>(_monitor);
+        Services.AddSingleton(new FaultLog(TestLog.Silent));
+        Services.AddSingleton(new UnreadableTargets());
         Services.AddSingleton<TimeProvider>(_clock);
         // Live over a circuit; a test of the prerendered HTML says otherwise.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

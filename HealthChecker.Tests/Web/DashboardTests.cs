@@ -1,6 +1,8 @@
 using AngleSharp.Dom;
 using Bunit;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Faults;
+using HealthChecker.Tests.Support;
 using HealthChecker.Tests.Web.Support;
 using HealthChecker.Web.Components.Pages.Dashboard;
 using HealthChecker.Web.Monitoring;
@@ -18,6 +20,8 @@ public sealed class DashboardTests : BunitContext
     public DashboardTests()
     {
         Services.AddSingleton<IMonitorView>(_monitor);
+        Services.AddSingleton(new FaultLog(TestLog.Silent));
+        Services.AddSingleton(new UnreadableTargets());
         Services.AddSingleton(TimeProvider.System);
         // Live over a circuit; a test of the prerendered HTML says otherwise.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -1,5 +1,6 @@
 using Bunit;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Faults;
 using HealthChecker.Tests.Web.Support;
 using HealthChecker.Web.Components.Pages.TargetDetail;
 using HealthChecker.Web.Components.Shared;
@@ -84,6 +85,44 @@ public sealed class TargetDetailTests : HistoryPageContext
         page.WaitForAssertion(() => Assert.Equal("true", page.FindAll(".ranges button").Single(b => b.TextContent == "24 h").GetAttribute("aria-pressed")));
         page.WaitForAssertion(() => Assert.Equal(150, page.Find("[data-testid=duration-chart] polyline").GetAttribute("points")!.Split(' ').Length));
         Assert.Equal(29, page.FindAll("[data-testid=pass-fail-strip] rect.fail").Count);
+    }
+
+    [Fact]
+    public async Task A_window_below_100_percent_shows_the_down_time_behind_it()
+    {
+        var target = await AddTargetAsync("web/db");
+        // Observed for 0.7 s an hour ago: UP 0.6 s, DOWN 0.1 s (86 %), then paused ever since.
+        await ExecuteAsync("""
+            INSERT INTO monitor_runs (started_at, last_beat_at) VALUES (now() - interval '1 day', now());
+            INSERT INTO state_changes (target_id, at, from_state, to_state, status, info, duration_ms) VALUES
+                (@id, now() - interval '1 hour', 'UNKNOWN', 'UP', 'L4OK', NULL, 1),
+                (@id, now() - interval '1 hour' + interval '600 milliseconds', 'UP', 'DOWN', 'L4CON', 'Connection refused', 0),
+                (@id, now() - interval '1 hour' + interval '700 milliseconds', 'DOWN', 'MAINT', NULL, NULL, NULL);
+            """, new { id = target.Id });
+
+        var page = Render<TargetDetail>(p => p.Add(d => d.Id, target.Id));
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=changes] tbody tr").Count));
+        var day = Normalize(page.FindAll("[data-testid=uptime] .window")[0].TextContent);
+        Assert.StartsWith("1 d 85.714 % down <1s of <1s observed · paused 59m", day, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_history_reload_that_fails_after_a_state_change_is_logged_and_counted_as_a_page_fault()
+    {
+        var target = await AddTargetAsync("web/db");
+        Monitor.Set([FakeMonitorView.Target(target.Id, "web/db", "UP", CheckStatus.L4Ok, lastChange: DateTimeOffset.UtcNow.AddMinutes(-5))]);
+        var page = Render<TargetDetail>(p => p.Add(d => d.Id, target.Id));
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=uptime] .window").Count));
+        // The uptime query now fails: the reload the state change starts runs in a task the page does not await.
+        await ExecuteAsync("DROP VIEW state_intervals CASCADE");
+
+        Monitor.Publish(FakeMonitorView.Target(target.Id, "web/db", "DOWN", CheckStatus.L4Connection, "refused", lastChange: DateTimeOffset.UtcNow));
+
+        // Not a render: the page has nothing new to draw, so poll the count itself.
+        await MonitorProbe.EventuallyAsync(() => Task.FromResult(Faults.Count(FaultKind.PageTask) == 1), "the failed reload is recorded", seconds: 30);
+        Assert.Contains($"target page {target.Id}", Faults.Last!.Description, StringComparison.Ordinal);
+        Assert.Contains("state_intervals", Faults.Last.Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Health;
 using HealthChecker.Web.Monitoring;
 using Prometheus;
@@ -28,11 +29,14 @@ public sealed class MonitorMetrics
     private readonly Gauge _buffered;
     private readonly Gauge _running;
     private readonly Gauge _unreachable;
+    private readonly Counter _faults;
+    private readonly FaultLog _faultLog;
     private HashSet<(string Target, string Group)> _probed = [];
     private HashSet<(string Target, string Group)> _stated = [];
 
-    public MonitorMetrics(MonitorService monitor, IMonitorView view)
+    public MonitorMetrics(MonitorService monitor, IMonitorView view, FaultLog faults)
     {
+        _faultLog = faults;
         _monitor = monitor;
         _view = view;
         Registry = Metrics.NewCustomRegistry();
@@ -47,6 +51,13 @@ public sealed class MonitorMetrics
         _buffered = factory.CreateGauge("healthchecker_results_buffered", "Check results waiting in memory to be written.");
         _running = factory.CreateGauge("healthchecker_engine_running", "1 while the check engine runs.");
         _unreachable = factory.CreateGauge("healthchecker_database_unreachable", "1 while the result writer cannot reach PostgreSQL.");
+        _faults = factory.CreateCounter("healthchecker_faults_total", "Failures the app survived since it started, by kind: check_handler, unreadable_target, page_task.", "kind");
+        foreach (var kind in FaultLog.All)
+        {
+            // Every kind from the start at 0, so that a rate or an alert sees the first one.
+            _faults.WithLabels(FaultLog.Label(kind));
+        }
+
         DotNetStats.Register(Registry);
         Registry.AddBeforeCollectCallback(Collect);
     }
@@ -75,6 +86,10 @@ public sealed class MonitorMetrics
             _buffered.Set(stats.ResultsBuffered);
             _running.Set(stats.EngineRunning ? 1 : 0);
             _unreachable.Set(stats.DatabaseUnreachable ? 1 : 0);
+            foreach (var kind in FaultLog.All)
+            {
+                _faults.WithLabels(FaultLog.Label(kind)).IncTo(_faultLog.Count(kind));
+            }
 
             var probed = new HashSet<(string, string)>();
             var stated = new HashSet<(string, string)>();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
 using HealthChecker.Web.Auth;
@@ -22,9 +23,10 @@ public static class StatusApi
         return app;
     }
 
-    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, DatabaseProbe database, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, DatabaseProbe database, FaultLog faults, ClaimsPrincipal user, CancellationToken ct)
     {
-        var failure = DatabaseProbe.Shown(await database.FailureAsync(ct), user.IsInRole(AuthSchemes.AdminRole));
+        var admin = user.IsInRole(AuthSchemes.AdminRole);
+        var failure = DatabaseProbe.Shown(await database.FailureAsync(ct), admin);
         var s = monitor.Statistics();
         return TypedResults.Ok(new StatusModel(
             s.EngineRunning,
@@ -32,7 +34,8 @@ public static class StatusApi
             failure,
             new CountsModel(s.Counts.Targets, s.Counts.Up, s.Counts.Down, s.Counts.Maint),
             s.Counts.Checks,
-            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped)));
+            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped),
+            FaultsModel.From(faults, admin)));
     }
 
     private static Results<Ok<PageModel<TargetStatusModel>>, ValidationProblem> TargetsPage(HttpContext http, IMonitorView view)
@@ -59,7 +62,22 @@ public sealed record StatusModel(
     string? DatabaseProblem,
     CountsModel Counts,
     long Checks,
-    ResultsModel Results);
+    ResultsModel Results,
+    FaultsModel Faults);
+
+/// <summary>
+/// Failures the app survived since start, by kind (<c>check_handler</c>, <c>unreadable_target</c>, <c>page_task</c>), and
+/// the latest one; its description (which names the target or page) only to the admin, as for the database problem.
+/// </summary>
+public sealed record FaultsModel(IReadOnlyDictionary<string, long> Counts, FaultModel? Last)
+{
+    public static FaultsModel From(FaultLog faults, bool detailed) => new(
+        FaultLog.All.ToDictionary(FaultLog.Label, faults.Count),
+        faults.Last is { } last ? new FaultModel(FaultLog.Label(last.Kind), detailed ? last.Description : "details for the admin", last.At) : null);
+}
+
+/// <summary>One fault: its kind, what it affected and why, and when.</summary>
+public sealed record FaultModel(string Kind, string Description, DateTimeOffset At);
 
 /// <summary>Targets scheduled, by state (MAINT: paused).</summary>
 public sealed record CountsModel(int Targets, int Up, int Down, int Maint);

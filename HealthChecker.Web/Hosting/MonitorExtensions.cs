@@ -1,3 +1,4 @@
+using HealthChecker.Core.Faults;
 using HealthChecker.Web.Api;
 using HealthChecker.Web.Monitoring;
 using Prometheus;
@@ -10,6 +11,9 @@ public static class MonitorExtensions
     public static WebApplicationBuilder AddHealthCheckerMonitor(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // One fault log for the engine, the target sync, the pages, /api/status and /metrics.
+        services.AddSingleton(s => new FaultLog(s.GetRequiredService<Serilog.ILogger>()));
+        services.AddSingleton<UnreadableTargets>();
         services.AddSingleton<MonitorService>();
         // Hosted services start in the order they were added and stop in reverse: after DatabaseService, before it.
         services.AddHostedService(s => s.GetRequiredService<MonitorService>());

@@ -1,3 +1,4 @@
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
@@ -16,6 +17,7 @@ public sealed class MonitorService(DatabaseService database, TargetChangeFeed fe
 {
     private readonly Serilog.ILogger _log = log.ForContext<MonitorService>();
     private readonly MonitorOptions _options = configuration.GetSection(MonitorOptions.Section).Get<MonitorOptions>() ?? new MonitorOptions();
+    private readonly FaultLog _faults = services.GetService<FaultLog>() ?? new FaultLog(log);
     private TargetScheduler? _scheduler;
     private ResultWriter? _writer;
     private MonitorHeartbeat? _heartbeat;
@@ -77,6 +79,7 @@ public sealed class MonitorService(DatabaseService database, TargetChangeFeed fe
             Loops = _options.Loops is > 0 and var loops ? loops : Environment.ProcessorCount,
             MaxInFlight = Math.Max(1, _options.MaxInFlight),
             Log = _log.ForContext<TargetScheduler>(),
+            Faults = _faults,
         });
         var recorder = new HistoryRecorder(_writer, Touch);
         _scheduler.CheckCompleted += recorder.OnCheckCompleted;
@@ -93,7 +96,8 @@ public sealed class MonitorService(DatabaseService database, TargetChangeFeed fe
             }
         }
 
-        _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, Touch, _log, services.GetService<TargetRules>());
+        _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, Touch, _log, services.GetService<TargetRules>(), _faults,
+            services.GetService<UnreadableTargets>());
         _jobs = new MaintenanceJobs(_heartbeat, history, TimeSpan.FromDays(Math.Max(1, _options.RetentionDays)), _log);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
@@ -30,6 +31,8 @@ internal sealed class TargetSync : IAsyncDisposable
     private readonly HistoryRecorder _recorder;
     private readonly Action _touched;
     private readonly Serilog.ILogger _log;
+    private readonly FaultLog _faults;
+    private readonly UnreadableTargets _unreadable;
     private readonly Channel<long[]> _pending = Channel.CreateUnbounded<long[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<long, string> _names = new();
     private readonly CancellationTokenSource _stop = new();
@@ -39,8 +42,11 @@ internal sealed class TargetSync : IAsyncDisposable
     private long _applied;
 
     public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
-        HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null)
+        HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null, FaultLog? faults = null,
+        UnreadableTargets? unreadable = null)
     {
+        _faults = faults ?? new FaultLog(log);
+        _unreadable = unreadable ?? new UnreadableTargets();
         _rules = rules ?? TargetRules.Default;
         _store = store;
         _dataSource = dataSource;
@@ -185,7 +191,10 @@ internal sealed class TargetSync : IAsyncDisposable
             (definition, var errors) = TargetRow.ToDefinition(row);
             if (definition is null)
             {
-                _log.Warning("Target {Target} (id {TargetId}) is not checked: {Errors}", row.FullName, id, string.Join("; ", errors));
+                // Not checked, so not silently: counted, and the lists and the dashboard show the row's problem.
+                var problem = TargetRow.OptionsProblem(row) ?? string.Join("; ", errors);
+                _faults.Record(FaultKind.UnreadableTarget, $"{row.FullName} (id {id}) is not checked: {problem}");
+                _unreadable.Set(new UnreadableTarget(id, row.FullName, problem));
             }
             else if (_rules.RaisedToFloor(definition) is { } raised)
             {
@@ -194,6 +203,11 @@ internal sealed class TargetSync : IAsyncDisposable
                     row.FullName, id, Duration.Format(_rules.MinInterval));
                 definition = raised;
             }
+        }
+
+        if (row is null || definition is not null)
+        {
+            _unreadable.Clear(id);
         }
 
         if (definition is null)

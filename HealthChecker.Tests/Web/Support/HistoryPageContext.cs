@@ -1,5 +1,6 @@
 using Bunit;
 using Bunit.TestDoubles;
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
 using HealthChecker.Tests.Support;
@@ -18,6 +19,8 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
 {
     protected FakeMonitorView Monitor { get; } = new();
 
+    protected FaultLog Faults { get; } = new(TestLog.Silent);
+
     protected NpgsqlDataSource Db { get; private set; } = null!;
 
     protected TargetStore Targets { get; private set; } = null!;
@@ -34,6 +37,7 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         authServices.AddAuthorizationBuilder().AddPolicy(AuthSchemes.AdminPolicy, AuthExtensions.AdminPolicy);
         var authorization = authServices.BuildServiceProvider().GetRequiredService<IAuthorizationService>();
         Services.AddSingleton<IMonitorView>(Monitor);
+        Services.AddSingleton(Faults);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(Targets);
         Services.AddSingleton(new HistoryStore(Db));

@@ -1,3 +1,4 @@
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
 using HealthChecker.Web.Components.Shared;
@@ -37,6 +38,7 @@ public sealed partial class TargetDetail
     private bool _missing;
     private bool _canEdit;
     private string? _message;
+    private string? _unreadable;
     private TargetSnapshot? _live;
     private DateTimeOffset? _liveChange;
     private ChartRange _range = Ranges[0];
@@ -44,7 +46,7 @@ public sealed partial class TargetDetail
     private DateTime _to;
     private List<ChartPoint> _points = [];
     private List<StripCell> _cells = [];
-    private IReadOnlyList<UptimeRecord> _uptime = [];
+    private IReadOnlyList<UptimeWindowText> _uptime = [];
     private IReadOnlyList<StateChangeRecord> _changes = [];
     private IReadOnlyList<CheckHistoryRecord> _results = [];
 
@@ -64,13 +66,14 @@ public sealed partial class TargetDetail
         }
 
         _check = TargetRow.ToDraft(_record).Check ?? "";
+        _unreadable = TargetRow.OptionsProblem(_record);
         _canEdit = AuthenticationState is not null && await Editor.CanEditAsync((await AuthenticationState).User);
         _live = Monitor.Find(Id);
         _liveChange = _live?.LastChange;
         await LoadHistoryAsync();
     }
 
-    private void OnChanged() => _ = InvokeAsync(async () =>
+    private void OnChanged() => Faults.Observe(InvokeAsync(async () =>
     {
         if (_record is null)
         {
@@ -86,7 +89,7 @@ public sealed partial class TargetDetail
         }
 
         StateHasChanged();
-    });
+    }), FaultKind.PageTask, $"target page {Id}");
 
     private async Task SelectRangeAsync(ChartRange range)
     {
@@ -116,7 +119,7 @@ public sealed partial class TargetDetail
     {
         var now = Clock.GetUtcNow().UtcDateTime;
         await LoadChartAsync(now);
-        _uptime = await History.UptimeAsync(Id, now, UptimeWindows);
+        _uptime = [.. (await History.UptimeAsync(Id, now, UptimeWindows)).Select(UptimeWindowText.From)];
         _changes = (await History.StateChangesAsync(new StateChangeFilter(TargetId: Id), StateChanges)).Changes;
         // Raw results are kept 30 days; looking back further finds nothing more.
         _results = await History.RecentResultsAsync(Id, now - TimeSpan.FromDays(31), LastResults);
@@ -138,7 +141,6 @@ public sealed partial class TargetDetail
         }
     }
 
-    private static string WindowName(TimeSpan window) => window.TotalDays >= 1 ? $"{window.TotalDays:0} d" : $"{window.TotalHours:0} h";
 
     /// <summary>A choice of chart range: how far back, and which rollup (none: the raw results).</summary>
     internal sealed record ChartRange(string Label, TimeSpan Span, RollupGrain? Grain, string Source);
