@@ -31,7 +31,7 @@ public sealed partial class TargetScheduler
                 {
                     added.Add((definition, id));
                 }
-                else if (existing.Snapshot.Id == id && Fingerprint(existing.Snapshot.Definition) == Fingerprint(definition))
+                else if (existing.Snapshot.Id == id && existing.Snapshot.Definition == definition)
                 {
                     unchanged++;
                 }
@@ -48,7 +48,4 @@ public sealed partial class TargetScheduler
             _reload.Release();
         }
     }
-
-    // Records compare their lists by reference; the file's own text of a target compares what it says.
-    private static string Fingerprint(TargetDefinition definition) => TargetsFile.Write([definition]);
 }

@@ -233,7 +233,7 @@ internal sealed class TargetSync : IAsyncDisposable
         }
 
         var running = _scheduler.Find(current);
-        if (running is not null && running.Id == id && Same(running.Definition, definition))
+        if (running is not null && running.Id == id && running.Definition == definition)
         {
             return;
         }
@@ -279,9 +279,6 @@ internal sealed class TargetSync : IAsyncDisposable
         Interlocked.Increment(ref _applied);
         _touched();
     }
-
-    // Records compare their lists by reference; the targets file's text of a target compares what it says.
-    private static bool Same(TargetDefinition a, TargetDefinition b) => TargetsFile.Write([a]) == TargetsFile.Write([b]);
 
     private async Task<NpgsqlConnection> ListenOnAsync(CancellationToken ct)
     {
