@@ -20,7 +20,7 @@ internal static class CliTargets
         {
             if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--send" or "--expect")
             {
-                steps.Add(new StepDraft(tokens[i].Value[2..], tokens[i + 1].Value));
+                steps.Add(new StepDraft(tokens[i].Value == "--send" ? StepSyntax.Send : StepSyntax.Expect, tokens[i + 1].Value));
                 i++;
             }
         }

@@ -16,17 +16,22 @@ public enum CheckKind
     Tls,
 }
 
-/// <summary>One send or expect step of a send/expect check; <see cref="Bytes"/> is what is sent or matched.</summary>
-public sealed record CheckStep(CheckStepAction Action, byte[] Bytes, string Text, bool Negate = false)
+/// <summary>
+/// One send or expect step of a send/expect check; <see cref="Bytes"/> is what is sent or matched, <see cref="Text"/>
+/// what was written, in <see cref="Encoding"/>.
+/// </summary>
+public sealed record CheckStep(CheckStepAction Action, byte[] Bytes, string Text, bool Negate = false, StepEncoding Encoding = StepEncoding.Text)
 {
     // The bytes compare by content: two steps that say the same are equal.
     public bool Equals(CheckStep? other) =>
-        other is not null && Action == other.Action && Negate == other.Negate && Text == other.Text && Bytes.AsSpan().SequenceEqual(other.Bytes);
+        other is not null && Action == other.Action && Encoding == other.Encoding && Negate == other.Negate && Text == other.Text
+        && Bytes.AsSpan().SequenceEqual(other.Bytes);
 
     public override int GetHashCode()
     {
         var hash = new HashCode();
         hash.Add(Action);
+        hash.Add(Encoding);
         hash.Add(Negate);
         hash.Add(Text);
         hash.AddBytes(Bytes);
@@ -34,6 +39,19 @@ public sealed record CheckStep(CheckStepAction Action, byte[] Bytes, string Text
     }
 
     public override string ToString() => $"{Action} '{Text}'";
+}
+
+/// <summary>How a step's text gives its bytes.</summary>
+public enum StepEncoding
+{
+    /// <summary>The text with escapes (\r, \n, \t, \xHH) undone.</summary>
+    Text,
+
+    /// <summary>Pairs of hex digits.</summary>
+    Hex,
+
+    /// <summary>A regular expression matched against the response read as Latin-1.</summary>
+    Regex,
 }
 
 public enum CheckStepAction

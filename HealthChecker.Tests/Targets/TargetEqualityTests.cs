@@ -96,6 +96,7 @@ public class TargetEqualityTests
             smtp with { Steps = [smtp.Steps[0], step with { Text = "quit" }, smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Steps = [smtp.Steps[0], step with { Action = CheckStepAction.ExpectBytes }, smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Steps = [smtp.Steps[0], step with { Negate = true }, smtp.Steps[2], smtp.Steps[3]] },
+            smtp with { Steps = [smtp.Steps[0], step with { Encoding = StepEncoding.Hex }, smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Steps = [smtp.Steps[1], smtp.Steps[0], smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Http = http },
             smtp with { Tls = new TlsOptions() },
@@ -128,6 +129,24 @@ public class TargetEqualityTests
         // Rebuilt lists with the same items are equal again: only what a target says counts.
         Assert.Equal(smtp, smtp with { Steps = [.. smtp.Steps.Select(s => s with { Bytes = [.. s.Bytes] })] });
         Assert.Equal(web, web with { Http = http with { ExpectStatus = [.. http.ExpectStatus] } });
+    }
+
+    [Theory]
+    [InlineData(StepSyntax.Send, "3232", CheckStepAction.Send, StepEncoding.Text)]
+    [InlineData(StepSyntax.SendHex, "3232", CheckStepAction.Send, StepEncoding.Hex)]
+    [InlineData(StepSyntax.Expect, "3232", CheckStepAction.ExpectBytes, StepEncoding.Text)]
+    [InlineData(StepSyntax.ExpectHex, "3232", CheckStepAction.ExpectBytes, StepEncoding.Hex)]
+    [InlineData(StepSyntax.ExpectRegex, "^32", CheckStepAction.ExpectRegex, StepEncoding.Regex)]
+    public void A_step_keeps_the_encoding_it_was_written_in_and_is_written_back_with_its_action(
+        string action, string value, CheckStepAction expectedAction, StepEncoding expectedEncoding)
+    {
+        var result = TargetsFile.Parse($"targets:\n  - name: a/b\n    check: tcp://127.0.0.1:25\n    steps:\n      - {action}: \"{value}\"\n");
+
+        Assert.Empty(result.Errors);
+        var step = Assert.Single(Assert.Single(result.Targets).Steps);
+        Assert.Equal((expectedAction, expectedEncoding), (step.Action, step.Encoding));
+        Assert.Equal(action, StepSyntax.NameOf(step));
+        Assert.Equal(result.Targets, TargetsFile.Parse(TargetsFile.Write(result.Targets)).Targets);
     }
 
     private static IReadOnlyList<TargetDefinition> Parse()
