@@ -25,6 +25,8 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 
     public override bool Equals(object? obj) => obj is ValueList<T> other && Equals(other);
 
+    public override string ToString() => $"[{string.Join(", ", _items)}]";
+
     public override int GetHashCode()
     {
         var hash = new HashCode();

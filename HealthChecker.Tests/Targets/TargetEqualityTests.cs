@@ -1,5 +1,7 @@
+using System.Text.Json;
 using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
+using HealthChecker.Web.Api;
 
 namespace HealthChecker.Tests.Targets;
 
@@ -72,6 +74,22 @@ public class TargetEqualityTests
             Assert.Empty(errors);
             Assert.Equal(target, again);
         }
+    }
+
+    [Fact]
+    public void A_target_posted_to_the_api_equals_the_one_read_from_the_file()
+    {
+        const string Json = """
+            {"name": "mail/smtp", "check": "tcp://127.0.0.1:25", "connect-timeout": "500ms",
+             "steps": [{"action": "expect", "value": "220"}, {"action": "send", "value": "QUIT\r\n"},
+                       {"action": "expect-hex", "value": "0d0a"}, {"action": "expect-regex", "value": "^2[0-9]{2}", "not": true}]}
+            """;
+        var input = JsonSerializer.Deserialize<TargetInput>(Json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+        var (fromApi, errors) = TargetValidator.Validate(input.ToDraft());
+
+        Assert.Empty(errors);
+        Assert.Equal(Parse()[0], fromApi);
     }
 
     [Fact]
