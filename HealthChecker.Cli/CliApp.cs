@@ -72,7 +72,7 @@ public static class CliApp
         var steps = CliTargets.Steps(parsed);
         foreach (string text in texts)
         {
-            var (spec, message) = CliTargets.Build(text, connectTimeout, timeoutText, steps, parsed.GetValue(httpStatus), parsed.GetValue(insecure));
+            var (spec, message) = CliTargets.Build(text, timeoutText, steps, parsed.GetValue(httpStatus), parsed.GetValue(insecure));
             if (spec is null)
             {
                 await error.WriteLineAsync($"healthchecker: {message}").ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Cli;
@@ -20,7 +21,7 @@ internal static class CliTargets
         {
             if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--send" or "--expect")
             {
-                steps.Add(new StepDraft(tokens[i].Value[2..], tokens[i + 1].Value));
+                steps.Add(new StepDraft(tokens[i].Value == "--send" ? StepSyntax.Send : StepSyntax.Expect, tokens[i + 1].Value));
                 i++;
             }
         }
@@ -29,7 +30,7 @@ internal static class CliTargets
 
     /// <summary>The spec for one target, or the reason it is bad input.</summary>
     public static (CheckSpec? Spec, string Error) Build(
-        string text, TimeSpan timeout, string timeoutText, List<StepDraft> steps, string? httpStatus, bool insecure)
+        string text, string timeoutText, List<StepDraft> steps, string? httpStatus, bool insecure)
     {
         int sep = text.IndexOf("://", StringComparison.Ordinal);
         string scheme = sep > 0 ? text[..sep].ToLowerInvariant() : "";
@@ -51,6 +52,7 @@ internal static class CliTargets
             var first = errors.FirstOrDefault(e => e.Field != "inter" && e.Field != "timeout") ?? errors[0];
             return (null, $"bad target '{text}': {first.Field}: {first.Message}");
         }
-        return (CheckProtocol.SpecFor(definition, timeout), "");
+        // Inter and timeout are both the --timeout given: it bounds the connect and again what follows.
+        return (CheckMapping.ToSpec(definition), "");
     }
 }

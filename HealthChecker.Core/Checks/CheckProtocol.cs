@@ -26,8 +26,4 @@ public sealed record CheckProtocol(IReadOnlyList<CheckStep> Steps, HttpOptions? 
         };
         return protocol.IsConnectOnly ? null : protocol;
     }
-
-    /// <summary>The check a validated target describes, its host resolved before connect; <paramref name="timeout"/> bounds the connect and again what follows.</summary>
-    public static CheckSpec SpecFor(TargetDefinition definition, TimeSpan timeout) =>
-        new(CheckTarget.Of(definition.Check.Scheme, definition.Host, definition.Port), timeout) { Protocol = For(definition) };
 }

@@ -15,7 +15,7 @@ internal static class NameResolution
         CheckResult?[] results,
         CancellationToken cancellationToken)
     {
-        Dictionary<string, Task<IPAddress[]>>? lookups = null;
+        Dictionary<string, Task<(IPAddress? Address, string? Error)>>? lookups = null;
         for (int i = 0; i < specs.Count; i++)
         {
             var target = specs[i].Target;
@@ -24,10 +24,10 @@ internal static class NameResolution
                 endPoints[i] = new IPEndPoint(address, target.Port);
                 continue;
             }
-            lookups ??= new Dictionary<string, Task<IPAddress[]>>(StringComparer.OrdinalIgnoreCase);
+            lookups ??= new Dictionary<string, Task<(IPAddress? Address, string? Error)>>(StringComparer.OrdinalIgnoreCase);
             if (!lookups.ContainsKey(target.Host))
             {
-                lookups[target.Host] = Start(resolve, target.Host, cancellationToken);
+                lookups[target.Host] = ResolveAsync(target.Host, resolve, cancellationToken);
             }
         }
         if (lookups is null)
@@ -41,27 +41,36 @@ internal static class NameResolution
             {
                 continue;
             }
-            string? failure;
-            try
+            var (first, error) = await lookups[target.Host].ConfigureAwait(false);
+            if (first is not null)
             {
-                var addresses = await lookups[target.Host].ConfigureAwait(false);
-                var first = addresses.FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6);
-                failure = first is null ? "no IPv4 or IPv6 address" : null;
-                if (first is not null)
-                {
-                    endPoints[i] = new IPEndPoint(first, target.Port);
-                }
+                endPoints[i] = new IPEndPoint(first, target.Port);
             }
-            catch (Exception e) when (e is SocketException or ArgumentException)
-            {
-                // Not found, no data, or a name the resolver will not even ask about (too long, bad characters).
-                failure = e.Message;
-            }
-            if (failure is not null)
+            else
             {
                 // A name that does not resolve is its own result, decided before any socket exists.
-                results[i] = new CheckResult(target, CheckStatus.L4Connection, $"cannot resolve host '{target.Host}': {failure}", 0, default);
+                results[i] = new CheckResult(target, CheckStatus.L4Connection, error!, 0, default);
             }
+        }
+    }
+
+    /// <summary>
+    /// THE place a host name becomes an address (the engine's checks and the scheduler's targets): its first IPv4
+    /// or IPv6 address, or why there is none, worded as a check result says it.
+    /// </summary>
+    public static async Task<(IPAddress? Address, string? Error)> ResolveAsync(
+        string host, Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var addresses = await Start(resolve, host, cancellationToken).ConfigureAwait(false);
+            var first = addresses.FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6);
+            return first is null ? (null, $"cannot resolve host '{host}': no IPv4 or IPv6 address") : (first, null);
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            // Not found, no data, or a name the resolver will not even ask about (too long, bad characters).
+            return (null, $"cannot resolve host '{host}': {e.Message}");
         }
     }
 

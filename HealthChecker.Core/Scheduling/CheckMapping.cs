@@ -15,8 +15,16 @@ namespace HealthChecker.Core.Scheduling;
 /// </summary>
 public static class CheckMapping
 {
+    /// <summary>The check of a scheduled target, sent to the address resolved for it.</summary>
     public static CheckSpec ToSpec(TargetDefinition definition, IPEndPoint endPoint, X509Certificate2Collection? trustedRoots = null) =>
-        new(CheckTarget.Of(definition.Check.Scheme, definition.Host, endPoint), ConnectTimeout(definition))
+        ToSpec(definition, CheckTarget.Of(definition.Check.Scheme, definition.Host, endPoint), trustedRoots);
+
+    /// <summary>The check of a one-off target (the CLI's): the engine resolves its host when it runs it.</summary>
+    public static CheckSpec ToSpec(TargetDefinition definition) =>
+        ToSpec(definition, CheckTarget.Of(definition.Check.Scheme, definition.Host, definition.Port), null);
+
+    private static CheckSpec ToSpec(TargetDefinition definition, CheckTarget target, X509Certificate2Collection? trustedRoots) =>
+        new(target, ConnectTimeout(definition))
         {
             Protocol = CheckProtocol.For(definition, trustedRoots),
             CheckTimeout = definition.Timeout,

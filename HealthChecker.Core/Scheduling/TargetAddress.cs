@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Engine;
 using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Core.Scheduling;
@@ -16,18 +16,8 @@ internal static class TargetAddress
         {
             return (new IPEndPoint(literal, definition.Port), null);
         }
-        try
-        {
-            var addresses = await resolve(host, cancellationToken).ConfigureAwait(false);
-            var first = addresses.FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6);
-            return first is null
-                ? (null, $"cannot resolve host '{host}': no IPv4 or IPv6 address")
-                : (new IPEndPoint(first, definition.Port), null);
-        }
-        catch (Exception e) when (e is SocketException or ArgumentException)
-        {
-            return (null, $"cannot resolve host '{host}': {e.Message}");
-        }
+        var (address, error) = await NameResolution.ResolveAsync(host, resolve, cancellationToken).ConfigureAwait(false);
+        return address is null ? (null, error) : (new IPEndPoint(address, definition.Port), null);
     }
 
     /// <summary>The result of every check of a target whose name did not resolve: decided without a socket.</summary>

@@ -16,10 +16,42 @@ public enum CheckKind
     Tls,
 }
 
-/// <summary>One send or expect step of a send/expect check; <see cref="Bytes"/> is what is sent or matched.</summary>
-public sealed record CheckStep(CheckStepAction Action, byte[] Bytes, string Text, bool Negate = false)
+/// <summary>
+/// One send or expect step of a send/expect check; <see cref="Bytes"/> is what is sent or matched, <see cref="Text"/>
+/// what was written, in <see cref="Encoding"/>.
+/// </summary>
+public sealed record CheckStep(CheckStepAction Action, byte[] Bytes, string Text, bool Negate = false, StepEncoding Encoding = StepEncoding.Text)
 {
+    // The bytes compare by content: two steps that say the same are equal.
+    public bool Equals(CheckStep? other) =>
+        other is not null && Action == other.Action && Encoding == other.Encoding && Negate == other.Negate && Text == other.Text
+        && Bytes.AsSpan().SequenceEqual(other.Bytes);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Action);
+        hash.Add(Encoding);
+        hash.Add(Negate);
+        hash.Add(Text);
+        hash.AddBytes(Bytes);
+        return hash.ToHashCode();
+    }
+
     public override string ToString() => $"{Action} '{Text}'";
+}
+
+/// <summary>How a step's text gives its bytes.</summary>
+public enum StepEncoding
+{
+    /// <summary>The text with escapes (\r, \n, \t, \xHH) undone.</summary>
+    Text,
+
+    /// <summary>Pairs of hex digits.</summary>
+    Hex,
+
+    /// <summary>A regular expression matched against the response read as Latin-1.</summary>
+    Regex,
 }
 
 public enum CheckStepAction
@@ -44,8 +76,11 @@ public readonly record struct StatusRange(int From, int To)
 /// <summary>HTTP options: request line, Host header, what counts as a pass.</summary>
 public sealed record HttpOptions(string Method, string Path, string? HostHeader, IReadOnlyList<StatusRange> ExpectStatus, string? BodyContains)
 {
+    /// <summary>Held as a <see cref="ValueList{T}"/>, so that options compare by the ranges they list.</summary>
+    public IReadOnlyList<StatusRange> ExpectStatus { get; init => field = ValueList<StatusRange>.Of(value); } = ValueList<StatusRange>.Of(ExpectStatus);
+
     /// <summary>By default any 2xx or 3xx passes, as in HAProxy.</summary>
-    public static readonly IReadOnlyList<StatusRange> DefaultStatus = [new StatusRange(200, 399)];
+    public static readonly IReadOnlyList<StatusRange> DefaultStatus = ValueList<StatusRange>.Of([new StatusRange(200, 399)]);
 }
 
 /// <summary>TLS options; certificate validation is on unless switched off per target.</summary>
@@ -76,6 +111,9 @@ public sealed record TargetDefinition(
     bool Enabled,
     bool StartUp)
 {
+    /// <summary>Held as a <see cref="ValueList{T}"/>, so that definitions compare by the steps they list.</summary>
+    public IReadOnlyList<CheckStep> Steps { get; init => field = ValueList<CheckStep>.Of(value); } = ValueList<CheckStep>.Of(Steps);
+
     /// <summary><c>group/name</c>.</summary>
     public string FullName => $"{Group}/{Name}";
 

@@ -12,7 +12,7 @@ public static class TargetDrafts
         {
             Name = d.FullName,
             Check = d.Check.OriginalString,
-            Steps = [.. d.Steps.Select(s => new StepDraft(StepAction(s), s.Text, s.Negate))],
+            Steps = [.. d.Steps.Select(s => new StepDraft(StepSyntax.NameOf(s), s.Text, s.Negate))],
             Inter = Duration.Format(d.Inter),
             FastInter = Duration.Format(d.FastInter),
             DownInter = Duration.Format(d.DownInter),
@@ -41,18 +41,4 @@ public static class TargetDrafts
 
         return draft;
     }
-
-    /// <summary>The step's action as written: <c>send</c>, <c>send-hex</c>, <c>expect</c>, <c>expect-regex</c> or <c>expect-hex</c>.</summary>
-    public static string StepAction(CheckStep s) => s.Action switch
-    {
-        CheckStepAction.Send => IsHexText(s) ? "send-hex" : "send",
-        CheckStepAction.ExpectRegex => "expect-regex",
-        _ => IsHexText(s) ? "expect-hex" : "expect",
-    };
-
-    // A hex step keeps the text it was written as; only hex text that is not also its own bytes is hex.
-    private static bool IsHexText(CheckStep s) =>
-        s.Action != CheckStepAction.ExpectRegex
-        && TargetValidator.TryUnescape(s.Text, out var asText, out _) is var ok
-        && !(ok && asText.AsSpan().SequenceEqual(s.Bytes));
 }

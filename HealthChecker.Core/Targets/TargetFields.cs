@@ -36,7 +36,6 @@ internal static class TargetFields
         ["expiry-days"] = (d, v) => d.TlsMinDaysToExpiry = v,
     };
 
-    private static readonly string[] StepActions = ["send", "send-hex", "expect", "expect-regex", "expect-hex"];
 
     /// <summary>Reads the mapping that starts at <paramref name="events"/> into <paramref name="draft"/>, over what it holds already.</summary>
     public static void Fill(YamlEventReader events, TargetDraft draft, bool isDefaults, List<TargetError> errors)
@@ -151,7 +150,7 @@ internal static class TargetFields
             var stepLine = events.Line;
             if (events.Current is not MappingStart)
             {
-                errors.Add(new TargetError($"steps[{index}]", $"must be one of {string.Join(", ", StepActions)} with its value", stepLine));
+                errors.Add(new TargetError($"steps[{index}]", $"must be one of {string.Join(", ", StepSyntax.Actions)} with its value", stepLine));
                 events.Skip();
                 continue;
             }
@@ -165,14 +164,14 @@ internal static class TargetFields
                 {
                     negate = Scalar(events, $"steps[{index}].not", errors) is "true" or "yes";
                 }
-                else if (StepActions.Contains(key, StringComparer.Ordinal) && action is null)
+                else if (StepSyntax.Actions.Contains(key, StringComparer.Ordinal) && action is null)
                 {
                     action = key;
                     text = Scalar(events, $"steps[{index}].{key}", errors);
                 }
                 else
                 {
-                    errors.Add(new TargetError($"steps[{index}].{EchoedText.Clip(key)}", $"unknown or second action: a step is one of {string.Join(", ", StepActions)}, optionally with 'not: true'", line));
+                    errors.Add(new TargetError($"steps[{index}].{EchoedText.Clip(key)}", $"unknown or second action: a step is one of {string.Join(", ", StepSyntax.Actions)}, optionally with 'not: true'", line));
                     events.Skip();
                 }
             }

@@ -264,54 +264,65 @@ public static partial class TargetValidator
                 continue;
             }
 
-            switch (d.Action)
+            if (!StepSyntax.TryParse(d.Action, out var action, out var encoding))
             {
-                case "send" or "expect":
-                    if (TryUnescape(value, out var bytes, out var problem))
-                    {
-                        steps.Add(new CheckStep(d.Action == "send" ? CheckStepAction.Send : CheckStepAction.ExpectBytes, bytes, value, d.Negate));
-                    }
-                    else
-                    {
-                        error(field, problem);
-                    }
-
-                    break;
-                case "send-hex" or "expect-hex":
-                    if (TryParseHex(value, out var hex))
-                    {
-                        steps.Add(new CheckStep(d.Action == "send-hex" ? CheckStepAction.Send : CheckStepAction.ExpectBytes, hex, value, d.Negate));
-                    }
-                    else
-                    {
-                        error(field, $"'{EchoedText.Clip(value)}' is not hex bytes (pairs of 0-9a-f)");
-                    }
-
-                    break;
-                case "expect-regex":
-                    try
-                    {
-                        _ = new Regex(value, RegexOptions.None, TimeSpan.FromSeconds(1));
-                        steps.Add(new CheckStep(CheckStepAction.ExpectRegex, Encoding.Latin1.GetBytes(value), value, d.Negate));
-                    }
-                    catch (ArgumentException e)
-                    {
-                        error(field, $"is not a valid regular expression: {EchoedText.Clip(e.Message, 120)}");
-                    }
-
-                    break;
-                default:
-                    error($"steps[{i + 1}]", $"unknown step '{EchoedText.Clip(d.Action)}': use send, send-hex, expect, expect-regex or expect-hex");
-                    break;
+                error($"steps[{i + 1}]", $"unknown step '{EchoedText.Clip(d.Action)}': use {StepSyntax.Listed}");
+            }
+            else
+            {
+                AddStep(steps, d, action, encoding, value, field, error);
             }
 
-            if (d.Negate && d.Action.StartsWith("send", StringComparison.Ordinal))
+            // Any action that starts like a send (a misspelt one too) cannot be negated.
+            if (d.Negate && d.Action.StartsWith(StepSyntax.Send, StringComparison.Ordinal))
             {
                 error(field, "'not' applies to expect steps only");
             }
         }
 
         return steps;
+    }
+
+    private static void AddStep(List<CheckStep> steps, StepDraft d, CheckStepAction action, StepEncoding encoding, string value, string field,
+        Action<string, string> error)
+    {
+        switch (encoding)
+        {
+            case StepEncoding.Text:
+                if (TryUnescape(value, out var bytes, out var problem))
+                {
+                    steps.Add(new CheckStep(action, bytes, value, d.Negate, encoding));
+                }
+                else
+                {
+                    error(field, problem);
+                }
+
+                break;
+            case StepEncoding.Hex:
+                if (TryParseHex(value, out var hex))
+                {
+                    steps.Add(new CheckStep(action, hex, value, d.Negate, encoding));
+                }
+                else
+                {
+                    error(field, $"'{EchoedText.Clip(value)}' is not hex bytes (pairs of 0-9a-f)");
+                }
+
+                break;
+            case StepEncoding.Regex:
+                try
+                {
+                    _ = new Regex(value, RegexOptions.None, TimeSpan.FromSeconds(1));
+                    steps.Add(new CheckStep(action, Encoding.Latin1.GetBytes(value), value, d.Negate, encoding));
+                }
+                catch (ArgumentException e)
+                {
+                    error(field, $"is not a valid regular expression: {EchoedText.Clip(e.Message, 120)}");
+                }
+
+                break;
+        }
     }
 
     private static HttpOptions ParseHttp(TargetDraft draft, string path, Action<string, string> error)

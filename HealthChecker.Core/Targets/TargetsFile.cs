@@ -58,7 +58,7 @@ public static class TargetsFile
                 var steps = new YamlSequenceNode();
                 foreach (var s in t.Steps)
                 {
-                    var action = TargetDrafts.StepAction(s);
+                    var action = StepSyntax.NameOf(s);
                     var step = new YamlMappingNode { { action, Quoted(s.Text) } };
                     if (s.Negate)
                     {

@@ -1,5 +1,6 @@
 using System.Net;
 using HealthChecker.Core.Checks;
+using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Tests.Checks;
@@ -17,7 +18,7 @@ public sealed class CheckTargetTests
     {
         var definition = TargetValidator.Validate(new TargetDraft { Name = "a/b", Check = text }).Definition!;
 
-        var target = CheckProtocol.SpecFor(definition, TimeSpan.FromSeconds(1)).Target;
+        var target = CheckMapping.ToSpec(definition).Target;
 
         Assert.Equal((scheme, host, port, literal), (target.Scheme, target.Host, target.Port, target.Address is not null));
     }

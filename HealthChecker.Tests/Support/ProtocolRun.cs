@@ -14,9 +14,9 @@ public static class ProtocolRun
         new(CheckStepAction.ExpectBytes, System.Text.Encoding.Latin1.GetBytes(text), text, negate);
 
     public static CheckStep ExpectRegex(string pattern) =>
-        new(CheckStepAction.ExpectRegex, System.Text.Encoding.Latin1.GetBytes(pattern), pattern);
+        new(CheckStepAction.ExpectRegex, System.Text.Encoding.Latin1.GetBytes(pattern), pattern, Encoding: StepEncoding.Regex);
 
-    public static CheckStep ExpectHex(string hex) => new(CheckStepAction.ExpectBytes, Convert.FromHexString(hex), hex);
+    public static CheckStep ExpectHex(string hex) => new(CheckStepAction.ExpectBytes, Convert.FromHexString(hex), hex, Encoding: StepEncoding.Hex);
 
     public static CheckSpec Spec(IPEndPoint endPoint, CheckProtocol protocol, string scheme = "tcp", TimeSpan? timeout = null) =>
         new(CheckTarget.Of(scheme, endPoint.Address.ToString(), endPoint.Port), timeout ?? TimeSpan.FromSeconds(5)) { Protocol = protocol };

@@ -154,15 +154,7 @@ public class TargetsFileTests
         var second = TargetsFile.Parse(written);
 
         Assert.Empty(second.Errors);
-        Assert.Equal(first.Targets.Count, second.Targets.Count);
-        for (var i = 0; i < first.Targets.Count; i++)
-        {
-            var (a, b) = (first.Targets[i], second.Targets[i]);
-            Assert.Equal(a with { Steps = [], Http = null }, b with { Steps = [], Http = null });
-            Assert.Equal(a.Steps.Select(s => (s.Action, Convert.ToHexString(s.Bytes), s.Negate)), b.Steps.Select(s => (s.Action, Convert.ToHexString(s.Bytes), s.Negate)));
-            Assert.Equal(a.Http?.ExpectStatus, b.Http?.ExpectStatus);
-            Assert.Equal(a.Http is null ? null : a.Http with { ExpectStatus = [] }, b.Http is null ? null : b.Http with { ExpectStatus = [] });
-        }
+        Assert.Equal(first.Targets, second.Targets);
     }
 
     [Theory]
@@ -275,7 +267,7 @@ public class TargetsFileTests
         var fromText = TargetsFile.Parse(Sample);
         var fromReader = TargetsFile.Parse(new StringReader(Sample));
 
-        Assert.Equal(fromText.Targets.Select(t => TargetsFile.Write([t])), fromReader.Targets.Select(t => TargetsFile.Write([t])));
+        Assert.Equal(fromText.Targets, fromReader.Targets);
     }
 
     [Fact]

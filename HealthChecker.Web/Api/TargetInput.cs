@@ -93,7 +93,7 @@ public class TargetInput
     }
 }
 
-/// <summary>A send/expect step: <c>action</c> is send, send-hex, expect, expect-regex or expect-hex.</summary>
+/// <summary>A send/expect step: <c>action</c> is one of <see cref="StepSyntax.Actions"/> (send, send-hex, expect, expect-regex, expect-hex).</summary>
 public sealed class StepInput
 {
     [JsonConverter(typeof(ScalarTextConverter))]

@@ -121,13 +121,7 @@ internal sealed class TargetSync : IAsyncDisposable
                     {
                         // One read for the burst; new targets are added together, their first checks spread.
                         var rows = await _store.GetManyAsync(ids, ct);
-                        var added = new List<(TargetDefinition Definition, long? Id)>();
-                        foreach (var id in ids.Order())
-                        {
-                            await ApplyAsync(id, rows.GetValueOrDefault(id), added, ct);
-                        }
-
-                        await AddAsync(added, ct);
+                        await ApplyAsync([.. ids.Order().Select(id => (id, rows.GetValueOrDefault(id)))], s => s.Id is { } id && ids.Contains(id), ct);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -161,141 +155,116 @@ internal sealed class TargetSync : IAsyncDisposable
     {
         var rows = await _store.ListAsync(ct);
         var present = rows.Select(r => r.Id).ToHashSet();
-        var added = new List<(TargetDefinition Definition, long? Id)>();
-        foreach (var (id, _) in _names.Where(n => !present.Contains(n.Key)).ToList())
-        {
-            await ApplyAsync(id, null, added, ct);
-        }
-
+        var gone = _names.Keys.Where(id => !present.Contains(id)).Select(id => (id, (TargetRecord?)null));
         foreach (var row in rows)
         {
             if (storedStates is not null && !row.Enabled && storedStates.TryGetValue(row.Id, out var last))
             {
                 _recorder.Known(row.Id, HistoryRecorder.Parse(last));
             }
-
-            await ApplyAsync(row.Id, row, added, ct);
         }
 
-        await AddAsync(added, ct);
+        await ApplyAsync([.. gone, .. rows.Select(r => (r.Id, (TargetRecord?)r))], _ => true, ct);
         return _names.Count;
     }
 
-    /// <summary>One stored target (null: deleted) applied to the scheduler; new ones go to <paramref name="added"/>, for the caller to add together.</summary>
-    private async Task ApplyAsync(long id, TargetRecord? row, List<(TargetDefinition, long?)> added, CancellationToken ct)
+    /// <summary>
+    /// Stored targets (a null row: deleted) applied to the scheduler by its reconciler; <paramref name="inScope"/> says which
+    /// running targets these rows speak for. A target that lost its name to another id is read again.
+    /// </summary>
+    private async Task ApplyAsync(IReadOnlyList<(long Id, TargetRecord? Row)> rows, Func<TargetSnapshot, bool> inScope, CancellationToken ct)
     {
-        var current = NameOf(id);
-        TargetDefinition? definition = null;
-        if (row is not null)
+        var wanted = new List<(TargetDefinition Definition, long? Id)>();
+        foreach (var (id, row) in rows)
         {
-            (definition, var errors) = TargetRow.ToDefinition(row);
-            if (definition is null)
+            var definition = row is null ? null : Definition(id, row);
+            if (row is null || definition is not null)
             {
-                // Not checked, so not silently: counted, and the lists and the dashboard show the row's problem.
-                var problem = TargetRow.OptionsProblem(row) ?? string.Join("; ", errors);
-                _faults.Record(FaultKind.UnreadableTarget, $"{row.FullName} (id {id}) is not checked: {problem}");
-                _unreadable.Set(new UnreadableTarget(id, row.FullName, problem));
+                _unreadable.Clear(id);
             }
-            else if (_rules.RaisedToFloor(definition) is { } raised)
+
+            if (definition is not null)
             {
-                // Saved before the floor (or under a lower one): checked at the floor rather than dropped.
-                _log.Warning("Target {Target} (id {TargetId}) has an interval below the floor of {Floor}: it is checked at the floor; edit it or lower HC_MIN_INTERVAL",
-                    row.FullName, id, Duration.Format(_rules.MinInterval));
-                definition = raised;
+                wanted.Add((definition, id));
             }
         }
 
-        if (row is null || definition is not null)
+        var done = await _scheduler.ReconcileAsync(wanted, inScope, Expect, ct);
+        var considered = rows.Select(r => r.Id).ToHashSet();
+        foreach (var removed in done.Removed)
         {
-            _unreadable.Clear(id);
+            if (removed.Id is { } id)
+            {
+                _names.TryRemove(KeyValuePair.Create(id, removed.Target));
+                if (!considered.Contains(id))
+                {
+                    // Two targets that swapped names: the other one's change may not be applied yet.
+                    _pending.Writer.TryWrite([id]);
+                }
+            }
         }
 
-        if (definition is null)
+        var now = _scheduler.Clock.GetUtcNow();
+        foreach (var (definition, id) in done.Added)
         {
-            if (current is not null)
+            _names[id!.Value] = definition.FullName;
+            if (!definition.Enabled)
             {
-                await RemoveAsync(id, current);
+                _recorder.LoadedPaused(id.Value, now);
             }
+        }
 
+        foreach (var (id, row) in rows)
+        {
             if (row is null)
             {
                 _recorder.Forget(id);
             }
-
-            return;
         }
 
-        if (current is not null && current != definition.FullName)
+        var applied = done.Added.Count + done.Changed + done.Removed.Count;
+        if (applied > 0)
         {
-            // Renamed: the scheduler knows targets by name; the history stays with the id.
-            await RemoveAsync(id, current);
-            current = null;
+            Interlocked.Add(ref _applied, applied);
+            _touched();
         }
-
-        if (current is null)
-        {
-            // Two targets that swapped names: the other one's change may not be applied yet.
-            if (_scheduler.Find(definition.FullName) is { Id: { } other } && other != id)
-            {
-                await RemoveAsync(other, definition.FullName);
-                _pending.Writer.TryWrite([other]);
-            }
-
-            _names[id] = definition.FullName;
-            added.Add((definition, id));
-            return;
-        }
-
-        var running = _scheduler.Find(current);
-        if (running is not null && running.Id == id && Same(running.Definition, definition))
-        {
-            return;
-        }
-
-        await _scheduler.UpdateAsync(definition, id, ct);
-        Interlocked.Increment(ref _applied);
-        _touched();
     }
 
-    private async Task AddAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, CancellationToken ct)
+    /// <summary>A stored target as the definition to run, or null (logged) when it cannot be run.</summary>
+    private TargetDefinition? Definition(long id, TargetRecord row)
     {
-        if (targets.Count == 0)
+        var (definition, errors) = TargetRow.ToDefinition(row);
+        if (definition is null)
         {
-            return;
+            // Not checked, so not silently: counted, and the lists and the dashboard show the row's problem.
+            var problem = TargetRow.OptionsProblem(row) ?? string.Join("; ", errors);
+            _faults.Record(FaultKind.UnreadableTarget, $"{row.FullName} (id {id}) is not checked: {problem}");
+            _unreadable.Set(new UnreadableTarget(id, row.FullName, problem));
+            return null;
         }
 
-        foreach (var (definition, id) in targets)
+        if (_rules.RaisedToFloor(definition) is { } raised)
+        {
+            // Saved before the floor (or under a lower one): checked at the floor rather than dropped.
+            _log.Warning("Target {Target} (id {TargetId}) has an interval below the floor of {Floor}: it is checked at the floor; edit it or lower HC_MIN_INTERVAL",
+                row.FullName, id, Duration.Format(_rules.MinInterval));
+            return raised;
+        }
+
+        return definition;
+    }
+
+    // Results of an enabled new target are awaited from its first check on.
+    private void Expect(IReadOnlyList<(TargetDefinition Definition, long? Id)> added)
+    {
+        foreach (var (definition, id) in added)
         {
             if (definition.Enabled)
             {
                 _recorder.Expect(id!.Value);
             }
         }
-
-        await _scheduler.AddRangeAsync(targets, ct);
-        var now = _scheduler.Clock.GetUtcNow();
-        foreach (var (definition, id) in targets)
-        {
-            if (!definition.Enabled)
-            {
-                _recorder.LoadedPaused(id!.Value, now);
-            }
-        }
-
-        Interlocked.Add(ref _applied, targets.Count);
-        _touched();
     }
-
-    private async Task RemoveAsync(long id, string name)
-    {
-        await _scheduler.RemoveAsync(name);
-        _names.TryRemove(id, out _);
-        Interlocked.Increment(ref _applied);
-        _touched();
-    }
-
-    // Records compare their lists by reference; the targets file's text of a target compares what it says.
-    private static bool Same(TargetDefinition a, TargetDefinition b) => TargetsFile.Write([a]) == TargetsFile.Write([b]);
 
     private async Task<NpgsqlConnection> ListenOnAsync(CancellationToken ct)
     {

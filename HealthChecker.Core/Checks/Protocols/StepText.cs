@@ -1,4 +1,3 @@
-using System.Text;
 using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Core.Checks.Protocols;
@@ -6,20 +5,8 @@ namespace HealthChecker.Core.Checks.Protocols;
 /// <summary>How a step is named in result texts: content, binary content or regex, as HAProxy words it.</summary>
 internal static class StepText
 {
-    /// <summary>A hex step's text decodes to its bytes; a text step's (escapes aside) does not.</summary>
-    public static bool IsBinary(CheckStep step)
-    {
-        if (step.Action == CheckStepAction.ExpectRegex || Encoding.Latin1.GetBytes(step.Text).AsSpan().SequenceEqual(step.Bytes))
-        {
-            return false;
-        }
-        string compact = step.Text.Replace(" ", "", StringComparison.Ordinal);
-        if (compact.Length % 2 != 0 || !compact.All(char.IsAsciiHexDigit))
-        {
-            return false;
-        }
-        return Convert.FromHexString(compact).AsSpan().SequenceEqual(step.Bytes);
-    }
+    /// <summary>A step written as hex bytes.</summary>
+    public static bool IsBinary(CheckStep step) => step.Encoding == StepEncoding.Hex;
 
     /// <summary>"content '220'", "binary content '3232'", "regex '^220'".</summary>
     public static string What(CheckStep step) => step.Action switch
