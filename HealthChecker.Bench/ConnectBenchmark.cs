@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Bench;
 
@@ -19,7 +20,7 @@ internal static partial class ConnectBenchmark
     {
         var yardstick = yardstickSource is null ? null : await BuildYardstickAsync(yardstickSource).ConfigureAwait(false);
         using var peer = StartPeer(out var openPort);
-        var closedPort = Peers.ClosedPort();
+        var closedPort = LoopbackPorts.Free();
 
         var rows = new List<(string Peer, string Impl, ConnectRun.Report? Report)>();
         foreach (var (peerName, port) in new[] { ("accept+close", openPort), ("closed port", closedPort) })

@@ -26,12 +26,4 @@ internal static class Peers
         Console.In.ReadToEnd();
         return 0;
     }
-
-    /// <summary>A port that was bound and released: the kernel answers a SYN with RST.</summary>
-    public static int ClosedPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

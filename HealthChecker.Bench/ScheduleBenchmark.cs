@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using HealthChecker.Core.Targets;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Bench;
 
@@ -176,7 +177,7 @@ internal static class ScheduleBenchmark
         sb.AppendLine(inv, $"    default-server inter {options.Inter} rise {TargetValidator.DefaultRise} fall {TargetValidator.DefaultFall}");
         sb.AppendLine();
         sb.AppendLine("frontend idle");
-        sb.AppendLine(inv, $"    bind 127.0.0.1:{Peers.ClosedPort()}");
+        sb.AppendLine(inv, $"    bind 127.0.0.1:{LoopbackPorts.Free()}");
         sb.AppendLine("    default_backend peers");
         sb.AppendLine();
         sb.AppendLine("backend peers");

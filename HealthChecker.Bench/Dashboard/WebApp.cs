@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Bench.Dashboard;
 
@@ -14,34 +12,29 @@ namespace HealthChecker.Bench.Dashboard;
 /// The built HealthChecker.Web.dll as a child process on a free loopback port, with a throwaway data directory (so
 /// it runs its own embedded PostgreSQL), a generated admin password and no example targets; stopped with SIGTERM.
 /// </summary>
-internal sealed partial class WebApp : IAsyncDisposable
+internal sealed class WebApp : IAsyncDisposable
 {
-    private const int SIGTERM = 15;
-
-    private readonly Process _process;
-    private readonly Queue<string> _tail = new();
+    private readonly WebAppChild _child;
     private readonly StreamWriter _log;
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private WebApp(Process process, string root, Uri baseUrl, string password)
+    private WebApp(WebAppChild child, StreamWriter log, string logFile, Uri baseUrl, string password)
     {
-        _process = process;
-        Root = root;
-        LogFile = Path.Combine(Path.GetTempPath(), $"hc-dashbench-{Environment.ProcessId}.log");
-        _log = new StreamWriter(LogFile) { AutoFlush = true };
+        _child = child;
+        _log = log;
+        LogFile = logFile;
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{password}")));
         Anonymous = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
     }
 
-    public string Root { get; }
+    public string Root => _child.Root;
 
-    public string DataDirectory => Path.Combine(Root, "data");
+    public string DataDirectory => _child.DataDirectory;
 
     public Uri BaseUrl { get; }
 
-    public int Pid => _process.Id;
+    public int Pid => _child.Pid;
 
     /// <summary>Everything the app wrote, kept after the run.</summary>
     public string LogFile { get; }
@@ -53,59 +46,30 @@ internal sealed partial class WebApp : IAsyncDisposable
     public HttpClient Anonymous { get; }
 
     /// <summary>The last lines the app wrote, for a failure message.</summary>
-    public string Tail
-    {
-        get
-        {
-            lock (_tail)
-            {
-                return string.Join('\n', _tail);
-            }
-        }
-    }
+    public string Tail => _child.Output;
 
     public static async Task<WebApp> StartAsync(string dll, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null)
     {
-        // Not Directory.CreateTempSubdirectory: its mode 0700 would keep the postgres user (the app runs the cluster as postgres under root) out.
-        var root = Path.Combine(Path.GetTempPath(), $"hc-dashbench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-
-        var info = new ProcessStartInfo("dotnet")
+        var settings = new Dictionary<string, string>
         {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["HC_URLS"] = baseUrl.ToString().TrimEnd('/'),
+            ["HC_ADMIN_PASSWORD"] = password,
+            // Exactly the benchmark's targets: no PostgreSQL and /healthz examples beside them.
+            ["HealthChecker__Monitor__SeedExamples"] = "false",
         };
-        info.ArgumentList.Add(dll);
-        foreach (var inherited in new[] { "HC_DATABASE", "ConnectionStrings__HealthChecker", "HC_REQUIRE_LOGIN", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
-        {
-            info.Environment.Remove(inherited);
-        }
-
-        info.Environment["HC_URLS"] = baseUrl.ToString().TrimEnd('/');
-        info.Environment["HC_DATA_DIR"] = Path.Combine(root, "data");
-        info.Environment["HC_ADMIN_PASSWORD"] = password;
-        // Exactly the benchmark's targets: no PostgreSQL and /healthz examples beside them.
-        info.Environment["HealthChecker__Monitor__SeedExamples"] = "false";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            info.Environment[name] = value;
+            settings[name] = value;
         }
 
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var app = new WebApp(process, root, baseUrl, password);
-        process.OutputDataReceived += (_, e) => app.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => app.OnLine(e.Data);
-        process.Exited += (_, _) => app._started.TrySetException(new InvalidOperationException($"the web app exited during start-up:\n{app.Tail}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var logFile = Path.Combine(Path.GetTempPath(), $"hc-dashbench-{Environment.ProcessId}.log");
+        var log = new StreamWriter(logFile) { AutoFlush = true };
+        var app = new WebApp(WebAppChild.Launch(dll, "hc-dashbench", [], settings, keptLines: 40, log), log, logFile, baseUrl, password);
         try
         {
-            await app._started.Task.WaitAsync(limit).ConfigureAwait(false);
+            await app._child.WaitUntilStartedAsync(limit).ConfigureAwait(false);
         }
         catch
         {
@@ -201,81 +165,31 @@ internal sealed partial class WebApp : IAsyncDisposable
 
     public async Task<int> StopAsync()
     {
-        if (!_process.HasExited)
-        {
-            _ = kill(_process.Id, SIGTERM);
-        }
-
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         try
         {
-            await _process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            return await _child.StopAsync(TimeSpan.FromMinutes(2)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
+            await _child.KillAsync().ConfigureAwait(false);
+            return await _child.WaitForExitAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false);
         }
-
-        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
-        _process.Dispose();
+        if (!_child.HasExited)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        await _child.DisposeAsync().ConfigureAwait(false);
         Http.Dispose();
         Anonymous.Dispose();
-        lock (_tail)
-        {
-            _log.Dispose();
-        }
-
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temporary folder is no reason to fail the run.
-        }
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_tail)
-        {
-            _log.WriteLine(line);
-            _tail.Enqueue(line);
-            if (_tail.Count > 40)
-            {
-                _tail.Dequeue();
-            }
-        }
-
-        // Logged by the host once Kestrel listens and every hosted service (the database first) has started.
-        if (line.Contains("Application started", StringComparison.Ordinal))
-        {
-            _started.TrySetResult();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await _log.DisposeAsync().ConfigureAwait(false);
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 
     /// <summary>The part of <c>/api/status</c> the benchmark reads.</summary>
     internal sealed record Status(Counts Counts, long Checks);

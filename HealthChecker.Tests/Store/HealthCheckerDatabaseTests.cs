@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using HealthChecker.Core.Store;
 using HealthChecker.Tests.Support;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Tests.Store;
 
@@ -29,7 +30,7 @@ public class HealthCheckerDatabaseTests
     [Fact]
     public async Task An_unreachable_server_gives_one_line_naming_it()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Free();
 
         var error = await Assert.ThrowsAsync<DatabaseStartupException>(() =>
             HealthCheckerDatabase.OpenAsync($"Host=127.0.0.1;Port={port};Username=hc;Database=hc;Timeout=5", "unused", TestLog.Silent));
@@ -59,12 +60,5 @@ public class HealthCheckerDatabaseTests
 
         Assert.Contains("no_such_db", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
-    }
-
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -4,6 +4,7 @@ using HealthChecker.Core.Store;
 using HealthChecker.Tests.Support;
 using Npgsql;
 using static HealthChecker.Tests.Support.HistoryRows;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Tests.Store;
 
@@ -78,7 +79,7 @@ public class ResultWriterTests
     public async Task Results_buffered_while_PostgreSQL_is_stopped_are_written_once_when_it_returns()
     {
         var root = TempFolder.Create("hc-outage");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var cluster = await LocalCluster.StartAsync(root, TestLog.Silent, port: port);
         try
         {
@@ -136,7 +137,7 @@ public class ResultWriterTests
     public async Task A_full_buffer_drops_the_oldest_counts_and_logs_them_and_keeps_the_newest()
     {
         var root = TempFolder.Create("hc-overflow");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var cluster = await LocalCluster.StartAsync(root, TestLog.Silent, port: port);
         try
         {
@@ -211,7 +212,7 @@ public class ResultWriterTests
     [Fact]
     public async Task Rows_left_when_shutdown_gives_up_on_an_unreachable_server_are_logged_with_their_count()
     {
-        await using var db = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={FreePort()};Username=hc;Database=hc;Timeout=2");
+        await using var db = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={LoopbackPorts.Free()};Username=hc;Database=hc;Timeout=2");
         var (log, sink) = TestLog.Collecting();
         var writer = new ResultWriter(db, log, QuickRetry);
         writer.Start();
@@ -266,12 +267,5 @@ public class ResultWriterTests
     {
         await using var conn = await db.OpenConnectionAsync();
         return await Dapper.SqlMapper.QueryAsync<DateTime>(conn, "SELECT checked_at FROM check_results ORDER BY checked_at");
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -2,8 +2,8 @@ namespace HealthChecker.Tests.Support;
 
 internal static class Processes
 {
-    /// <summary>Pids of live processes whose command line mentions <paramref name="text"/>.</summary>
-    public static IReadOnlyList<int> WithCommandLineContaining(string text)
+    /// <summary>Pids of live processes whose command line mentions every one of <paramref name="texts"/>.</summary>
+    public static IReadOnlyList<int> WithCommandLineContaining(params string[] texts)
     {
         var found = new List<int>();
         foreach (var dir in Directory.GetDirectories("/proc"))
@@ -16,7 +16,7 @@ internal static class Processes
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(text, StringComparison.Ordinal))
+                if (texts.All(text => cmdline.Contains(text, StringComparison.Ordinal)))
                 {
                     found.Add(pid);
                 }

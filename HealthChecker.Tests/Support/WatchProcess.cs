@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Tests.Support;
 
 /// <summary>The built `healthchecker watch` as a child process: its lines as they come, and signals sent to it.</summary>
-internal sealed partial class WatchProcess : IDisposable
+internal sealed class WatchProcess : IDisposable
 {
-    public const int SigHup = 1;
-    public const int SigInt = 2;
-    public const int SigTerm = 15;
+    public const int SigHup = Signals.SigHup;
+    public const int SigInt = Signals.SigInt;
+    public const int SigTerm = Signals.SigTerm;
     private readonly Process _process;
     private readonly List<string> _output = [];
     private readonly List<string> _error = [];
@@ -38,7 +38,7 @@ internal sealed partial class WatchProcess : IDisposable
 
     public IReadOnlyList<string> Error => Snapshot(_error);
 
-    public void Signal(int signal) => Assert.Equal(0, kill(_process.Id, signal));
+    public void Signal(int signal) => Signals.Send(_process.Id, signal);
 
     /// <summary>Waits until a stdout line matches; fails with everything printed so far if none does in time.</summary>
     public string WaitForOutput(Func<string, bool> match) => WaitFor(_output, match, "stdout");
@@ -112,7 +112,4 @@ internal sealed partial class WatchProcess : IDisposable
             return [.. lines];
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 }

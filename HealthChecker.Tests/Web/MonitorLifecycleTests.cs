@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using HealthChecker.Core.Store;
 using HealthChecker.Tests.Support;
@@ -11,6 +10,7 @@ using HealthChecker.Web.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using static HealthChecker.Tests.Web.Support.MonitorProbe;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Tests.Web;
 
@@ -88,7 +88,7 @@ public sealed partial class MonitorLifecycleTests
             await EventuallyAsync(async () => (await client.GetAsync("healthz")).StatusCode == HttpStatusCode.OK, "/healthz is 200");
 
             var postmaster = app.PostgresProcesses().Min();
-            Assert.Equal(0, kill(postmaster, SIGINT)); // fast shutdown, as pg_ctl stop -m fast
+            Signals.Send(postmaster, Signals.SigInt); // fast shutdown, as pg_ctl stop -m fast
 
             HttpResponseMessage? healthz = null;
             await EventuallyAsync(async () => (healthz = await client.GetAsync("healthz")).StatusCode == HttpStatusCode.ServiceUnavailable, "/healthz is 503");
@@ -130,8 +130,6 @@ public sealed partial class MonitorLifecycleTests
         Assert.Equal((false, "engine not running; database unreachable"), await HealthzEndpoint.CheckAsync(view, probe, detailed: false));
     }
 
-    private const int SIGINT = 2;
-
     private static HttpClient Client(WebAppProcess app)
     {
         var client = new HttpClient { BaseAddress = app.BaseUrl };
@@ -159,7 +157,4 @@ public sealed partial class MonitorLifecycleTests
 
     [GeneratedRegex(@"Check engine stopped after (\d+) checks: (\d+) results written")]
     private static partial Regex StoppedLine();
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using HealthChecker.Tests.Web.Support;
 using Xunit.Abstractions;
+using HealthChecker.Testing;
 
 namespace HealthChecker.Tests.Web;
 
@@ -12,7 +13,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
     public async Task Unreachable_database_is_one_fatal_line_and_exit_code_1()
     {
         // A port nobody listens on: the connection is refused at once.
-        var closedPort = WebAppProcess.FreePort();
+        var closedPort = LoopbackPorts.Free();
         await using var app = WebAppProcess.Launch(new Dictionary<string, string>
         {
             ["HC_DATABASE"] = $"Host=127.0.0.1;Port={closedPort};Username=healthchecker;Database=healthchecker;Timeout=5",
