@@ -9,7 +9,6 @@ public static class StoreExtensions
     public static WebApplicationBuilder AddHealthCheckerStore(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DatabaseService>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseService>());
         builder.Services.AddSingleton<TargetChangeFeed>();
         builder.Services.AddSingleton<ITargetChanges>(services => services.GetRequiredService<TargetChangeFeed>());
         builder.Services.AddSingleton(services => new TargetStore(
