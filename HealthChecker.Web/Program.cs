@@ -4,6 +4,8 @@ using HealthChecker.Web.Hosting;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddHealthCheckerConfiguration();
 builder.AddHealthCheckerLogging();
+// First of the hosted services: the framework's own (data protection reads its keys from the database) start after it.
+builder.AddHealthCheckerParts();
 builder.AddHealthCheckerStore();
 builder.AddHealthCheckerAuth();
 builder.AddHealthCheckerApi();

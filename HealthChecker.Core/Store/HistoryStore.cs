@@ -5,7 +5,7 @@ using Npgsql;
 namespace HealthChecker.Core.Store;
 
 /// <summary>Reads the history views for the dashboard: one query per page, never one per target.</summary>
-public sealed class HistoryStore(NpgsqlDataSource dataSource)
+public sealed class HistoryStore(NpgsqlDataSource dataSource) : ITargetHistory, IStateChangeLog
 {
     /// <summary>The query of <see cref="RecentResultsAsync"/> (parameters @TargetId, @Since, @Limit), public for plans and benchmarks.</summary>
     public const string RecentResultsSql = """

@@ -11,7 +11,7 @@ namespace HealthChecker.Core.Store;
 /// <see cref="TargetChangeFeed"/>. Writes take their locks in the order <c>db/0060_target_lock_order.sql</c> sets
 /// out, and a write that loses a deadlock anyway is run again whole (<see cref="TransactionRetry"/>).
 /// </summary>
-public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? changes = null, ILogger? log = null) : ITargetPages
+public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? changes = null, ILogger? log = null) : ITargetPages, ITargetLookup
 {
     /// <summary>The channel other processes LISTEN on; the payload is the changed ids, comma-separated (see <see cref="TargetNotices"/>).</summary>
     public const string NotifyChannel = TargetNotices.Channel;

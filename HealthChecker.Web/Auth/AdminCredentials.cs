@@ -8,7 +8,7 @@ namespace HealthChecker.Web.Auth;
 /// <summary>
 /// The admin password: from configuration (<c>HealthChecker:AdminPassword</c>, <c>HC_ADMIN_PASSWORD</c>) when set;
 /// otherwise generated on the first start, printed once, and kept only as a PBKDF2 hash in <c>hc_private.admin_credentials</c>.
-/// Runs as a hosted service after the database opens.
+/// Started by <see cref="Hosting.AppParts"/> after the database opens.
 /// </summary>
 public sealed class AdminCredentials(IConfiguration configuration, DatabaseService database, Serilog.ILogger log) : IAdminCredentials, IHostedService
 {

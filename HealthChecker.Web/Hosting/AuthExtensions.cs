@@ -25,13 +25,10 @@ public static class AuthExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AdminCredentials>();
         services.AddSingleton<IAdminCredentials>(s => s.GetRequiredService<AdminCredentials>());
-        // After DatabaseService: hosted services start in the order they were added.
-        services.AddHostedService(s => s.GetRequiredService<AdminCredentials>());
         services.AddSingleton<ILoginThrottle, LoginThrottle>();
         services.AddSingleton<RecentSignIns>();
         services.AddSingleton<SignIn>();
         services.AddSingleton(s => new CrossSiteRule(AllowedOrigins(s.GetRequiredService<IConfiguration>())));
-        services.AddHostedService(s => new StartupCheck(() => s.GetRequiredService<CrossSiteRule>()));
         services.AddDataProtection().SetApplicationName("HealthChecker");
         services.AddOptions<KeyManagementOptions>()
             .Configure<DatabaseService>((options, database) => options.XmlRepository = new DatabaseKeyRepository(database));

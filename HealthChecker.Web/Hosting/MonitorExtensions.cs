@@ -7,7 +7,7 @@ namespace HealthChecker.Web.Hosting;
 
 public static class MonitorExtensions
 {
-    /// <summary>The hosted check engine (started after the database), what pages read of it, /healthz, /api/status and /metrics.</summary>
+    /// <summary>The hosted check engine (started after the database, see AppParts), what pages read of it, /healthz, /api/status and /metrics.</summary>
     public static WebApplicationBuilder AddHealthCheckerMonitor(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -15,9 +15,7 @@ public static class MonitorExtensions
         services.AddSingleton(s => new FaultLog(s.GetRequiredService<Serilog.ILogger>()));
         services.AddSingleton<UnreadableTargets>();
         services.AddSingleton<MonitorService>();
-        // Hosted services start in the order they were added and stop in reverse: after DatabaseService, before it.
-        services.AddHostedService(s => s.GetRequiredService<MonitorService>());
-        services.AddHostedService<HeapTrim>();
+        services.AddSingleton<HeapTrim>();
         services.AddSingleton<MonitorView>();
         services.AddSingleton<IMonitorView>(s => s.GetRequiredService<MonitorView>());
         services.AddSingleton<DatabaseProbe>();

@@ -39,8 +39,10 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IMonitorView>(Monitor);
         Services.AddSingleton(Faults);
         Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton(Targets);
-        Services.AddSingleton(new HistoryStore(Db));
+        Services.AddSingleton<ITargetLookup>(Targets);
+        var history = new HistoryStore(Db);
+        Services.AddSingleton<ITargetHistory>(history);
+        Services.AddSingleton<IStateChangeLog>(history);
         Services.AddSingleton<ITargetEditor>(new TargetEditor(Targets, authorization, TestLog.Silent));
         Auth = AddAuthorization();
     }
