@@ -52,14 +52,7 @@ public sealed class AppPartsTests
     public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_engine_then_heap_trim()
     {
         var builder = WebApplication.CreateBuilder();
-        builder.AddHealthCheckerConfiguration();
-        builder.AddHealthCheckerLogging();
-        builder.AddHealthCheckerParts();
-        builder.AddHealthCheckerStore();
-        builder.AddHealthCheckerAuth();
-        builder.AddHealthCheckerApi();
-        builder.AddHealthCheckerMonitor();
-        builder.AddHealthCheckerWeb();
+        builder.AddHealthChecker();
         using var app = builder.Build();
 
         var hostedServices = app.Services.GetServices<IHostedService>().ToList();
