@@ -22,13 +22,14 @@ public sealed class TargetDetailTests : HistoryPageContext
         var page = Render<TargetDetail>(p => p.Add(d => d.Id, target.Id));
 
         page.WaitForAssertion(() => Assert.Equal("web/api", page.Find("h1").TextContent));
+        // The heading shows before the history is read (a render may come between the two): wait for the windows read.
+        page.WaitForAssertion(() => Assert.Equal(["1 d — down 0s", "7 d — down 0s", "30 d — down 0s"], page.FindAll("[data-testid=uptime] .window").Select(w => Normalize(w.TextContent))));
         Assert.Equal("the monitor is not running", page.Find("[data-testid=not-live]").TextContent);
         Assert.Single(page.FindAll("[data-testid=duration-chart] [data-testid=no-data]"));
         Assert.Single(page.FindAll("[data-testid=pass-fail-strip] [data-testid=no-data]"));
         Assert.Empty(page.FindAll("polyline"));
         Assert.Single(page.FindAll("[data-testid=no-changes]"));
         Assert.Single(page.FindAll("[data-testid=no-results]"));
-        Assert.Equal(["1 d — down 0s", "7 d — down 0s", "30 d — down 0s"], page.FindAll("[data-testid=uptime] .window").Select(w => Normalize(w.TextContent)));
         // Viewing only: no edit link or pause button.
         Assert.Empty(page.FindAll("button.button"));
     }
