@@ -104,15 +104,18 @@ public sealed partial class TargetDetail
             return;
         }
 
-        var outcome = await Editor.SetEnabledAsync((await AuthenticationState).User, Id, !_record.Enabled);
+        var before = _record;
+        var outcome = await Editor.SetEnabledAsync((await AuthenticationState).User, Id, !before.Enabled);
+        // Read before either field changes: a render between two awaits must not show the message beside the old button.
+        var after = await Targets.GetAsync(Id) ?? before;
         _message = outcome.Status switch
         {
-            TargetOutcomeStatus.Saved => $"{_record.FullName} {(_record.Enabled ? "paused" : "resumed")}.",
+            TargetOutcomeStatus.Saved => $"{before.FullName} {(before.Enabled ? "paused" : "resumed")}.",
             TargetOutcomeStatus.Forbidden => "Not changed: sign in to change targets.",
             TargetOutcomeStatus.NotFound => "Not changed: the target no longer exists.",
             _ => "Not changed: " + string.Join("; ", outcome.Errors.Select(e => e.Message)),
         };
-        _record = await Targets.GetAsync(Id) ?? _record;
+        _record = after;
     }
 
     private async Task LoadHistoryAsync()
