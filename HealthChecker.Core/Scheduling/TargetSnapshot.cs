@@ -22,9 +22,6 @@ public sealed record TargetSnapshot(
     long Checks)
 {
     /// <summary>The order targets are listed in: by group, then by name (ordinal).</summary>
-    public static int CompareByGroupAndName(TargetSnapshot a, TargetSnapshot b)
-    {
-        var byGroup = string.CompareOrdinal(a.Definition.Group, b.Definition.Group);
-        return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Definition.Name, b.Definition.Name);
-    }
+    public static int CompareByGroupAndName(TargetSnapshot a, TargetSnapshot b) =>
+        TargetOrder.Compare(a.Definition.Group, a.Definition.Name, b.Definition.Group, b.Definition.Name);
 }

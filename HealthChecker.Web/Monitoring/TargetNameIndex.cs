@@ -1,5 +1,6 @@
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
+using HealthChecker.Core.Targets;
 
 namespace HealthChecker.Web.Monitoring;
 
@@ -48,9 +49,5 @@ public sealed class TargetNameIndex
         return low;
     }
 
-    private static int Compare(TargetKey a, TargetKey b)
-    {
-        var byGroup = string.CompareOrdinal(a.Group, b.Group);
-        return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Name, b.Name);
-    }
+    private static int Compare(TargetKey a, TargetKey b) => TargetOrder.Compare(a.Group, a.Name, b.Group, b.Name);
 }
