@@ -85,7 +85,7 @@ public sealed partial class TargetScheduler : IDisposable
         // Enumerating the dictionary itself takes no lock (its Values property takes them all).
         foreach (var (_, t) in _targets)
         {
-            switch (t.Snapshot.State)
+            switch (t.State)
             {
                 case TargetState.Up: up++; break;
                 case TargetState.Down: down++; break;
