@@ -224,7 +224,7 @@ internal sealed class ScheduleLoop : ITimerEntry
             Complete(target, TargetAddress.Unresolved(target.Definition, target.ResolveError ?? "no address"));
             return;
         }
-        var check = new CheckRun(CheckMapping.ToSpec(target.Definition, endPoint, _owner.TrustedRoots), endPoint, target);
+        var check = new CheckRun(target.Spec(endPoint, _owner.TrustedRoots), endPoint, target);
         target.Running = check;
         InFlight++;
         Engine.Start(check);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using HealthChecker.Core.Checks;
 using HealthChecker.Core.Engine;
 using HealthChecker.Core.Health;
@@ -52,9 +53,31 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
 
     public long? Id { get; set; }
 
-    public TargetDefinition Definition { get; set; }
+    private CheckSpec? _spec;
 
-    public IPEndPoint? EndPoint { get; set; }
+    public TargetDefinition Definition
+    {
+        get;
+        set
+        {
+            field = value;
+            _spec = null;
+        }
+    }
+
+    public IPEndPoint? EndPoint
+    {
+        get;
+        set
+        {
+            field = value;
+            _spec = null;
+        }
+    }
+
+    /// <summary>What each check of this target runs: built once per definition and address, not per check.</summary>
+    public CheckSpec Spec(IPEndPoint endPoint, X509Certificate2Collection? trustedRoots) =>
+        _spec ??= CheckMapping.ToSpec(Definition, endPoint, trustedRoots);
 
     /// <summary>Why <see cref="EndPoint"/> is null: the name did not resolve.</summary>
     public string? ResolveError { get; set; }
