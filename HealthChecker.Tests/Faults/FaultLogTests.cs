@@ -1,6 +1,7 @@
 using HealthChecker.Core.Faults;
 using HealthChecker.Tests.Support;
 using HealthChecker.Tests.Web.Support;
+using Microsoft.Extensions.Time.Testing;
 using Serilog.Events;
 
 namespace HealthChecker.Tests.Faults;
@@ -35,5 +36,56 @@ public sealed class FaultLogTests
         await MonitorProbe.EventuallyAsync(() => Task.FromResult(faults.Count(FaultKind.PageTask) == 1), "the failed task is recorded", seconds: 30);
         Assert.Equal("dashboard: InvalidOperationException: no board", faults.Last!.Description);
         Assert.Equal(["check_handler", "unreadable_target", "page_task"], FaultLog.All.Select(FaultLog.Label));
+    }
+    [Fact]
+    public void A_fault_that_repeats_is_logged_at_once_then_at_most_once_a_minute_saying_how_many_more_came_and_every_one_is_counted()
+    {
+        var clock = new FakeTimeProvider();
+        var (logger, sink) = TestLog.Collecting();
+        var faults = new FaultLog(logger, clock);
+
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        clock.Advance(TimeSpan.FromSeconds(59));
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        Assert.Single(sink.Events);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+
+        Assert.Equal(5, faults.Count(FaultKind.CheckHandler));
+        Assert.Equal(2, sink.Events.Count);
+        Assert.DoesNotContain("more since", sink.Events[0].RenderMessage(), StringComparison.Ordinal);
+        var second = sink.Events[1].RenderMessage();
+        Assert.Contains("a/one threw", second, StringComparison.Ordinal);
+        Assert.Contains("2 more since", second, StringComparison.Ordinal);
+        Assert.Equal(2L, ((ScalarValue)sink.Events[1].Properties["Suppressed"]).Value);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        Assert.Equal(3, sink.Events.Count);
+        Assert.Contains("1 more since", sink.Events[2].RenderMessage(), StringComparison.Ordinal);
+        Assert.Equal(6, faults.Count(FaultKind.CheckHandler));
+    }
+
+    [Fact]
+    public void Repeats_are_held_back_per_kind_and_affected_target_so_another_target_or_kind_is_logged_at_once()
+    {
+        var (logger, sink) = TestLog.Collecting();
+        var faults = new FaultLog(logger, new FakeTimeProvider());
+
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/two threw", affected: "a/two");
+        faults.Record(FaultKind.UnreadableTarget, "a/one (id 1) is not checked", affected: "a/one");
+        faults.Record(FaultKind.PageTask, "dashboard: InvalidOperationException: no board");
+        faults.Record(FaultKind.PageTask, "dashboard: InvalidOperationException: no board");
+
+        Assert.Equal(
+            ["a check completion handler of a/one threw", "a check completion handler of a/two threw", "a/one (id 1) is not checked", "dashboard: InvalidOperationException: no board"],
+            sink.Events.Select(e => ((ScalarValue)e.Properties["Fault"]).Value));
+        Assert.Equal([3L, 1L, 2L], FaultLog.All.Select(faults.Count));
+        Assert.Equal("dashboard: InvalidOperationException: no board", faults.Last!.Description);
     }
 }
