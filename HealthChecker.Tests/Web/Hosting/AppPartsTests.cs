@@ -49,7 +49,7 @@ public sealed class AppPartsTests
     }
 
     [Fact]
-    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_engine_then_heap_trim()
+    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_history_writer_engine_maintenance_then_heap_trim()
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddHealthChecker();
@@ -62,7 +62,7 @@ public sealed class AppPartsTests
         Assert.Single(hostedServices.OfType<AppParts>());
 
         Assert.Equal(
-            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(MonitorService), typeof(HeapTrim)],
+            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(MaintenanceService), typeof(HeapTrim)],
             hosted.Parts.Select(p => p.GetType()));
     }
 
