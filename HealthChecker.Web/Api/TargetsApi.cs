@@ -28,6 +28,7 @@ public static class TargetsApi
         targets.MapGet("/", ListAsync).WithSummary("A page of targets, by group then name: ?limit= (default 100, at most 1000) &after= (the page before's next)");
         targets.MapGet("/{id:long}", GetAsync).WithSummary("One target");
         targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML), streamed")
+            .WithDescription($"A stored target that cannot be read is left out, named in a comment at the top of the file and counted in the {TargetsExport.OmittedHeader} header (0 when none).")
             .Produces<string>(StatusCodes.Status200OK, YamlContentType);
 
         var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
