@@ -5,7 +5,8 @@ namespace HealthChecker.Core.Faults;
 /// <summary>
 /// Failures the app survives: each is counted by kind and the last one kept, for <c>/api/status</c> and <c>/metrics</c>, and
 /// logged with what it affected. A fault that repeats (a handler that throws on every check) is logged at once, then at most
-/// once a <see cref="LogInterval"/> per kind and affected target, saying how many more came since; the counts stay exact.
+/// once a <see cref="LogInterval"/> per kind and affected target, saying how many more came since (also when no further one
+/// comes to say it); the counts stay exact.
 /// Thread-safe: loops, pages and the target sync record here at once.
 /// </summary>
 public sealed class FaultLog(ILogger log, TimeProvider? clock = null)
@@ -22,6 +23,8 @@ public sealed class FaultLog(ILogger log, TimeProvider? clock = null)
     private readonly ILogger _log = log.ForContext<FaultLog>();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Dictionary<(FaultKind Kind, string Affected), HeldBack> _heldBack = [];
+    private ITimer? _flush;
+    private DateTimeOffset _flushAt = DateTimeOffset.MaxValue;
     private Fault? _last;
 
     /// <summary>Every kind, in label order.</summary>
@@ -46,7 +49,7 @@ public sealed class FaultLog(ILogger log, TimeProvider? clock = null)
         Interlocked.Increment(ref _counts[(int)kind]);
         var now = _clock.GetUtcNow();
         Volatile.Write(ref _last, new Fault(kind, description, now));
-        if (ToLog(kind, affected ?? "", now) is not { } since)
+        if (ToLog(kind, affected ?? "", description, error, now) is not { } since)
         {
             return;
         }
@@ -87,7 +90,7 @@ public sealed class FaultLog(ILogger log, TimeProvider? clock = null)
     public Fault? Last => Volatile.Read(ref _last);
 
     /// <summary>The line before (when, and how many were held back since), or null when this fault is held back too.</summary>
-    private HeldBack? ToLog(FaultKind kind, string affected, DateTimeOffset now)
+    private HeldBack? ToLog(FaultKind kind, string affected, string description, Exception? error, DateTimeOffset now)
     {
         lock (_heldBack)
         {
@@ -102,12 +105,14 @@ public sealed class FaultLog(ILogger log, TimeProvider? clock = null)
 
             if (_heldBack.TryGetValue((kind, affected), out var before) && now - before.LoggedAt < LogInterval)
             {
-                _heldBack[(kind, affected)] = before with { Suppressed = before.Suppressed + 1 };
+                _heldBack[(kind, affected)] = before with { Suppressed = before.Suppressed + 1, Last = description, Error = error };
+                // Said a minute after the line before, if no further fault comes to say it.
+                FlushAt(before.LoggedAt + LogInterval, now);
                 return null;
             }
 
-            _heldBack[(kind, affected)] = new HeldBack(now, 0);
-            return before ?? new HeldBack(now, 0);
+            _heldBack[(kind, affected)] = new HeldBack(now, 0, description, null);
+            return before ?? new HeldBack(now, 0, description, null);
         }
     }
 
@@ -123,7 +128,60 @@ public sealed class FaultLog(ILogger log, TimeProvider? clock = null)
         }
     }
 
-    private sealed record HeldBack(DateTimeOffset LoggedAt, long Suppressed);
+    /// <summary>Logs the faults held back for a whole interval with no further one to say them; stops when none is left.</summary>
+    private void Flush()
+    {
+        var now = _clock.GetUtcNow();
+        var due = new List<(FaultKind Kind, HeldBack Held)>();
+        lock (_heldBack)
+        {
+            foreach (var (key, held) in _heldBack)
+            {
+                if (held.Suppressed > 0 && now - held.LoggedAt >= LogInterval)
+                {
+                    due.Add((key.Kind, held));
+                    _heldBack[key] = new HeldBack(now, 0, held.Last, null);
+                }
+            }
+
+            _flushAt = DateTimeOffset.MaxValue;
+            foreach (var held in _heldBack.Values)
+            {
+                if (held.Suppressed > 0)
+                {
+                    FlushAt(held.LoggedAt + LogInterval, now);
+                }
+            }
+        }
+
+        foreach (var (kind, held) in due)
+        {
+            _log.Error(held.Error, "{FaultKind} fault: {Suppressed} more since {Since:u} not logged, the last: {Fault}", Label(kind), held.Suppressed, held.LoggedAt, held.Last);
+        }
+    }
+
+    /// <summary>Makes the next flush come by <paramref name="at"/>; under the lock.</summary>
+    private void FlushAt(DateTimeOffset at, DateTimeOffset now)
+    {
+        if (at >= _flushAt)
+        {
+            return;
+        }
+
+        _flushAt = at;
+        var due = at > now ? at - now : TimeSpan.Zero;
+        if (_flush is null)
+        {
+            _flush = _clock.CreateTimer(_ => Flush(), null, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _flush.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // The last fault held back is kept to be named when its count is logged.
+    private sealed record HeldBack(DateTimeOffset LoggedAt, long Suppressed, string Last, Exception? Error);
 }
 
 /// <summary>One recorded fault: its kind, what it affected and why, and when.</summary>

@@ -43,30 +43,60 @@ public sealed class FaultLogTests
         var clock = new FakeTimeProvider();
         var (logger, sink) = TestLog.Collecting();
         var faults = new FaultLog(logger, clock);
+        const string Threw = "a check completion handler of a/one threw";
 
-        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
-        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
-        clock.Advance(TimeSpan.FromSeconds(59));
-        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, Threw, affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, Threw, affected: "a/one");
+        clock.Advance(TimeSpan.FromSeconds(30));
+        faults.Record(FaultKind.CheckHandler, Threw, affected: "a/one");
         Assert.Single(sink.Events);
-
-        clock.Advance(TimeSpan.FromSeconds(1));
-        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
-        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
-
-        Assert.Equal(5, faults.Count(FaultKind.CheckHandler));
-        Assert.Equal(2, sink.Events.Count);
         Assert.DoesNotContain("more since", sink.Events[0].RenderMessage(), StringComparison.Ordinal);
-        var second = sink.Events[1].RenderMessage();
-        Assert.Contains("a/one threw", second, StringComparison.Ordinal);
-        Assert.Contains("2 more since", second, StringComparison.Ordinal);
+
+        // A minute after the first line: one line for the two held back.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        faults.Record(FaultKind.CheckHandler, Threw, affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, Threw, affected: "a/one");
+        Assert.Equal(2, sink.Events.Count);
+        Assert.Contains("2 more since", sink.Events[1].RenderMessage(), StringComparison.Ordinal);
+        Assert.Contains(Threw, sink.Events[1].RenderMessage(), StringComparison.Ordinal);
         Assert.Equal(2L, ((ScalarValue)sink.Events[1].Properties["Suppressed"]).Value);
 
-        clock.Advance(TimeSpan.FromMinutes(1));
-        faults.Record(FaultKind.CheckHandler, "a check completion handler of a/one threw", affected: "a/one");
+        // A minute after that line: the two that came after it.
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(2, sink.Events.Count);
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(3, sink.Events.Count);
-        Assert.Contains("1 more since", sink.Events[2].RenderMessage(), StringComparison.Ordinal);
+        Assert.Contains("2 more since", sink.Events[2].RenderMessage(), StringComparison.Ordinal);
+
+        // Past a quiet minute, the next one is logged at once again.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        faults.Record(FaultKind.CheckHandler, Threw, affected: "a/one");
+        Assert.Equal(4, sink.Events.Count);
+        Assert.DoesNotContain("more since", sink.Events[3].RenderMessage(), StringComparison.Ordinal);
         Assert.Equal(6, faults.Count(FaultKind.CheckHandler));
+    }
+
+    [Fact]
+    public void A_fault_that_comes_a_minute_after_the_last_line_says_how_many_were_held_back_since()
+    {
+        var clock = new FakeTimeProvider();
+        var (logger, sink) = TestLog.Collecting();
+        var faults = new FaultLog(logger, clock);
+
+        // a/one's repeats start the minute's clock; a/two's line comes in the middle of it.
+        faults.Record(FaultKind.CheckHandler, "a/one threw", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, "a/one threw", affected: "a/one");
+        clock.Advance(TimeSpan.FromSeconds(30));
+        faults.Record(FaultKind.CheckHandler, "a/two threw", affected: "a/two");
+        faults.Record(FaultKind.CheckHandler, "a/two threw", affected: "a/two");
+        clock.Advance(TimeSpan.FromSeconds(65));
+        faults.Record(FaultKind.CheckHandler, "a/two threw", affected: "a/two");
+
+        Assert.Equal(
+            ["a/one threw", "a/two threw", "a/one threw", "a/two threw"],
+            sink.Events.Select(e => ((ScalarValue)e.Properties["Fault"]).Value));
+        Assert.Contains("1 more since", sink.Events[3].RenderMessage(), StringComparison.Ordinal);
+        Assert.Equal(5, faults.Count(FaultKind.CheckHandler));
     }
 
     [Fact]
@@ -87,5 +117,31 @@ public sealed class FaultLogTests
             sink.Events.Select(e => ((ScalarValue)e.Properties["Fault"]).Value));
         Assert.Equal([3L, 1L, 2L], FaultLog.All.Select(faults.Count));
         Assert.Equal("dashboard: InvalidOperationException: no board", faults.Last!.Description);
+    }
+    [Fact]
+    public void Faults_held_back_are_still_logged_as_a_count_a_minute_later_when_no_further_one_comes()
+    {
+        var clock = new FakeTimeProvider();
+        var (logger, sink) = TestLog.Collecting();
+        var faults = new FaultLog(logger, clock);
+
+        faults.Record(FaultKind.CheckHandler, "a state change handler of a/one threw: first", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, "a state change handler of a/one threw: second", affected: "a/one");
+        faults.Record(FaultKind.CheckHandler, "a state change handler of a/one threw: third", affected: "a/one");
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Single(sink.Events);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, sink.Events.Count);
+        var summary = sink.Events[1].RenderMessage();
+        Assert.Contains("2 more since", summary, StringComparison.Ordinal);
+        Assert.Contains("a/one threw: third", summary, StringComparison.Ordinal);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(2, sink.Events.Count);
+        faults.Record(FaultKind.CheckHandler, "a state change handler of a/one threw: fourth", affected: "a/one");
+        Assert.Equal(3, sink.Events.Count);
+        Assert.DoesNotContain("more since", sink.Events[2].RenderMessage(), StringComparison.Ordinal);
+        Assert.Equal(4, faults.Count(FaultKind.CheckHandler));
     }
 }
