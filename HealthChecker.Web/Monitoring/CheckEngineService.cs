@@ -13,14 +13,13 @@ namespace HealthChecker.Web.Monitoring;
 /// </summary>
 public sealed class CheckEngineService(
     DatabaseService database, MonitorService monitor, TargetChangeFeed feed, IServiceProvider services,
-    IConfiguration configuration, Serilog.ILogger log) : IHostedLifecycleService, IAsyncDisposable
+    IConfiguration configuration, Serilog.ILogger log) : AppPart
 {
     private readonly Serilog.ILogger _log = log.ForContext<CheckEngineService>();
     private TargetScheduler? _scheduler;
     private TargetSync? _sync;
-    private int _stopped;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var db = database.Database;
         var dataSource = db.DataSource;
@@ -60,7 +59,7 @@ public sealed class CheckEngineService(
     /// Checks begin once every hosted service started, the web server included: the app's own /healthz
     /// (an example target) answers from its first check instead of starting DOWN at every start.
     /// </summary>
-    public async Task StartedAsync(CancellationToken cancellationToken)
+    public override async Task StartedAsync(CancellationToken cancellationToken)
     {
         // Running before the first check: the app's own /healthz (an example target) must not see a
         // stopped engine in the checks this start begins.
@@ -78,24 +77,8 @@ public sealed class CheckEngineService(
         monitor.Touch();
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync();
-
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    // Also reached through the container's disposal when a later part failed to start.
-    public async ValueTask DisposeAsync() => await StopCoreAsync();
-
-    private async Task StopCoreAsync()
+    protected override async Task StopPartAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
-        {
-            return;
-        }
-
         monitor.SetRunning(false);
         if (_sync is not null)
         {

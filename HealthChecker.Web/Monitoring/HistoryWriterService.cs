@@ -8,17 +8,16 @@ namespace HealthChecker.Web.Monitoring;
 /// <c>monitor_runs</c>, makes the partitions the first results need, and starts the result writer. Stopped after the engine,
 /// so it writes every buffered result before the run is closed and the database after it.
 /// </summary>
-public sealed class HistoryWriterService(DatabaseService database, MonitorService monitor, Serilog.ILogger log) : IHostedService, IAsyncDisposable
+public sealed class HistoryWriterService(DatabaseService database, MonitorService monitor, Serilog.ILogger log) : AppPart
 {
     private readonly Serilog.ILogger _log = log.ForContext<HistoryWriterService>();
     private MonitorHeartbeat? _heartbeat;
     private ResultWriter? _writer;
-    private int _stopped;
 
     /// <summary>This run's row in <c>monitor_runs</c>, beaten by the maintenance jobs; set once started.</summary>
     internal MonitorHeartbeat Heartbeat => _heartbeat ?? throw new InvalidOperationException("The history writer has not started.");
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var dataSource = database.Database.DataSource;
         var options = monitor.Options;
@@ -32,18 +31,8 @@ public sealed class HistoryWriterService(DatabaseService database, MonitorServic
         monitor.WritesTo(_writer);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync();
-
-    // Also reached through the container's disposal when a later part failed to start.
-    public async ValueTask DisposeAsync() => await StopCoreAsync();
-
-    private async Task StopCoreAsync()
+    protected override async Task StopPartAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
-        {
-            return;
-        }
-
         if (_writer is not null)
         {
             // Writes what is buffered; gives up after ResultWriterOptions.ShutdownTimeout if PostgreSQL is away (and says what was lost).

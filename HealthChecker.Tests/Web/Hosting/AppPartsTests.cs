@@ -66,6 +66,33 @@ public sealed class AppPartsTests
             hosted.Parts.Select(p => p.GetType()));
     }
 
+    [Fact]
+    public async Task A_part_stops_once_whether_the_host_stops_it_the_container_disposes_it_or_both()
+    {
+        var stopped = new CountingPart();
+        var disposedOnly = new CountingPart();
+
+        await stopped.StopAsync(CancellationToken.None);
+        await stopped.DisposeAsync();
+        await disposedOnly.DisposeAsync();
+        await disposedOnly.StopAsync(CancellationToken.None);
+
+        Assert.Equal((1, 1), (stopped.Stops, disposedOnly.Stops));
+    }
+
+    private sealed class CountingPart : AppPart
+    {
+        public int Stops { get; private set; }
+
+        public override Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        protected override Task StopPartAsync()
+        {
+            Stops++;
+            return Task.CompletedTask;
+        }
+    }
+
     private class Part(string name, List<string> said, bool failStart = false, bool failStop = false) : IHostedService
     {
         protected List<string> Said => said;
