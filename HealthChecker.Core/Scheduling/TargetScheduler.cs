@@ -21,14 +21,13 @@ public sealed partial class TargetScheduler : IDisposable
     private readonly SchedulerOptions _options;
     private readonly Func<double> _jitter;
     private readonly SemaphoreSlim _reload = new(1, 1);
-    private long _handlerFailures;
     private long _membership;
     private bool _disposed;
 
     public TargetScheduler(SchedulerOptions? options = null)
     {
         _options = options ?? new SchedulerOptions();
-        Faults = _options.Faults ?? new FaultLog(_options.Log);
+        Faults = _options.Faults ?? new FaultLog(_options.Log, _options.Clock);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Loops, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxInFlight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxStartsPerRound, 1);
@@ -59,10 +58,7 @@ public sealed partial class TargetScheduler : IDisposable
     /// <summary>Checks completed since start, over all loops.</summary>
     public long ChecksCompleted => _loops.Sum(l => l.ChecksCompleted);
 
-    /// <summary>Event handlers that threw; the loops go on.</summary>
-    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
-
-    /// <summary>Where a subscriber's exception is logged and counted (<see cref="SchedulerOptions.Faults"/>).</summary>
+    /// <summary>Where a subscriber's exception is logged and counted as a <see cref="FaultKind.CheckHandler"/> fault (<see cref="SchedulerOptions.Faults"/>); the loops go on.</summary>
     public FaultLog Faults { get; }
 
     internal int RecentResults => Math.Max(1, _options.RecentResults);
@@ -231,9 +227,8 @@ public sealed partial class TargetScheduler : IDisposable
         catch (Exception e)
         {
             // A subscriber's bug must not stop the loop and every target on it, nor pass unseen.
-            Interlocked.Increment(ref _handlerFailures);
             var which = id is { } known ? $"{target} (id {known})" : target;
-            Faults.Record(FaultKind.CheckHandler, $"a {handled} handler of {which} threw {e.GetType().Name}: {e.Message}", e);
+            Faults.Record(FaultKind.CheckHandler, $"a {handled} handler of {which} threw {e.GetType().Name}: {e.Message}", e, $"{handled} of {target}");
         }
     }
 
