@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text;
+using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +27,7 @@ public static class TargetsApi
         var targets = app.MapGroup("/api/targets").WithTags("Targets");
         targets.MapGet("/", ListAsync).WithSummary("A page of targets, by group then name: ?limit= (default 100, at most 1000) &after= (the page before's next)");
         targets.MapGet("/{id:long}", GetAsync).WithSummary("One target");
-        targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML), streamed")
+        targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML), streamed; for the admin with the channels and rules first")
             .Produces<string>(StatusCodes.Status200OK, YamlContentType);
 
         var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
@@ -73,8 +75,9 @@ public static class TargetsApi
     private static async Task<Results<Ok<TargetModel>, ProblemHttpResult>> GetAsync(long id, TargetStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } r ? TypedResults.Ok(TargetModel.From(r)) : NotFound(id);
 
-    // Streamed: one target read, converted and written at a time, whatever the number of targets.
-    private static async Task ExportAsync(HttpContext http, TargetStore store, Serilog.ILogger log, CancellationToken ct)
+    // Streamed: one target read, converted and written at a time, whatever the number of targets. Channels and rules
+    // come first, for the admin only: a chat webhook's URL is a credential (kept secrets are written as references).
+    private static async Task ExportAsync(HttpContext http, TargetStore store, AlertSettingsStore alerts, IAlertEditor alertEditor, Serilog.ILogger log, CancellationToken ct)
     {
         http.Response.ContentType = YamlContentType;
         var disposition = new ContentDispositionHeaderValue("attachment");
@@ -82,6 +85,13 @@ public static class TargetsApi
         http.Response.Headers.ContentDisposition = disposition.ToString();
         await using var body = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024);
         var file = new TargetsFileWriter(body);
+        if (await alertEditor.CanEditAsync(http.User))
+        {
+            var channels = await alerts.ListChannelsAsync(ct);
+            var rules = await alerts.ListRulesAsync(ct);
+            await file.WriteAlertsAsync(new AlertSettings([.. channels.Select(c => c.ToDefinition())], [.. rules.Select(r => r.Rule)]), ct);
+        }
+
         await foreach (var row in store.ReadAllAsync(ct))
         {
             var (definition, errors) = TargetRow.ToDefinition(row);

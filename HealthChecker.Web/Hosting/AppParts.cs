@@ -1,3 +1,4 @@
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Monitoring;
 
@@ -19,6 +20,8 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         services.GetRequiredService<AdminCredentials>(),
         // A setting that cannot work stops the start with one line, before the web server builds its pipeline.
         new StartupCheck(() => services.GetRequiredService<CrossSiteRule>()),
+        // The channels and rules in force, followed from then on; alerting reads them from the engine's first state change.
+        services.GetRequiredService<StoredAlertSettings>(),
         // The check engine with its result and history writer; checks and maintenance jobs begin once the host started.
         services.GetRequiredService<MonitorService>(),
         // Returns the memory of deleted targets; reads the engine.
