@@ -11,7 +11,7 @@ namespace HealthChecker.Core.Store;
 /// <c>alert_rule_channels</c>). Every committed write sends <c>NOTIFY hc_alerts_changed</c> (no payload: read everything
 /// again). Reads for pages and the API never read a kept secret's value; <see cref="LoadAsync"/>, for sending, does.
 /// </summary>
-public sealed class AlertSettingsStore(NpgsqlDataSource dataSource, ILogger? log = null)
+public sealed class AlertSettingsStore(NpgsqlDataSource dataSource, ILogger? log = null) : IAlertSettingsPages
 {
     public const string NotifyChannel = "hc_alerts_changed";
 

@@ -27,6 +27,7 @@ public static class StoreExtensions
         builder.Services.AddSingleton<TargetListing>();
         builder.Services.AddSingleton(services => new AlertSettingsStore(
             services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<Serilog.ILogger>()));
+        builder.Services.AddSingleton<IAlertSettingsPages>(services => services.GetRequiredService<AlertSettingsStore>());
         builder.Services.AddSingleton<IAlertEditor, AlertEditor>();
         // An app part (AppParts): loaded after the database opens and before the engine starts.
         builder.Services.AddSingleton(services => new StoredAlertSettings(
