@@ -30,13 +30,20 @@ public enum ChannelKind
 /// <summary>
 /// A secret a channel needs (a token, a password): either a reference to an environment variable
 /// (<c>${NAME}</c>, read when a message is sent) or a value kept in <c>hc_private</c>. Its text is never shown
-/// back: <see cref="ToString"/> and an export give the reference, or <c>${HC_SECRET_…}</c> for a stored value.
+/// back: <see cref="ToString"/> gives the reference or <c>(stored secret)</c>; an export gives the reference, or
+/// <c>${HC_SECRET_…}</c> for a stored value (<see cref="SecretReferences"/>).
 /// </summary>
 public sealed record SecretText(string? Reference, string? Value)
 {
     public static SecretText FromReference(string name) => new(name, null);
 
     public static SecretText FromValue(string value) => new(null, value);
+
+    /// <summary>A value kept in <c>hc_private</c>, as pages and the API read it: the value itself is not read.</summary>
+    public static readonly SecretText Kept = new(null, null);
+
+    /// <summary>A value kept in <c>hc_private</c> (read or not), rather than a reference.</summary>
+    public bool IsKept => Reference is null;
 
     public override string ToString() => Reference is { } name ? $"${{{name}}}" : "(stored secret)";
 }

@@ -164,16 +164,29 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     /// updated (left alone when the file says what is stored already), a new one is added, and with
     /// <paramref name="removeOthers"/> every target not in the file is deleted. Set-based (<see cref="TargetImport"/>).
     /// </summary>
-    public async Task<ImportResult> ImportAsync(IReadOnlyList<TargetDefinition> definitions, bool removeOthers, CancellationToken ct = default)
+    public Task<ImportResult> ImportAsync(IReadOnlyList<TargetDefinition> definitions, bool removeOthers, CancellationToken ct = default) =>
+        ImportAsync(definitions, removeOthers, null, null, ct);
+
+    /// <summary>
+    /// As <see cref="ImportAsync(IReadOnlyList{TargetDefinition}, bool, CancellationToken)"/>, with the file's alerting sections in the
+    /// same transaction: <paramref name="channels"/> and <paramref name="rules"/> replace the stored ones, each unless null
+    /// (the file has no such key). Throws <see cref="AlertSettingsException"/>, saving nothing, when they do not fit the stored ones.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(IReadOnlyList<TargetDefinition> definitions, bool removeOthers,
+        IReadOnlyList<Alerting.ChannelDefinition>? channels, IReadOnlyList<Alerting.AlertRule>? rules, CancellationToken ct = default)
     {
-        var applied = await WriteAsync($"Importing {definitions.Count} targets", "",
-            (conn, tx) => TargetImport.ApplyAsync(conn, tx, definitions, removeOthers, ct), list => list.Select(c => c.Id), ct).ConfigureAwait(false);
+        var applied = await WriteAsync($"Importing {definitions.Count} targets", "", async (conn, tx) =>
+        {
+            var done = await TargetImport.ApplyAsync(conn, tx, definitions, removeOthers, ct).ConfigureAwait(false);
+            await AlertSettingsWrites.ApplyImportAsync(conn, tx, channels, rules, ct).ConfigureAwait(false);
+            return done;
+        }, list => list.Select(c => c.Id), ct).ConfigureAwait(false);
 
         Published(applied);
         var created = applied.Count(c => c.Kind == TargetChangeKind.Created);
         var updated = applied.Count(c => c.Kind == TargetChangeKind.Updated);
         var named = definitions.Select(d => (d.Group, d.Name)).Distinct().Count();
-        return new ImportResult(created, updated, applied.Count(c => c.Kind == TargetChangeKind.Deleted), named - created - updated);
+        return new ImportResult(created, updated, applied.Count(c => c.Kind == TargetChangeKind.Deleted), named - created - updated, channels?.Count, rules?.Count);
     }
 
     /// <summary>
@@ -244,5 +257,8 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     private void Published(IReadOnlyList<TargetChange> applied) => changes?.Publish(applied);
 }
 
-/// <summary>What an import did: targets added, changed, deleted, and those the file left as they were.</summary>
-public sealed record ImportResult(int Created, int Updated, int Deleted, int Unchanged = 0);
+/// <summary>
+/// What an import did: targets added, changed, deleted, and those the file left as they were; the channels and rules
+/// now in force when the file set them (null: it had no such section, the stored ones were left alone).
+/// </summary>
+public sealed record ImportResult(int Created, int Updated, int Deleted, int Unchanged = 0, int? Channels = null, int? Rules = null);

@@ -46,7 +46,7 @@ internal static class TargetTexts
         Text("start", d.Start, MaxOtherLength, error);
     }
 
-    private static void Text(string field, string? text, int maxLength, Action<string, string> error, string nulHint = "")
+    public static void Text(string field, string? text, int maxLength, Action<string, string> error, string nulHint = "")
     {
         if (text is null)
         {

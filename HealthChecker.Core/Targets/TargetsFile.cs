@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace HealthChecker.Core.Targets;
 
 /// <summary>
-/// The targets file (YAML): <c>defaults:</c> and <c>targets:</c>. A file is taken whole or not at all:
+/// The targets file (YAML): <c>defaults:</c>, <c>targets:</c>, and the alerting sections <c>channels:</c> and <c>alerts:</c>. A file is taken whole or not at all:
 /// <see cref="Parse(TextReader, TargetRules?, TargetsFileLimits?)"/> lists every error with its line and field
 /// (the first <see cref="TargetsFileLimits.MaxErrors"/>, then a count).
 /// </summary>
@@ -14,6 +14,12 @@ public static class TargetsFile
     public sealed record Result(IReadOnlyList<TargetDefinition> Targets, IReadOnlyList<TargetError> Errors)
     {
         public bool Ok => Errors.Count == 0;
+
+        /// <summary>The file's <c>channels:</c>, or null when it has no such key (the stored channels stay as they are).</summary>
+        public IReadOnlyList<Alerting.ChannelDefinition>? Channels { get; init; }
+
+        /// <summary>The file's <c>alerts:</c>, or null when it has no such key (the stored rules stay as they are).</summary>
+        public IReadOnlyList<Alerting.AlertRule>? Rules { get; init; }
     }
 
     public static Result Parse(string yaml, TargetRules? rules = null) => Parse(new StringReader(yaml), rules);

@@ -1,9 +1,10 @@
+using HealthChecker.Core.Alerting;
 using YamlDotNet.Core.Events;
 
 namespace HealthChecker.Core.Targets;
 
 /// <summary>One read of a targets file, event by event: defaults, definitions so far, names seen, errors (capped).</summary>
-internal sealed class TargetsFileReading(TargetRules rules, int maxErrors)
+internal sealed partial class TargetsFileReading(TargetRules rules, int maxErrors)
 {
     private readonly List<TargetDefinition> _definitions = [];
     private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
@@ -17,7 +18,7 @@ internal sealed class TargetsFileReading(TargetRules rules, int maxErrors)
         events.Next(); // StreamStart
         if (events.Current is not DocumentStart || Next(events) is not MappingStart)
         {
-            Add(new TargetError("file", "must be a mapping with 'targets:' (and optionally 'defaults:')", 1));
+            Add(new TargetError("file", "must be a mapping with 'targets:' (and optionally 'defaults:', 'channels:' and 'alerts:')", 1));
             return;
         }
 
@@ -26,6 +27,11 @@ internal sealed class TargetsFileReading(TargetRules rules, int maxErrors)
         foreach (var (key, line) in TargetFields.Keys(events, "", rootErrors))
         {
             AddAll(rootErrors);
+            if (key is "channels" or "alerts")
+            {
+                _alertSections.Add(key);
+            }
+
             switch (key)
             {
                 case "defaults" when sawTargets:
@@ -50,14 +56,33 @@ internal sealed class TargetsFileReading(TargetRules rules, int maxErrors)
                     Add(new TargetError("targets", "must be a list of targets", events.Line));
                     events.Skip();
                     break;
+                case "channels" when events.Current is SequenceStart:
+                    ReadChannels(events);
+                    break;
+                case "alerts" when events.Current is SequenceStart:
+                    ReadRules(events);
+                    break;
+                case "channels" or "alerts" when events.Current is Scalar { Value: "" or "~" or "null" }:
+                    // "channels:" with nothing after it: an empty list, as YAML writes one by hand.
+                    events.Skip();
+                    break;
+                case "channels":
+                    Add(new TargetError("channels", "must be a list of channels", events.Line));
+                    events.Skip();
+                    break;
+                case "alerts":
+                    Add(new TargetError("alerts", "must be a list of rules", events.Line));
+                    events.Skip();
+                    break;
                 default:
-                    Add(new TargetError(EchoedText.Clip(key), "unknown top-level field: use defaults and targets", line));
+                    Add(new TargetError(EchoedText.Clip(key), "unknown top-level field: use defaults, targets, channels and alerts", line));
                     events.Skip();
                     break;
             }
         }
 
         AddAll(rootErrors);
+        CrossCheckAlerts();
         if (!sawTargets && _errorCount == 0)
         {
             Add(new TargetError("targets", "is missing: list the targets under 'targets:'", 1));
@@ -74,7 +99,11 @@ internal sealed class TargetsFileReading(TargetRules rules, int maxErrors)
     {
         if (_errorCount == 0)
         {
-            return new TargetsFile.Result(_definitions, []);
+            return new TargetsFile.Result(_definitions, [])
+            {
+                Channels = _alertSections.Contains("channels") ? [.. _channels] : null,
+                Rules = _alertSections.Contains("alerts") ? [.. _rules.Select(r => r.Rule)] : null,
+            };
         }
 
         if (_errorCount > maxErrors)

@@ -7,7 +7,7 @@ namespace HealthChecker.Core.Targets;
 public sealed record OmittedTarget(long Id, string FullName, string Reason);
 
 /// <summary>
-/// Writes a targets file one target at a time, to the byte what <see cref="TargetsFile.Write"/> gives for the whole
+/// Writes a targets file (after its alerting sections, <see cref="WriteAlertsAsync"/>) one target at a time, to the byte what <see cref="TargetsFile.Write"/> gives for the whole
 /// list, holding one target's YAML at a time instead of the whole document (an export of 100 000 targets).
 /// </summary>
 public sealed class TargetsFileWriter(TextWriter writer)
@@ -38,6 +38,17 @@ public sealed class TargetsFileWriter(TextWriter writer)
         }
 
         await writer.WriteAsync(comment, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the <c>channels:</c> and <c>alerts:</c> sections (when they have items); before any target.</summary>
+    public async Task WriteAlertsAsync(Alerting.AlertSettings settings, CancellationToken ct = default)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("The alerting sections come before the targets.");
+        }
+
+        await writer.WriteAsync(AlertsFile.Write(settings).AsMemory(), ct).ConfigureAwait(false);
     }
 
     public async Task WriteAsync(TargetDefinition target, CancellationToken ct = default)

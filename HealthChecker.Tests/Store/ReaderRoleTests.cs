@@ -39,6 +39,8 @@ public class ReaderRoleTests
     [Theory]
     [InlineData("hc_private.admin_credentials")]
     [InlineData("hc_private.data_protection_keys")]
+    [InlineData("hc_private.alert_channels")]
+    [InlineData("hc_private.alert_channel_secrets")]
     public async Task Hc_reader_cannot_read_the_secrets(string table)
     {
         var admin = await TestDatabase.CreateEmptyAsync();

@@ -102,10 +102,10 @@ public class TargetsFileTests
 
     [Theory]
     [InlineData("targets:\n  - name: a\n    check: x: y\n", "line 3: file: not valid YAML")]
-    [InlineData("- a\n- b", "line 1: file: must be a mapping with 'targets:' (and optionally 'defaults:')")]
+    [InlineData("- a\n- b", "line 1: file: must be a mapping with 'targets:' (and optionally 'defaults:', 'channels:' and 'alerts:')")]
     [InlineData("defaults:\n  inter: 2s", "line 1: targets: is missing: list the targets under 'targets:'")]
     [InlineData("targets: 3", "line 1: targets: must be a list of targets")]
-    [InlineData("targets: []\nextra: 1", "line 2: extra: unknown top-level field: use defaults and targets")]
+    [InlineData("targets: []\nextra: 1", "line 2: extra: unknown top-level field: use defaults, targets, channels and alerts")]
     [InlineData("defaults:\n  name: x\ntargets:\n  - check: tcp://127.0.0.1:1\n    name: a", "line 2: targets[1] (a).defaults.name: cannot have a default: each target has its own")]
     [InlineData("targets:\n  - name: a\n    check: tcp://127.0.0.1:1\n    steps: nope", "line 4: targets[1] (a).steps: must be a list of steps such as '- send: \"PING\\r\\n\"' and '- expect: \"+PONG\"'")]
     [InlineData("targets:\n  - name: a\n    check: http://127.0.0.1/\n    http:\n      verb: GET", "line 5: targets[1] (a).http.verb: unknown field: use method, host, status, body")]

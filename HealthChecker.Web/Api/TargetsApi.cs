@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Faults;
 using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +29,7 @@ public static class TargetsApi
         var targets = app.MapGroup("/api/targets").WithTags("Targets");
         targets.MapGet("/", ListAsync).WithSummary("A page of targets, by group then name: ?limit= (default 100, at most 1000) &after= (the page before's next)");
         targets.MapGet("/{id:long}", GetAsync).WithSummary("One target");
-        targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML), streamed")
+        targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML), streamed; for the admin with the channels and rules first")
             .WithDescription($"A stored target that cannot be read is left out, named in a comment at the top of the file and counted in the {TargetsExport.OmittedHeader} header (0 when none).")
             .Produces<string>(StatusCodes.Status200OK, YamlContentType);
 
@@ -77,8 +79,9 @@ public static class TargetsApi
         await store.GetAsync(id, ct) is { } r ? TypedResults.Ok(TargetModel.From(r)) : NotFound(id);
 
     // Streamed: one target read, converted and written at a time, whatever the number of targets. The snapshot is read twice,
-    // first for the targets that cannot be written, so that the header and the file's first lines can name them.
-    private static async Task ExportAsync(HttpContext http, TargetStore store, FaultLog faults, CancellationToken ct)
+    // first for the targets that cannot be written, so that the header and the file's first lines can name them. Channels and
+    // rules come before the targets, for the admin only: a chat webhook's URL is a credential (kept secrets are written as references).
+    private static async Task ExportAsync(HttpContext http, TargetStore store, FaultLog faults, AlertSettingsStore alerts, IAlertEditor alertEditor, CancellationToken ct)
     {
         await using var snapshot = await store.OpenSnapshotAsync(ct);
         var omitted = await TargetsExport.OmittedAsync(snapshot, faults, ct);
@@ -88,7 +91,15 @@ public static class TargetsApi
         http.Response.Headers.ContentDisposition = disposition.ToString();
         http.Response.Headers[TargetsExport.OmittedHeader] = omitted.Count.ToString(CultureInfo.InvariantCulture);
         await using var body = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024);
-        await TargetsExport.WriteAsync(snapshot, omitted, new TargetsFileWriter(body), ct);
+        AlertSettings? alerting = null;
+        if (await alertEditor.CanEditAsync(http.User))
+        {
+            var channels = await alerts.ListChannelsAsync(ct);
+            var rules = await alerts.ListRulesAsync(ct);
+            alerting = new AlertSettings([.. channels.Select(c => c.ToDefinition())], [.. rules.Select(r => r.Rule)]);
+        }
+
+        await TargetsExport.WriteAsync(snapshot, omitted, alerting, new TargetsFileWriter(body), ct);
     }
 
     private static async Task<IResult> CreateAsync(TargetInput input, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct)

@@ -37,6 +37,7 @@ public static class ApiExtensions
     {
         app.MapOpenApi();
         app.MapTargetsApi();
+        app.MapAlertingApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Monitoring;
 
@@ -19,6 +20,8 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         services.GetRequiredService<AdminCredentials>(),
         // A setting that cannot work stops the start with one line, before the web server builds its pipeline.
         new StartupCheck(() => services.GetRequiredService<CrossSiteRule>()),
+        // The channels and rules in force, followed from then on; alerting reads them from the engine's first state change.
+        services.GetRequiredService<StoredAlertSettings>(),
         // Opens this run and starts the result writer; stopped after the engine, so it writes every result the engine gave.
         services.GetRequiredService<HistoryWriterService>(),
         // The check engine, recording into the history writer; checks begin once the host started.

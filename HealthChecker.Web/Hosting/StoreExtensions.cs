@@ -1,4 +1,6 @@
+using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Store;
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Targets;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +25,15 @@ public static class StoreExtensions
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<TargetOptions>>().Value.Rules()!);
         builder.Services.AddSingleton<ITargetEditor, TargetEditor>();
         builder.Services.AddSingleton<TargetListing>();
+        builder.Services.AddSingleton(services => new AlertSettingsStore(
+            services.GetRequiredService<DatabaseService>().Database.DataSource, services.GetRequiredService<Serilog.ILogger>()));
+        builder.Services.AddSingleton<IAlertSettingsPages>(services => services.GetRequiredService<AlertSettingsStore>());
+        builder.Services.AddSingleton<IAlertEditor, AlertEditor>();
+        // An app part (AppParts): loaded after the database opens and before the engine starts.
+        builder.Services.AddSingleton(services => new StoredAlertSettings(
+            services.GetRequiredService<AlertSettingsStore>, () => services.GetRequiredService<DatabaseService>().Database.DataSource,
+            services.GetRequiredService<Serilog.ILogger>()));
+        builder.Services.AddSingleton<IAlertSettingsSource>(services => services.GetRequiredService<StoredAlertSettings>());
         builder.Services.AddSingleton(services => new HistoryStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
         builder.Services.AddSingleton<ITargetHistory>(services => services.GetRequiredService<HistoryStore>());
         builder.Services.AddSingleton<IStateChangeLog>(services => services.GetRequiredService<HistoryStore>());

@@ -73,7 +73,12 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
         ImportResult result;
         try
         {
-            result = await store.ImportAsync(parsed.Targets, removeOthers, ct);
+            result = await store.ImportAsync(parsed.Targets, removeOthers, parsed.Channels, parsed.Rules, ct);
+        }
+        catch (AlertSettingsException e)
+        {
+            // The file's channels and rules do not fit the stored ones (a section it leaves out): nothing was saved.
+            return new ImportOutcome(TargetOutcomeStatus.Invalid, null, e.Errors);
         }
         catch (StoreBusyException e)
         {
@@ -81,8 +86,9 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
             return new ImportOutcome(TargetOutcomeStatus.Busy, null, [new TargetError("", e.Message)]);
         }
 
-        _log.Information("Targets imported by {User}: {Created} added, {Updated} changed, {Deleted} deleted, {Unchanged} unchanged",
-            user.Identity?.Name, result.Created, result.Updated, result.Deleted, result.Unchanged);
+        _log.Information("Targets imported by {User}: {Created} added, {Updated} changed, {Deleted} deleted, {Unchanged} unchanged; channels {Channels}, rules {Rules}",
+            user.Identity?.Name, result.Created, result.Updated, result.Deleted, result.Unchanged,
+            result.Channels?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "left as they were", result.Rules?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "left as they were");
         return new ImportOutcome(TargetOutcomeStatus.Saved, result, []);
     }
 

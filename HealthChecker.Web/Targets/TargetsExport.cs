@@ -1,3 +1,4 @@
+using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Faults;
 using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
@@ -32,10 +33,15 @@ public static class TargetsExport
         return omitted;
     }
 
-    /// <summary>The file: the targets left out named first, then every other target of the same snapshot.</summary>
-    public static async Task WriteAsync(TargetTableSnapshot snapshot, IReadOnlyList<OmittedTarget> omitted, TargetsFileWriter file, CancellationToken ct)
+    /// <summary>The file: the targets left out named first, then the channels and rules when given, then every other target of the same snapshot.</summary>
+    public static async Task WriteAsync(TargetTableSnapshot snapshot, IReadOnlyList<OmittedTarget> omitted, AlertSettings? alerting, TargetsFileWriter file, CancellationToken ct)
     {
         await file.WriteOmittedAsync(omitted, ct);
+        if (alerting is not null)
+        {
+            await file.WriteAlertsAsync(alerting, ct);
+        }
+
         var left = omitted.Select(o => o.Id).ToHashSet();
         await foreach (var row in snapshot.ReadAllAsync(ct))
         {

@@ -1,3 +1,4 @@
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Hosting;
 using HealthChecker.Web.Monitoring;
@@ -62,7 +63,7 @@ public sealed class AppPartsTests
         Assert.Single(hostedServices.OfType<AppParts>());
 
         Assert.Equal(
-            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(MaintenanceService), typeof(HeapTrim)],
+            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(StoredAlertSettings), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(MaintenanceService), typeof(HeapTrim)],
             hosted.Parts.Select(p => p.GetType()));
     }
 

@@ -8,6 +8,7 @@ public enum NavSection
     Dashboard,
     Targets,
     Events,
+    Alerting,
 }
 
 /// <summary>Maps a page's path (relative to the app's base, query ignored) to its nav section.</summary>
@@ -27,6 +28,8 @@ public static class NavSections
             ["targets"] or ["targets", "new"] or ["targets", "import"] => NavSection.Targets,
             ["targets", var id, "edit"] when long.TryParse(id, out _) => NavSection.Targets,
             ["events"] => NavSection.Events,
+            ["alerting"] or ["alerting", "channels" or "rules", "new"] => NavSection.Alerting,
+            ["alerting", "channels" or "rules", var id, "edit"] when long.TryParse(id, out _) => NavSection.Alerting,
             _ => NavSection.None,
         };
     }

@@ -22,6 +22,9 @@ public sealed class NavMenuTests : BunitContext
     [InlineData("events", "Events")]
     [InlineData("events?state=DOWN", "Events")]
     [InlineData("targets?group=web", "Targets")]
+    [InlineData("alerting", "Alerting")]
+    [InlineData("alerting/channels/new", "Alerting")]
+    [InlineData("alerting/rules/7/edit", "Alerting")]
     public void The_link_of_the_current_section_is_marked_active(string path, string current)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo(path);
