@@ -26,6 +26,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
     private readonly List<TargetScheduler> _attached = [];
     private Task? _loop;
     private long _decisions;
+    private long _observed;
 
     public AlertEvaluator(IAlertSettingsSource settings, IAlertOutbox outbox, TimeProvider? clock = null, ILogger? log = null, Func<DateTimeOffset, Guid>? newId = null)
     {
@@ -38,6 +39,9 @@ public sealed class AlertEvaluator : IAsyncDisposable
 
     /// <summary>Decisions handed to the outbox since start.</summary>
     public long Decisions => Interlocked.Read(ref _decisions);
+
+    /// <summary>Target observations taken (state changes and first settled checks) since start.</summary>
+    public long Observed => Interlocked.Read(ref _observed);
 
     /// <summary>Starts deciding, from what the channels were told before (read back from the store).</summary>
     public void Start(IEnumerable<NotifiedState> told)
@@ -161,6 +165,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
         {
             case TargetObservation seen:
                 _book.Observe(seen, now);
+                Interlocked.Increment(ref _observed);
                 break;
             case AlertSettings settings:
                 _book.Apply(settings, now);
