@@ -88,7 +88,8 @@ public sealed class AlertBookTests
         Assert.Empty(RunUntil(book, T0.AddSeconds(69)));
         var second = Assert.Single(RunUntil(book, T0.AddSeconds(70)));
 
-        Assert.Equal(["shop/a", "shop/b", "shop/c"], second.Message!.Alerts.Select(a => a.Target));
+        // What changed first, then what fires on.
+        Assert.Equal(["shop/b", "shop/c", "shop/a"], second.Message!.Alerts.Select(a => a.Target));
         Assert.Equal(["shop/b", "shop/c"], second.Notified.Select(n => n.Target));
     }
 
@@ -187,8 +188,8 @@ public sealed class AlertBookTests
 
         var only = Assert.Single(sent);
         // The group whole: a still fires (not new), b is resolved; a's start is the one told before.
-        Assert.Equal([("shop/a", true), ("shop/b", false)], only.Message!.Alerts.Select(a => (a.Target, a.Firing)));
-        Assert.Equal(T0, only.Message.Alerts[0].StartsAt);
+        Assert.Equal([("shop/b", false), ("shop/a", true)], only.Message!.Alerts.Select(a => (a.Target, a.Firing)));
+        Assert.Equal(T0, only.Message.Alerts[1].StartsAt);
         Assert.Equal([("shop/b", false)], only.Notified.Select(n => (n.Target, n.Down)));
     }
 

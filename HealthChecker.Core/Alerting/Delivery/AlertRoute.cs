@@ -155,7 +155,11 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         var id = newId(now);
         if (firing.Count > 0 || sendResolved)
         {
-            var items = firing.Select(a => Item(a, true, now)).Concat(sendResolved ? resolved.Select(a => Item(a, false, now)) : []).ToList();
+            // What changed first (a receiver that shows only the first alerts, or a truncated payload, still shows it), then what fires on.
+            var items = (sendResolved ? resolved.Select(a => Item(a, false, now)) : [])
+                .Concat(firing.Where(a => !a.ToldDown).Select(a => Item(a, true, now)))
+                .Concat(firing.Where(a => a.ToldDown).Select(a => Item(a, true, now)))
+                .ToList();
             message = new AlertMessage(id, rule.Name, channel, GroupKey, now, items);
         }
 
