@@ -1,3 +1,4 @@
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Monitoring;
 
@@ -21,6 +22,8 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         new StartupCheck(() => services.GetRequiredService<CrossSiteRule>()),
         // The check engine with its result and history writer; checks and maintenance jobs begin once the host started.
         services.GetRequiredService<MonitorService>(),
+        // Alerts: reads back what was told, resumes queued messages, and follows the engine's state changes.
+        services.GetRequiredService<AlertingService>(),
         // Returns the memory of deleted targets; reads the engine.
         services.GetRequiredService<HeapTrim>(),
     ]);

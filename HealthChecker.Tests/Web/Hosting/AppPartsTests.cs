@@ -1,3 +1,4 @@
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Hosting;
 using HealthChecker.Web.Monitoring;
@@ -49,7 +50,7 @@ public sealed class AppPartsTests
     }
 
     [Fact]
-    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_engine_then_heap_trim()
+    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_engine_alerting_then_heap_trim()
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddHealthChecker();
@@ -62,7 +63,7 @@ public sealed class AppPartsTests
         Assert.Single(hostedServices.OfType<AppParts>());
 
         Assert.Equal(
-            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(MonitorService), typeof(HeapTrim)],
+            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(MonitorService), typeof(AlertingService), typeof(HeapTrim)],
             hosted.Parts.Select(p => p.GetType()));
     }
 
