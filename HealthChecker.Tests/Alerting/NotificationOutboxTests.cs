@@ -106,6 +106,42 @@ public sealed class NotificationOutboxTests
     }
 
     [Fact]
+    public async Task A_message_waiting_when_the_app_stops_is_delivered_once_by_the_next_start()
+    {
+        using var receiver = new WebhookReceiver();
+        receiver.Stop();
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var settings = Settings(("ops", receiver.Url));
+        var waiting = Decision();
+        var delivered = Decision("other");
+        using (var other = new WebhookReceiver())
+        {
+            var both = new InMemoryAlertSettings(settings.Current with { Channels = [.. settings.Current.Channels, new ChannelDefinition("other", ChannelKind.Webhook, other.Url, [], null)] });
+            await using var before = new NotificationOutbox(both, [new WebhookSender()], db, Quick);
+            before.Add(delivered);
+            before.Add(waiting);
+            await other.WaitForAsync(r => r.Count == 1, "the other channel's message");
+            await EventuallyAsync(() => before.Status().Single(s => s.Channel == "ops").Retried >= 2 && before.PendingWrites == 0
+                && DeliveryOf(db, delivered).Result.StartsWith("delivered", StringComparison.Ordinal), "the rows stored while ops is away");
+        }
+
+        var (told, queued) = await OutboxStore.LoadAsync(db);
+        Assert.Equal([waiting.Message!.Id], queued.Select(q => q.Message.Id));
+        Assert.Equal(waiting.Message, queued[0].Message with { Alerts = waiting.Message.Alerts });
+        Assert.Equal(waiting.Message.Alerts, queued[0].Message.Alerts);
+        Assert.Equal(2, told.Count);
+
+        receiver.Start();
+        await using var after = new NotificationOutbox(settings, [new WebhookSender()], db, Quick);
+        after.Resume(queued);
+
+        await receiver.WaitForAsync(r => r.Count == 1, "the waiting message after the restart");
+        Assert.Equal(waiting.Message.Id.ToString(), receiver.Received[0].MessageId);
+        await EventuallyAsync(() => DeliveryOf(db, waiting).Result.StartsWith("delivered", StringComparison.Ordinal), "the row delivered");
+        Assert.Single(receiver.Received);
+    }
+
+    [Fact]
     public async Task Messages_go_while_PostgreSQL_is_stopped_and_their_rows_are_written_when_it_returns()
     {
         using var receiver = new WebhookReceiver();
