@@ -142,6 +142,21 @@ public sealed class NotificationOutboxTests
     }
 
     [Fact]
+    public async Task Pruning_deletes_old_delivered_and_failed_messages_and_keeps_queued_ones_of_any_age()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var old = DateTimeOffset.UtcNow.AddDays(-100);
+        OutboxRow Row(string delivery, DateTimeOffset at) =>
+            new(Decision().Message! with { Id = Guid.CreateVersion7(), CreatedAt = at }, delivery, 1, null, at, "HTTP 200 OK", null);
+        await OutboxStore.WriteAsync(db,
+            [Row(DeliveryState.Delivered, old), Row(DeliveryState.Failed, old), Row(DeliveryState.Queued, old), Row(DeliveryState.Delivered, DateTimeOffset.UtcNow)], []);
+
+        Assert.Equal(2, await OutboxStore.PruneAsync(db, DateTimeOffset.UtcNow.AddDays(-90)));
+
+        Assert.Equal("delivered queued", await ScalarAsync<string>(db, "SELECT string_agg(delivery, ' ' ORDER BY delivery) FROM notifications"));
+    }
+
+    [Fact]
     public async Task Messages_go_while_PostgreSQL_is_stopped_and_their_rows_are_written_when_it_returns()
     {
         using var receiver = new WebhookReceiver();

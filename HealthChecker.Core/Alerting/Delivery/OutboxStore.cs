@@ -100,6 +100,15 @@ public static class OutboxStore
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes the messages delivered or failed before <paramref name="before"/>; queued ones stay whatever their age.</summary>
+    public static async Task<int> PruneAsync(NpgsqlDataSource dataSource, DateTimeOffset before, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM hc_private.notification_outbox WHERE delivery <> 'queued' AND created_at < @before",
+            new { before = before.UtcDateTime }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     private sealed class ToldRow
     {
         public string Rule { get; set; } = "";
