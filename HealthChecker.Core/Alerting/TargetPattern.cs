@@ -60,5 +60,19 @@ public sealed record TargetPattern(string Group, string? Name)
         FileSystemName.MatchesSimpleExpression(Group, group, ignoreCase: false)
         && (Name is null || FileSystemName.MatchesSimpleExpression(Name, name, ignoreCase: false));
 
+    /// <summary>
+    /// Whether the target <paramref name="group"/>/<paramref name="name"/> is one of <paramref name="pattern"/>'s, for a
+    /// pattern already validated (a rule's <see cref="AlertRule.Targets"/>), without parsing it again: alerting asks per target.
+    /// </summary>
+    public static bool Matches(string pattern, string group, string name)
+    {
+        var text = pattern.AsSpan();
+        int slash = text.IndexOf('/');
+        return slash < 0
+            ? FileSystemName.MatchesSimpleExpression(text, group, ignoreCase: false)
+            : FileSystemName.MatchesSimpleExpression(text[..slash], group, ignoreCase: false)
+                && FileSystemName.MatchesSimpleExpression(text[(slash + 1)..], name, ignoreCase: false);
+    }
+
     public override string ToString() => Name is null ? Group : $"{Group}/{Name}";
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
 using HealthChecker.Web.Monitoring;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,8 @@ public static class StatusApi
         return app;
     }
 
-    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, DatabaseProbe database, FaultLog faults, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, DatabaseProbe database, FaultLog faults, AlertingService alerting,
+        ClaimsPrincipal user, CancellationToken ct)
     {
         var admin = user.IsInRole(AuthSchemes.AdminRole);
         var failure = DatabaseProbe.Shown(await database.FailureAsync(ct), admin);
@@ -35,7 +37,8 @@ public static class StatusApi
             new CountsModel(s.Counts.Targets, s.Counts.Up, s.Counts.Down, s.Counts.Maint),
             s.Counts.Checks,
             new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped),
-            FaultsModel.From(faults, admin)));
+            FaultsModel.From(faults, admin),
+            NotificationsModel.From(alerting, admin)));
     }
 
     private static Results<Ok<PageModel<TargetStatusModel>>, ValidationProblem> TargetsPage(HttpContext http, IMonitorView view)
@@ -63,7 +66,8 @@ public sealed record StatusModel(
     CountsModel Counts,
     long Checks,
     ResultsModel Results,
-    FaultsModel Faults);
+    FaultsModel Faults,
+    NotificationsModel Notifications);
 
 /// <summary>
 /// Failures the app survived since start, by kind (<c>check_handler</c>, <c>unreadable_target</c>, <c>page_task</c>), and

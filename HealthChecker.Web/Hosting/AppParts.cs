@@ -26,6 +26,8 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         services.GetRequiredService<HistoryWriterService>(),
         // The check engine, recording into the history writer; checks begin once the host started.
         services.GetRequiredService<CheckEngineService>(),
+        // Alerts: reads back what was told, resumes queued messages, and follows the engine's state changes.
+        services.GetRequiredService<AlertingService>(),
         // The periodic database jobs (heartbeat, partitions, retention, rollups); they begin once the host started.
         services.GetRequiredService<MaintenanceService>(),
         // Returns the memory of deleted targets; reads the engine.

@@ -32,6 +32,7 @@ public static class ConfigurationExtensions
         Map(shortNames, "HC_ALLOWED_ORIGINS", AuthExtensions.AllowedOriginsKey);
         Map(shortNames, "HC_RETENTION_DAYS", $"{Monitoring.MonitorOptions.Section}:RetentionDays");
         Map(shortNames, "HC_MIN_INTERVAL", $"{Targets.TargetOptions.Section}:MinInterval");
+        Map(shortNames, "HC_EXTERNAL_URL", $"{Alerting.AlertingOptions.Section}:ExternalUrl");
         Map(shortNames, "HC_MAX_IMPORT_MB", $"{Targets.TargetOptions.Section}:MaxImportMegabytes");
         var commandLine = sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is CommandLineConfigurationSource);
         var at = commandLine.source is null ? sources.Count : commandLine.index;

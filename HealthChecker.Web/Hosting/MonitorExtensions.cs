@@ -34,6 +34,8 @@ public static class MonitorExtensions
         app.MapHealthz();
         app.MapStatusApi();
         // prometheus-net maps every method; anything but a scrape is 405.
+        // Alert delivery's series join the engine's registry before the first scrape.
+        _ = app.Services.GetService<Alerting.NotificationMetrics>();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<MonitorMetrics>().Registry)
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         return app;

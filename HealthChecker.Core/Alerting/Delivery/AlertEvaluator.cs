@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using HealthChecker.Core.Health;
+using HealthChecker.Core.Scheduling;
+using Serilog;
+
+namespace HealthChecker.Core.Alerting.Delivery;
+
+/// <summary>
+/// Decides alerts in memory, beside the engine: follows the scheduler's state changes (and each target's first
+/// settled check after start, so a restart can resolve what came back meanwhile) and the alert settings in force,
+/// and hands each decision to the <see cref="IAlertOutbox"/>. The scheduler's handlers only queue (they run on its
+/// loop threads); one background loop owns the <see cref="AlertBook"/> and its timers, on <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class AlertEvaluator : IAsyncDisposable
+{
+    private readonly Channel<object> _inbox = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    // The state each target was last seen in: a check that leaves it unchanged costs one lookup, nothing queued.
+    private readonly ConcurrentDictionary<string, TargetState> _seen = new(StringComparer.Ordinal);
+    private readonly IAlertSettingsSource _settings;
+    private readonly IAlertOutbox _outbox;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly AlertBook _book;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TargetScheduler> _attached = [];
+    private Task? _loop;
+    private long _decisions;
+    private long _observed;
+
+    public AlertEvaluator(IAlertSettingsSource settings, IAlertOutbox outbox, TimeProvider? clock = null, ILogger? log = null, Func<DateTimeOffset, Guid>? newId = null)
+    {
+        _settings = settings;
+        _outbox = outbox;
+        _clock = clock ?? TimeProvider.System;
+        _log = (log ?? Serilog.Core.Logger.None).ForContext<AlertEvaluator>();
+        _book = new AlertBook(newId);
+    }
+
+    /// <summary>Decisions handed to the outbox since start.</summary>
+    public long Decisions => Interlocked.Read(ref _decisions);
+
+    /// <summary>Target observations taken (state changes and first settled checks) since start.</summary>
+    public long Observed => Interlocked.Read(ref _observed);
+
+    /// <summary>Starts deciding, from what the channels were told before (read back from the store).</summary>
+    public void Start(IEnumerable<NotifiedState> told)
+    {
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("The alert evaluator is already started.");
+        }
+
+        _book.Restore(told);
+        _settings.Changed += OnSettingsChanged;
+        _inbox.Writer.TryWrite(_settings.Current);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Follows this scheduler's state changes (and first checks) until disposed.</summary>
+    public void Attach(TargetScheduler scheduler)
+    {
+        scheduler.StateChanged += OnStateChanged;
+        scheduler.CheckCompleted += OnCheckCompleted;
+        lock (_attached)
+        {
+            _attached.Add(scheduler);
+        }
+    }
+
+    public void OnStateChanged(TargetStateChange change)
+    {
+        _seen[change.Target] = change.To;
+        var result = change.Result;
+        _inbox.Writer.TryWrite(Observation(change.Target, change.Id, change.To, change.At, result?.Code, Info(result?.Info), change.Reason));
+    }
+
+    public void OnCheckCompleted(TargetCheckResult completed)
+    {
+        if (_seen.ContainsKey(completed.Target) || !Settled(completed.Display))
+        {
+            return;
+        }
+
+        // The first settled state after start: no state change announces a target that was DOWN (or UP) already.
+        _seen[completed.Target] = completed.State;
+        var result = completed.Result;
+        _inbox.Writer.TryWrite(Observation(completed.Target, completed.Id, completed.State, completed.CompletedAt, result.Code, Info(result.Info), result.Description));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_attached)
+        {
+            foreach (var scheduler in _attached)
+            {
+                scheduler.StateChanged -= OnStateChanged;
+                scheduler.CheckCompleted -= OnCheckCompleted;
+            }
+
+            _attached.Clear();
+        }
+
+        _settings.Changed -= OnSettingsChanged;
+        _inbox.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+
+    // "UP 2/3" or "DOWN 1/2" is on its way: a restart must not resolve (or alert) from a check that did not settle it.
+    private static bool Settled(string display) => display is "UP" or "DOWN" or "MAINT";
+
+    private static string? Info(string? info) => string.IsNullOrEmpty(info) ? null : info;
+
+    private static TargetObservation Observation(string target, long? id, TargetState state, DateTimeOffset at, string? code, string? info, string description)
+    {
+        int slash = target.IndexOf('/', StringComparison.Ordinal);
+        return new TargetObservation(target[..Math.Max(0, slash)], target[(slash + 1)..], id, state, at, code, info, description);
+    }
+
+    private void OnSettingsChanged(AlertSettings settings) => _inbox.Writer.TryWrite(settings);
+
+    private async Task RunAsync()
+    {
+        var reader = _inbox.Reader;
+        try
+        {
+            while (true)
+            {
+                while (reader.TryRead(out var item))
+                {
+                    Take(item);
+                }
+
+                foreach (var decision in _book.Due(_clock.GetUtcNow()))
+                {
+                    Interlocked.Increment(ref _decisions);
+                    _outbox.Add(decision);
+                }
+
+                if (!await WaitAsync(reader, _book.NextDue).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "The alert evaluator stopped on an unexpected error; no alert is decided until the app restarts");
+        }
+    }
+
+    private void Take(object item)
+    {
+        var now = _clock.GetUtcNow();
+        switch (item)
+        {
+            case TargetObservation seen:
+                _book.Observe(seen, now);
+                Interlocked.Increment(ref _observed);
+                break;
+            case AlertSettings settings:
+                _book.Apply(settings, now);
+                _log.Information("Alert rules in force: {Routes} rule and channel pairs", _book.RouteCount);
+                break;
+        }
+    }
+
+    /// <summary>Until something arrives or <paramref name="due"/> comes; false once the inbox is closed.</summary>
+    private async Task<bool> WaitAsync(ChannelReader<object> reader, DateTimeOffset? due)
+    {
+        if (due is null)
+        {
+            return await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false);
+        }
+
+        var delay = due.Value - _clock.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var timer = Task.Delay(delay, _clock, wake.Token);
+        var arrival = reader.WaitToReadAsync(wake.Token).AsTask();
+        var first = await Task.WhenAny(timer, arrival).ConfigureAwait(false);
+        await wake.CancelAsync().ConfigureAwait(false);
+        _stop.Token.ThrowIfCancellationRequested();
+        if (first == arrival)
+        {
+            return await arrival.ConfigureAwait(false);
+        }
+
+        return true;
+    }
+}

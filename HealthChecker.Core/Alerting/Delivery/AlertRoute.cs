@@ -1,0 +1,261 @@
+using HealthChecker.Core.Health;
+
+namespace HealthChecker.Core.Alerting.Delivery;
+
+/// <summary>
+/// One rule's alerts to one channel, with Alertmanager's grouping: the first alert of a quiet group waits
+/// <see cref="AlertRule.GroupWait"/> for others; later changes go at most every <see cref="AlertRule.GroupInterval"/>;
+/// while alerts fire, the group is sent again every <see cref="AlertRule.Repeat"/> (the reminder). Not thread-safe:
+/// the evaluator's loop owns it.
+/// </summary>
+internal sealed class AlertRoute(AlertRule rule, string channel)
+{
+    private readonly Dictionary<string, RouteAlert> _alerts = new(StringComparer.Ordinal);
+    // Targets waiting out the rule's `after`, by when; stale entries (the target came back) are skipped when met.
+    private readonly PriorityQueue<string, DateTimeOffset> _waiting = new();
+    private DateTimeOffset? _flushAt;
+    private DateTimeOffset? _lastSent;
+
+    public AlertRule Rule => rule;
+
+    public string Channel => channel;
+
+    public string GroupKey => $"{{}}:{{alertname=\"{rule.Name}\", channel=\"{channel}\"}}";
+
+    /// <summary>The earliest time <see cref="Due"/> has something to do, or null.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            var next = _flushAt;
+            if (_waiting.TryPeek(out _, out var after))
+            {
+                next = Earliest(next, after);
+            }
+
+            if (rule.Repeat is { } repeat && _lastSent is { } last && _alerts.Values.Any(a => a.Sendable))
+            {
+                next = Earliest(next, last + repeat);
+            }
+
+            return next;
+        }
+    }
+
+    /// <summary>Alerts told DOWN before a restart: they fire on, and their first observation resolves or keeps them.</summary>
+    public void Restore(NotifiedState told)
+    {
+        if (!told.Down)
+        {
+            return;
+        }
+
+        var alert = Alert(told.Target, null);
+        alert.DownSince = told.Since;
+        alert.Firing = true;
+        alert.ToldDown = true;
+        alert.Code = told.Code;
+        alert.Info = told.Info;
+        _lastSent = Latest(_lastSent, told.NotifiedAt);
+    }
+
+    public void Observe(TargetObservation seen, DateTimeOffset now)
+    {
+        var alert = Alert(seen.Target, seen);
+        alert.Latest = seen;
+        switch (seen.State)
+        {
+            case TargetState.Down:
+                alert.InMaintenance = false;
+                if (alert.DownSince is not null)
+                {
+                    break;
+                }
+
+                alert.DownSince = seen.At;
+                alert.Code = seen.Code;
+                alert.Info = seen.Info;
+                if (alert.ToldDown)
+                {
+                    // Already told (before a restart, or before a pause): it fires on without a new alert.
+                    alert.Firing = true;
+                }
+                else if (seen.At + rule.After <= now)
+                {
+                    Fire(alert, now);
+                }
+                else
+                {
+                    _waiting.Enqueue(seen.Target, seen.At + rule.After);
+                }
+
+                break;
+            case TargetState.Up:
+                alert.InMaintenance = false;
+                alert.DownSince = null;
+                alert.Firing = false;
+                if (alert.ToldDown)
+                {
+                    Schedule(now);
+                }
+                else
+                {
+                    _alerts.Remove(seen.Target);
+                }
+
+                break;
+            case TargetState.Maint:
+                // Paused is neither: no alert starts, none resolves, no reminder; what was told stays told.
+                alert.InMaintenance = true;
+                alert.DownSince = null;
+                if (!alert.ToldDown)
+                {
+                    _alerts.Remove(seen.Target);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>What is due at <paramref name="now"/>: a message for the group, or only notified states (a silent resolution), or null.</summary>
+    public AlertDecision? Due(DateTimeOffset now, Func<DateTimeOffset, Guid> newId)
+    {
+        while (_waiting.TryPeek(out var target, out var at) && at <= now)
+        {
+            _waiting.Dequeue();
+            if (_alerts.TryGetValue(target, out var waiting) && waiting.DownSince is { } since && since + rule.After == at && !waiting.Firing)
+            {
+                Fire(waiting, now);
+            }
+        }
+
+        bool reminder = rule.Repeat is { } repeat && _lastSent is { } last && last + repeat <= now;
+        if (!(_flushAt <= now) && !reminder)
+        {
+            return null;
+        }
+
+        _flushAt = null;
+        var firing = _alerts.Values.Where(a => a.Sendable).OrderBy(a => a.Target, StringComparer.Ordinal).ToList();
+        var resolved = _alerts.Values.Where(a => a.ToldDown && !a.Firing && !a.InMaintenance && a.Latest?.State == TargetState.Up)
+            .OrderBy(a => a.Target, StringComparer.Ordinal).ToList();
+        bool changed = firing.Any(a => !a.ToldDown) || resolved.Count > 0;
+        if (!changed && !(reminder && firing.Count > 0))
+        {
+            if (firing.Count == 0)
+            {
+                _lastSent = null;
+            }
+
+            return null;
+        }
+
+        bool sendResolved = rule.Resolved && resolved.Count > 0;
+        AlertMessage? message = null;
+        var id = newId(now);
+        if (firing.Count > 0 || sendResolved)
+        {
+            // What changed first (a receiver that shows only the first alerts, or a truncated payload, still shows it), then what fires on.
+            var items = (sendResolved ? resolved.Select(a => Item(a, false, now)) : [])
+                .Concat(firing.Where(a => !a.ToldDown).Select(a => Item(a, true, now)))
+                .Concat(firing.Where(a => a.ToldDown).Select(a => Item(a, true, now)))
+                .ToList();
+            message = new AlertMessage(id, rule.Name, channel, GroupKey, now, items);
+        }
+
+        var told = new List<NotifiedState>();
+        foreach (var a in firing.Where(a => !a.ToldDown))
+        {
+            a.ToldDown = true;
+            told.Add(new NotifiedState(rule.Name, channel, a.Target, true, a.DownSince ?? now, a.Code, a.Info, now, id));
+        }
+
+        foreach (var a in resolved)
+        {
+            _alerts.Remove(a.Target);
+            told.Add(new NotifiedState(rule.Name, channel, a.Target, false, a.Latest?.At ?? now, a.Code, a.Info, now, id));
+        }
+
+        // A group that fires on keeps its rhythm; one that went quiet starts over with group-wait.
+        _lastSent = firing.Count > 0 ? now : null;
+        return new AlertDecision(message, told);
+    }
+
+    /// <summary>The alerts told DOWN, as stored state: kept aside when the route is replaced.</summary>
+    public IEnumerable<NotifiedState> ToldDown(DateTimeOffset now) => _alerts.Values.Where(a => a.ToldDown).Select(a =>
+        new NotifiedState(rule.Name, channel, a.Target, true, a.DownSince ?? now, a.Code, a.Info, _lastSent ?? now, Guid.Empty));
+
+    private void Fire(RouteAlert alert, DateTimeOffset now)
+    {
+        alert.Firing = true;
+        Schedule(now);
+    }
+
+    private void Schedule(DateTimeOffset now)
+    {
+        if (_flushAt is not null)
+        {
+            return;
+        }
+
+        _flushAt = _lastSent is { } last ? Latest(now, last + rule.GroupInterval) : now + rule.GroupWait;
+    }
+
+    private RouteAlert Alert(string target, TargetObservation? seen)
+    {
+        if (!_alerts.TryGetValue(target, out var alert))
+        {
+            alert = new RouteAlert(target) { Latest = seen };
+            _alerts[target] = alert;
+        }
+
+        return alert;
+    }
+
+    private static AlertItem Item(RouteAlert a, bool firing, DateTimeOffset now)
+    {
+        var seen = a.Latest;
+        int slash = a.Target.IndexOf('/', StringComparison.Ordinal);
+        var (group, name) = seen is not null ? (seen.Group, seen.Name) : (a.Target[..Math.Max(0, slash)], a.Target[(slash + 1)..]);
+        return new AlertItem(
+            a.Target,
+            group,
+            name,
+            seen?.Id,
+            firing,
+            a.DownSince ?? seen?.At ?? now,
+            firing ? null : seen?.At ?? now,
+            a.Code,
+            a.Info,
+            seen?.Description ?? "");
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x <= b ? x : b;
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x >= b ? x : b;
+
+    private sealed class RouteAlert(string target)
+    {
+        public string Target => target;
+
+        public TargetObservation? Latest { get; set; }
+
+        public DateTimeOffset? DownSince { get; set; }
+
+        public bool Firing { get; set; }
+
+        /// <summary>The channel was told DOWN (by a message decided, not necessarily delivered yet).</summary>
+        public bool ToldDown { get; set; }
+
+        public bool InMaintenance { get; set; }
+
+        public string? Code { get; set; }
+
+        public string? Info { get; set; }
+
+        /// <summary>In the group's message: firing and not paused.</summary>
+        public bool Sendable => Firing && !InMaintenance;
+    }
+}

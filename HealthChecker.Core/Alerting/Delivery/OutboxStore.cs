@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace HealthChecker.Core.Alerting.Delivery;
+
+/// <summary>
+/// The outbox and the notified states in PostgreSQL (<c>hc_private</c>): read back at start, written in one
+/// transaction per batch. Every write is an upsert of the latest state, so a batch retried after an outage
+/// stores each row once.
+/// </summary>
+public static class OutboxStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>What the channels were told (the DOWN states) and the messages still to deliver, oldest first.</summary>
+    public static async Task<(IReadOnlyList<NotifiedState> Told, IReadOnlyList<OutboxRow> Queued)> LoadAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var told = await conn.QueryAsync<ToldRow>(
+            new CommandDefinition("""
+                SELECT rule, channel, target, state, since, code, info, notified_at AS NotifiedAt, message_id AS MessageId
+                FROM hc_private.notified_states WHERE state = 'DOWN'
+                """, cancellationToken: ct)).ConfigureAwait(false);
+        var queued = await conn.QueryAsync<(string Message, int Attempts, DateTime? NextTryAt, DateTime? LastAttemptAt, string? LastAnswer)>(
+            new CommandDefinition("""
+                SELECT message::text, attempts, next_try_at, last_attempt_at, last_answer
+                FROM hc_private.notification_outbox WHERE delivery = 'queued' ORDER BY created_at, id
+                """, cancellationToken: ct)).ConfigureAwait(false);
+        return (
+            told.Select(t => new NotifiedState(t.Rule, t.Channel, t.Target, t.State == "DOWN", Utc(t.Since), t.Code, t.Info, Utc(t.NotifiedAt), t.MessageId)).ToList(),
+            queued.Select(q => new OutboxRow(
+                JsonSerializer.Deserialize<AlertMessage>(q.Message, Json) ?? throw new InvalidDataException("An outbox message is empty."),
+                DeliveryState.Queued, q.Attempts, Utc(q.NextTryAt), Utc(q.LastAttemptAt), q.LastAnswer, null)).ToList());
+    }
+
+    /// <summary>Stores the rows and notified states in one transaction (inserted, or updated to what they say now).</summary>
+    public static async Task WriteAsync(NpgsqlDataSource dataSource, IReadOnlyList<OutboxRow> rows, IReadOnlyList<NotifiedState> told, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            var m = row.Message;
+            await conn.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO hc_private.notification_outbox
+                    (id, rule, channel, group_key, status, targets, firing, resolved, created_at,
+                     delivery, attempts, next_try_at, last_attempt_at, last_answer, delivered_at, message)
+                VALUES (@Id, @Rule, @Channel, @GroupKey, @Status, @Targets, @Firing, @Resolved, @CreatedAt,
+                        @Delivery, @Attempts, @NextTryAt, @LastAttemptAt, @LastAnswer, @DeliveredAt, @Message::jsonb)
+                ON CONFLICT (id) DO UPDATE SET
+                    delivery = EXCLUDED.delivery, attempts = EXCLUDED.attempts, next_try_at = EXCLUDED.next_try_at,
+                    last_attempt_at = EXCLUDED.last_attempt_at, last_answer = EXCLUDED.last_answer, delivered_at = EXCLUDED.delivered_at
+                """,
+                new
+                {
+                    m.Id,
+                    m.Rule,
+                    m.Channel,
+                    m.GroupKey,
+                    m.Status,
+                    Targets = m.Alerts.Select(a => a.Target).ToArray(),
+                    Firing = m.FiringCount,
+                    Resolved = m.ResolvedCount,
+                    CreatedAt = m.CreatedAt.UtcDateTime,
+                    row.Delivery,
+                    row.Attempts,
+                    NextTryAt = row.NextTryAt?.UtcDateTime,
+                    LastAttemptAt = row.LastAttemptAt?.UtcDateTime,
+                    row.LastAnswer,
+                    DeliveredAt = row.DeliveredAt?.UtcDateTime,
+                    Message = JsonSerializer.Serialize(m, Json),
+                },
+                tx,
+                cancellationToken: ct)).ConfigureAwait(false);
+        }
+
+        if (told.Count > 0)
+        {
+            await using var upsert = new NpgsqlCommand("""
+                INSERT INTO hc_private.notified_states (rule, channel, target, state, since, code, info, notified_at, message_id)
+                SELECT * FROM unnest(@rules, @channels, @targets, @states, @since, @codes, @infos, @notified, @messages)
+                ON CONFLICT (rule, channel, target) DO UPDATE SET
+                    state = EXCLUDED.state, since = EXCLUDED.since, code = EXCLUDED.code, info = EXCLUDED.info,
+                    notified_at = EXCLUDED.notified_at, message_id = EXCLUDED.message_id
+                """, conn, tx);
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("rules", told.Select(t => t.Rule).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("channels", told.Select(t => t.Channel).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("targets", told.Select(t => t.Target).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("states", told.Select(t => t.Down ? "DOWN" : "UP").ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<DateTime[]>("since", told.Select(t => t.Since.UtcDateTime).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = told.Select(t => (object?)t.Code ?? DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("infos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = told.Select(t => (object?)t.Info ?? DBNull.Value).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter<DateTime[]>("notified", told.Select(t => t.NotifiedAt.UtcDateTime).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<Guid[]>("messages", told.Select(t => t.MessageId).ToArray()));
+            await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the messages delivered or failed before <paramref name="before"/>; queued ones stay whatever their age.</summary>
+    public static async Task<int> PruneAsync(NpgsqlDataSource dataSource, DateTimeOffset before, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM hc_private.notification_outbox WHERE delivery <> 'queued' AND created_at < @before",
+            new { before = before.UtcDateTime }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    private sealed class ToldRow
+    {
+        public string Rule { get; set; } = "";
+
+        public string Channel { get; set; } = "";
+
+        public string Target { get; set; } = "";
+
+        public string State { get; set; } = "";
+
+        public DateTime Since { get; set; }
+
+        public string? Code { get; set; }
+
+        public string? Info { get; set; }
+
+        public DateTime NotifiedAt { get; set; }
+
+        public Guid MessageId { get; set; }
+    }
+
+    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+
+    private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? Utc(t) : null;
+}

@@ -1,0 +1,204 @@
+using Npgsql;
+using Serilog;
+
+namespace HealthChecker.Core.Alerting.Delivery;
+
+/// <summary>
+/// Carries the outbox's rows and the notified states to PostgreSQL in the background: what changed is kept in
+/// memory (the latest state of each row wins) and written in one transaction; while PostgreSQL is unreachable it
+/// stays and the write is retried with backoff, so an outage delays the records, never the messages.
+/// </summary>
+internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions options, ILogger log) : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Guid, OutboxEntry> _rows = [];
+    private readonly Dictionary<(string, string, string), NotifiedState> _told = [];
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _abort = new();
+    private Task? _loop;
+    private volatile bool _stopping;
+    private volatile bool _unreachable;
+    private int _writing;
+    private long _failedWrites;
+
+    /// <summary>True from a failed write until one succeeds.</summary>
+    public bool DatabaseUnreachable => _unreachable;
+
+    public long FailedWrites => Interlocked.Read(ref _failedWrites);
+
+    /// <summary>Rows and states not stored yet (a batch being written included).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _rows.Count + _told.Count + Volatile.Read(ref _writing);
+            }
+        }
+    }
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>A row changed, with the notified states its message sets (written in the same transaction).</summary>
+    public void Changed(OutboxEntry entry, IReadOnlyList<NotifiedState>? told = null)
+    {
+        lock (_lock)
+        {
+            _rows[entry.Message.Id] = entry;
+            foreach (var state in told ?? [])
+            {
+                _told[(state.Rule, state.Channel, state.Target)] = state;
+            }
+        }
+
+        Wake();
+    }
+
+    /// <summary>Notified states with no message (a resolution the rule does not send).</summary>
+    public void Changed(IReadOnlyList<NotifiedState> told)
+    {
+        lock (_lock)
+        {
+            foreach (var state in told)
+            {
+                _told[(state.Rule, state.Channel, state.Target)] = state;
+            }
+        }
+
+        Wake();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        Wake();
+        if (_loop is not null)
+        {
+            using var giveUp = new CancellationTokenSource(options.ShutdownTimeout);
+            await using (giveUp.Token.Register(_abort.Cancel))
+            {
+                await _loop.ConfigureAwait(false);
+            }
+        }
+
+        if (Pending > 0)
+        {
+            log.Warning("Stopped with {Pending} outbox rows and notified states not stored: PostgreSQL was unreachable", Pending);
+        }
+
+        _abort.Dispose();
+        _wake.Dispose();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var backoff = options.StoreRetryMinDelay;
+        while (true)
+        {
+            List<OutboxEntry> rows;
+            List<NotifiedState> told;
+            lock (_lock)
+            {
+                rows = [.. _rows.Values];
+                told = [.. _told.Values];
+                _rows.Clear();
+                _told.Clear();
+                Volatile.Write(ref _writing, rows.Count + told.Count);
+            }
+
+            if (rows.Count == 0 && told.Count == 0)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await _wake.WaitAsync(_abort.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                await OutboxStore.WriteAsync(dataSource, [.. rows.Select(r => r.Row)], told, _abort.Token).ConfigureAwait(false);
+                Volatile.Write(ref _writing, 0);
+                backoff = options.StoreRetryMinDelay;
+                if (_unreachable)
+                {
+                    _unreachable = false;
+                    log.Information("PostgreSQL is reachable again: the outbox rows kept meanwhile are stored");
+                }
+            }
+            catch (Exception e)
+            {
+                Requeue(rows, told);
+                if (_abort.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref _failedWrites);
+                if (!_unreachable)
+                {
+                    _unreachable = true;
+                    log.Warning("Storing the alert outbox failed; messages are still sent, their records wait in memory: {Reason}", e.Message);
+                }
+
+                try
+                {
+                    await Task.Delay(backoff, options.Clock, _abort.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.StoreRetryMaxDelay.Ticks));
+            }
+        }
+    }
+
+    private void Requeue(List<OutboxEntry> rows, List<NotifiedState> told)
+    {
+        lock (_lock)
+        {
+            // What changed meanwhile is newer: a row's entry is the same object, a state's key keeps the later one.
+            foreach (var row in rows)
+            {
+                _rows.TryAdd(row.Message.Id, row);
+            }
+
+            foreach (var state in told)
+            {
+                _told.TryAdd((state.Rule, state.Channel, state.Target), state);
+            }
+
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using HealthChecker.Core.Alerting;
+using HealthChecker.Core.Alerting.Delivery;
+using HealthChecker.Core.Scheduling;
+using HealthChecker.Web.Hosting;
+using HealthChecker.Web.Monitoring;
+
+namespace HealthChecker.Web.Alerting;
+
+/// <summary>
+/// Alerting inside the web app, started after the <see cref="MonitorService"/>: reads back what the channels were
+/// told and the messages still queued, resumes their delivery, and decides alerts from the engine's state changes
+/// with the settings of <see cref="IAlertSettingsSource"/>. Stopped before the engine: no decision is half taken.
+/// </summary>
+public sealed class AlertingService(
+    DatabaseService database,
+    MonitorService monitor,
+    IAlertSettingsSource settings,
+    IConfiguration configuration,
+    Serilog.ILogger log) : IHostedService, IAsyncDisposable
+{
+    private readonly AlertingOptions _options = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
+    private readonly Serilog.ILogger _log = log.ForContext<AlertingService>();
+    private NotificationOutbox? _outbox;
+    private AlertEvaluator? _evaluator;
+    private WebhookSender? _webhook;
+    private Task? _pruning;
+    private readonly CancellationTokenSource _stop = new();
+    private int _stopped;
+
+    /// <summary>Each channel's deliveries since start (empty before the start).</summary>
+    public IReadOnlyList<ChannelDeliveryStatus> Status() => Volatile.Read(ref _outbox)?.Status() ?? [];
+
+    /// <summary>True while the outbox cannot be stored (messages still go).</summary>
+    public bool DatabaseUnreachable => Volatile.Read(ref _outbox)?.DatabaseUnreachable ?? false;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");
+        var dataSource = database.Database.DataSource;
+        var (told, queued) = await OutboxStore.LoadAsync(dataSource, cancellationToken);
+        _webhook = new WebhookSender(ExternalUrl(), _options.AttemptTimeout);
+        var outbox = new NotificationOutbox(settings, [_webhook], dataSource, new DeliveryOptions
+        {
+            RetryFor = _options.RetryFor,
+            FirstRetryDelay = _options.FirstRetryDelay,
+            MaxRetryDelay = _options.MaxRetryDelay,
+        }, _log);
+        outbox.Resume(queued);
+        _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log);
+        _evaluator.Attach(scheduler);
+        _evaluator.Start(told);
+        Volatile.Write(ref _outbox, outbox);
+        _pruning = PruneDailyAsync(dataSource, _stop.Token);
+        _log.Information("Alerting started: {Told} alerts told DOWN before, {Queued} messages still to deliver", told.Count, queued.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync().AsTask();
+
+    public ValueTask DisposeAsync() => StopCoreAsync();
+
+    private async ValueTask StopCoreAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        if (_pruning is not null)
+        {
+            await _pruning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_evaluator is not null)
+        {
+            await _evaluator.DisposeAsync();
+        }
+
+        if (_outbox is not null)
+        {
+            await _outbox.DisposeAsync();
+        }
+
+        _webhook?.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Old delivered and failed messages go, at start and then daily; a failure (PostgreSQL away) waits for the next turn.</summary>
+    private async Task PruneDailyAsync(Npgsql.NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromDays(1));
+        do
+        {
+            try
+            {
+                var pruned = await OutboxStore.PruneAsync(dataSource, DateTimeOffset.UtcNow.AddDays(-Math.Max(1, _options.KeepDays)), ct);
+                if (pruned > 0)
+                {
+                    _log.Information("Deleted {Messages} alert messages older than {Days} days from the outbox", pruned, _options.KeepDays);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.Warning("Pruning the alert outbox failed, tried again tomorrow: {Reason}", e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(ct));
+    }
+
+    private Uri? ExternalUrl()
+    {
+        if (_options.ExternalUrl is { } configured)
+        {
+            return configured;
+        }
+
+        var first = configuration[WebHostDefaults.ServerUrlsKey]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return Uri.TryCreate(first, UriKind.Absolute, out var url) ? url : null;
+    }
+}
