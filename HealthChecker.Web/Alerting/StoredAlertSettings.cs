@@ -22,6 +22,7 @@ public sealed class StoredAlertSettings(Func<AlertSettingsStore> store, Func<Npg
     private AlertSettings _current = AlertSettings.Empty;
     private Task? _listener;
     private long _loads;
+    private int _disposed;
 
     public AlertSettings Current => Volatile.Read(ref _current);
 
@@ -51,6 +52,12 @@ public sealed class StoredAlertSettings(Func<AlertSettingsStore> store, Func<Npg
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as the IAlertSettingsSource: the container disposes it once for each.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
         _reload.Dispose();
