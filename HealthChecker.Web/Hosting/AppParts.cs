@@ -19,8 +19,12 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         services.GetRequiredService<AdminCredentials>(),
         // A setting that cannot work stops the start with one line, before the web server builds its pipeline.
         new StartupCheck(() => services.GetRequiredService<CrossSiteRule>()),
-        // The check engine with its result and history writer; checks and maintenance jobs begin once the host started.
-        services.GetRequiredService<MonitorService>(),
+        // Opens this run and starts the result writer; stopped after the engine, so it writes every result the engine gave.
+        services.GetRequiredService<HistoryWriterService>(),
+        // The check engine, recording into the history writer; checks begin once the host started.
+        services.GetRequiredService<CheckEngineService>(),
+        // The periodic database jobs (heartbeat, partitions, retention, rollups); they begin once the host started.
+        services.GetRequiredService<MaintenanceService>(),
         // Returns the memory of deleted targets; reads the engine.
         services.GetRequiredService<HeapTrim>(),
     ]);
