@@ -203,32 +203,37 @@ public sealed partial class TargetScheduler : IDisposable
 
     internal void RaiseCheckCompleted(TargetCheckResult result)
     {
-        if (CheckCompleted is { } handler)
+        if (CheckCompleted is { } handlers)
         {
-            Safely(() => handler(result), "check completion", result.Target, result.Id);
+            Raise(handlers, result, "check completion", result.Target, result.Id);
         }
     }
 
     internal void RaiseStateChanged(TargetStateChange change)
     {
         StateChangeLog.Write(_options.Log, change);
-        if (StateChanged is { } handler)
+        if (StateChanged is { } handlers)
         {
-            Safely(() => handler(change), "state change", change.Target, change.Id);
+            Raise(handlers, change, "state change", change.Target, change.Id);
         }
     }
 
-    private void Safely(Action call, string handled, string target, long? id)
+    // Each subscriber on its own: one that throws must not keep the others from the event (enumerated without allocating).
+    private void Raise<T>(Action<T> handlers, T value, string handled, string target, long? id)
     {
-        try
+        foreach (var handler in Delegate.EnumerateInvocationList(handlers))
         {
-            call();
-        }
-        catch (Exception e)
-        {
-            // A subscriber's bug must not stop the loop and every target on it, nor pass unseen.
-            var which = id is { } known ? $"{target} (id {known})" : target;
-            Faults.Record(FaultKind.CheckHandler, $"a {handled} handler of {which} threw {e.GetType().Name}: {e.Message}", e, $"{handled} of {target}");
+            try
+            {
+                handler(value);
+            }
+            catch (Exception e)
+            {
+                // A subscriber's bug must not stop the loop and every target on it, nor pass unseen.
+                var which = id is { } known ? $"{target} (id {known})" : target;
+                var name = $"{handler.Method.DeclaringType?.Name}.{handler.Method.Name}";
+                Faults.Record(FaultKind.CheckHandler, $"a {handled} handler ({name}) of {which} threw {e.GetType().Name}: {e.Message}", e, $"{name} of {target}");
+            }
         }
     }
 

@@ -31,13 +31,13 @@ public sealed class TargetsFileWriter(TextWriter writer)
             return;
         }
 
-        var comment = new StringBuilder().Append(CultureInfo.InvariantCulture, $"# This export leaves out {omitted.Count} stored {(omitted.Count == 1 ? "target" : "targets")} that cannot be read:\n");
+        var count = omitted.Count.ToString(CultureInfo.InvariantCulture);
+        await writer.WriteAsync($"# This export leaves out {count} stored {(omitted.Count == 1 ? "target" : "targets")} that cannot be read:\n".AsMemory(), ct).ConfigureAwait(false);
         foreach (var target in omitted)
         {
-            comment.Append(CultureInfo.InvariantCulture, $"# - {OneLine(target.FullName)} (id {target.Id}): {OneLine(target.Reason)}\n");
+            var id = target.Id.ToString(CultureInfo.InvariantCulture);
+            await writer.WriteAsync($"# - {OneLine(target.FullName)} (id {id}): {OneLine(target.Reason)}\n".AsMemory(), ct).ConfigureAwait(false);
         }
-
-        await writer.WriteAsync(comment, ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes the <c>channels:</c> and <c>alerts:</c> sections (when they have items); before any target.</summary>

@@ -80,6 +80,26 @@ public sealed class SchedulerEdgeTests
     }
 
     [Fact]
+    public async Task A_subscriber_that_throws_does_not_keep_the_subscribers_after_it_from_the_result_or_the_state_change()
+    {
+        using var peer = new LoopbackPeer(PeerBehaviour.NeverAccept);
+        using var run = new SchedulerHarness(record: false);
+        var result = new TaskCompletionSource<TargetCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var change = new TaskCompletionSource<TargetStateChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        run.Scheduler.CheckCompleted += _ => throw new InvalidOperationException("a buggy dashboard");
+        run.Scheduler.CheckCompleted += r => result.TrySetResult(r);
+        run.Scheduler.StateChanged += _ => throw new InvalidOperationException("a buggy alert");
+        run.Scheduler.StateChanged += c => change.TrySetResult(c);
+
+        // Starts down with rise 1: the first check (connected: the peer's backlog takes it) is a state change.
+        await run.Scheduler.AddAsync(SchedulerHarness.Target("a/one", peer.EndPoint, rise: 1, startUp: false));
+
+        Assert.Equal("a/one", (await result.Task.WaitAsync(EngineRun.TestTimeout)).Target);
+        Assert.Equal("a/one", (await change.Task.WaitAsync(EngineRun.TestTimeout)).Target);
+        Assert.Equal(2, run.Scheduler.Faults.Count(FaultKind.CheckHandler));
+    }
+
+    [Fact]
     public void The_connect_timeout_is_the_smaller_of_timeout_and_inter()
     {
         var endPoint = new IPEndPoint(IPAddress.Loopback, 80);
