@@ -34,7 +34,7 @@ public sealed class NotificationOutboxTests
     }
 
     private static Task<string> DeliveryOf(NpgsqlDataSource db, AlertDecision d) =>
-        ScalarAsync<string>(db, "SELECT delivery || ' ' || attempts FROM hc_private.notification_outbox WHERE id = @id", new { id = d.Message!.Id });
+        ScalarAsync<string>(db, "SELECT coalesce((SELECT delivery || ' ' || attempts FROM hc_private.notification_outbox WHERE id = @id), 'not stored')", new { id = d.Message!.Id });
 
     private static async Task<long> CountAsync(NpgsqlDataSource db, string sql) => await ScalarAsync<long>(db, sql);
 
