@@ -28,6 +28,7 @@ public sealed class AlertSettingsStore(NpgsqlDataSource dataSource, ILogger? log
         """;
 
     private readonly TransactionRetry _retry = new(log ?? Serilog.Core.Logger.None);
+    private readonly ILogger _log = (log ?? Serilog.Core.Logger.None).ForContext<AlertSettingsStore>();
 
     /// <summary>Every channel and rule in force, kept secrets with their values: what the sender needs.</summary>
     public async Task<AlertSettings> LoadAsync(CancellationToken ct = default)
@@ -38,7 +39,21 @@ public sealed class AlertSettingsStore(NpgsqlDataSource dataSource, ILogger? log
         var secrets = (await conn.QueryAsync<(long ChannelId, string Field, string Value)>(new CommandDefinition(
             "SELECT channel_id, field, value FROM hc_private.alert_channel_secrets", transaction: tx, cancellationToken: ct)).ConfigureAwait(false))
             .ToLookup(s => s.ChannelId);
-        var channels = rows.Select(r => r.ToDefinition(secrets[r.Id].ToDictionary(s => s.Field, s => s.Value, StringComparer.Ordinal))).ToList();
+        var channels = new List<ChannelDefinition>();
+        foreach (var row in rows)
+        {
+            try
+            {
+                channels.Add(row.ToDefinition(secrets[row.Id].ToDictionary(s => s.Field, s => s.Value, StringComparer.Ordinal)));
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or NullReferenceException or FormatException or KeyNotFoundException or UriFormatException)
+            {
+                // Only a row edited by hand in SQL gets here: the others still work, and the log says which one does not.
+                _log.Warning("Channel {Channel} (id {ChannelId}) is left out: its stored settings cannot be read ({Reason}); save it again from the API or the page",
+                    row.Name, row.Id, e.Message);
+            }
+        }
+
         var rules = await RulesAsync(conn, tx, "", null, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return new AlertSettings(channels, [.. rules.Select(r => r.Rule)]);

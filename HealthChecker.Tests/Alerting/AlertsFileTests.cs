@@ -52,6 +52,11 @@ public sealed class AlertsFileTests
             group-interval: 5m
           - targets: db
             channels: am
+          - targets: "*"
+            channels: [ops]
+          - name: "*/db-?"
+            targets: "*/db-?"
+            channels: [ops]
         targets: []
         """;
 

@@ -197,6 +197,22 @@ public sealed class AlertSettingsStoreTests
         }
     }
 
+    [Fact]
+    public async Task A_channel_whose_settings_were_broken_in_SQL_is_left_out_of_what_is_sent_and_the_others_load()
+    {
+        await using var db = await OpenAsync();
+        var parsed = Parse(WithSecrets);
+        await new TargetStore(db.DataSource).ImportAsync([], false, parsed.Channels, parsed.Rules);
+        await using (var conn = await db.DataSource.OpenConnectionAsync())
+        {
+            await conn.ExecuteAsync("""UPDATE hc_private.alert_channels SET settings = '{"email": {"port": "many"}}' WHERE name = 'mail'""");
+        }
+
+        var loaded = await new AlertSettingsStore(db.DataSource).LoadAsync();
+
+        Assert.Equal(["ops"], loaded.Channels.Select(c => c.Name));
+    }
+
     private static TargetsFile.Result Parse(string yaml)
     {
         var parsed = TargetsFile.Parse(yaml);

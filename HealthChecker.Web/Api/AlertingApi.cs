@@ -61,7 +61,7 @@ public static class AlertingApi
     private static IResult Answer<TRow, TModel>(AlertOutcome<TRow> outcome, string what, long id, Func<TRow, TModel> model, Func<TRow, string>? created = null)
         where TRow : class => outcome.Status switch
     {
-        TargetOutcomeStatus.Saved when model(outcome.Item!) is not { } body => TypedResults.NoContent(),
+        TargetOutcomeStatus.Saved when model(outcome.Item!) is null => TypedResults.NoContent(),
         TargetOutcomeStatus.Saved when created is not null => TypedResults.Created(created(outcome.Item!), model(outcome.Item!)),
         TargetOutcomeStatus.Saved => TypedResults.Ok(model(outcome.Item!)),
         TargetOutcomeStatus.NotFound => NotFound(what, id),
