@@ -6,30 +6,19 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-say() { echo "run.sh: $*" >&2; }
-
-have_postgres() {
-  command -v pg_ctl >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
-}
-
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
-}
+# shellcheck source=scripts/common.sh
+source scripts/common.sh
 
 can_install() {
   command -v apt-get >/dev/null 2>&1 && { [[ $(id -u) -eq 0 ]] || sudo -n true 2>/dev/null; }
 }
 
-if ! command -v dotnet >/dev/null 2>&1; then
-  say "the .NET 10 SDK (dotnet) is required: see https://learn.microsoft.com/dotnet/core/install/linux"
-  exit 1
-fi
+require_dotnet
 
 if [[ -z "${HC_DATABASE:-}${ConnectionStrings__HealthChecker:-}" ]] && ! have_postgres; then
   if can_install; then
     say "installing the PostgreSQL binaries (apt-get install postgresql)"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+    apt_install postgresql
   else
     say "PostgreSQL binaries not found: install them (apt-get install postgresql) or set HC_DATABASE to an existing server"
     exit 1

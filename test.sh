@@ -3,20 +3,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-say() { echo "test.sh: $*" >&2; }
-
-have_postgres() {
-  command -v pg_ctl >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
-}
-
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
-}
-
-if ! command -v dotnet >/dev/null 2>&1; then
-  say "the .NET 10 SDK (dotnet) is required"
-  exit 1
-fi
+# shellcheck source=scripts/common.sh
+source scripts/common.sh
+require_dotnet
 
 # Real parts only: a PostgreSQL cluster, Debian's Chromium for the browser test, and the
 # network and tracing tools the engine tests use.
@@ -28,8 +17,7 @@ command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 if ((${#missing[@]})); then
   say "installing ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  apt_install "${missing[@]}"
 fi
 
 dotnet build HealthChecker.sln -c Release --nologo

@@ -40,6 +40,9 @@ internal sealed class ScheduleLoop : ITimerEntry
 
     public CheckEngine Engine { get; }
 
+    /// <summary>How many latest checks each target keeps.</summary>
+    public int RecentResults => _owner.RecentResults;
+
     /// <summary>Targets waiting for their due time (the schedule heap's size).</summary>
     public int Scheduled => _due.Count;
 
@@ -171,7 +174,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         }
         else
         {
-            Publish(target, target.Snapshot.LastResult, _clock.GetTimestamp());
+            Publish(target, null, _clock.GetTimestamp());
         }
     }
 
@@ -221,7 +224,7 @@ internal sealed class ScheduleLoop : ITimerEntry
             Complete(target, TargetAddress.Unresolved(target.Definition, target.ResolveError ?? "no address"));
             return;
         }
-        var check = new CheckRun(CheckMapping.ToSpec(target.Definition, endPoint, _owner.TrustedRoots), endPoint, target);
+        var check = new CheckRun(target.Spec(endPoint, _owner.TrustedRoots), endPoint, target);
         target.Running = check;
         InFlight++;
         Engine.Start(check);
@@ -239,20 +242,17 @@ internal sealed class ScheduleLoop : ITimerEntry
         var interval = CheckInterval.For(target.Health, definition.Inter, definition.FastInter, definition.DownInter);
         interval = CheckInterval.Spread(interval, definition.SpreadPercent, _owner.Jitter());
         Schedule(target, now + ClockMath.ToTicks(interval, _frequency));
-        var checkResult = new TargetCheckResult(
-            target.Name,
-            target.Id,
-            result,
-            at - ClockMath.ToSpan(now - target.DueAt, _frequency),
-            ClockMath.ToSpan(Math.Max(0, target.StartedAt - target.DueAt), _frequency),
-            at,
-            target.Health.State,
-            target.Health.Display);
+        var scheduledAt = at - ClockMath.ToSpan(now - target.DueAt, _frequency);
+        var queueDelay = ClockMath.ToSpan(Math.Max(0, target.StartedAt - target.DueAt), _frequency);
+        var state = target.Health.State;
+        var display = target.Health.Display;
         if (from is not null)
         {
             target.LastChange = at;
         }
-        Publish(target, checkResult, now);
+        Publish(target, new RecentCheck(result, scheduledAt, queueDelay, at, state, display), now);
+        // Handed to the subscribers and dropped: nothing of the scheduler's keeps it.
+        var checkResult = new TargetCheckResult(target.Name, target.Id, result, scheduledAt, queueDelay, at, state, display);
         _owner.RaiseCheckCompleted(checkResult);
         if (from is { } previous)
         {
@@ -267,13 +267,13 @@ internal sealed class ScheduleLoop : ITimerEntry
         if (from is { } previous && previous != target.Health.State)
         {
             target.LastChange = at;
-            Publish(target, target.Snapshot.LastResult, now);
+            Publish(target, null, now);
             _owner.RaiseStateChanged(new TargetStateChange(
                 target.Name, target.Id, previous, target.Health.State, target.Health.Display, reason, null, at));
         }
         else
         {
-            Publish(target, target.Snapshot.LastResult, now);
+            Publish(target, null, now);
         }
     }
 
@@ -285,37 +285,12 @@ internal sealed class ScheduleLoop : ITimerEntry
         _due.Add(target);
     }
 
-    private void Publish(ScheduledTarget target, TargetCheckResult? last, long now)
+    private void Publish(ScheduledTarget target, RecentCheck? check, long now)
     {
-        var old = target.Snapshot;
-        var recent = old.Recent;
-        if (last is not null && !ReferenceEquals(last, old.LastResult))
-        {
-            // Newest first, at most N: a fresh small array, so readers never see one being changed.
-            int keep = Math.Min(_owner.RecentResults, recent.Count + 1);
-            var next = new TargetCheckResult[keep];
-            next[0] = last;
-            for (int i = 1; i < keep; i++)
-            {
-                next[i] = recent[i - 1];
-            }
-            recent = next;
-        }
         DateTimeOffset? nextCheck = target.Phase == TargetPhase.Waiting
             ? _clock.GetUtcNow() + ClockMath.ToSpan(target.Deadline - now, _frequency)
             : null;
-        target.Publish(new TargetSnapshot(
-            target.Name,
-            target.Id,
-            target.Definition,
-            target.Health.State,
-            target.Health.Display,
-            target.Health.Health,
-            last,
-            target.LastChange,
-            nextCheck,
-            recent,
-            target.Checks));
+        target.Publish(check, nextCheck);
     }
 
     /// <summary>Keeps the engine's one wake-up entry at the earliest due time (or out of its heap when none is).</summary>

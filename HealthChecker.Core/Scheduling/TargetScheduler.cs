@@ -21,14 +21,13 @@ public sealed partial class TargetScheduler : IDisposable
     private readonly SchedulerOptions _options;
     private readonly Func<double> _jitter;
     private readonly SemaphoreSlim _reload = new(1, 1);
-    private long _handlerFailures;
     private long _membership;
     private bool _disposed;
 
     public TargetScheduler(SchedulerOptions? options = null)
     {
         _options = options ?? new SchedulerOptions();
-        Faults = _options.Faults ?? new FaultLog(_options.Log);
+        Faults = _options.Faults ?? new FaultLog(_options.Log, _options.Clock);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Loops, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxInFlight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxStartsPerRound, 1);
@@ -59,10 +58,7 @@ public sealed partial class TargetScheduler : IDisposable
     /// <summary>Checks completed since start, over all loops.</summary>
     public long ChecksCompleted => _loops.Sum(l => l.ChecksCompleted);
 
-    /// <summary>Event handlers that threw; the loops go on.</summary>
-    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
-
-    /// <summary>Where a subscriber's exception is logged and counted (<see cref="SchedulerOptions.Faults"/>).</summary>
+    /// <summary>Where a subscriber's exception is logged and counted as a <see cref="FaultKind.CheckHandler"/> fault (<see cref="SchedulerOptions.Faults"/>); the loops go on.</summary>
     public FaultLog Faults { get; }
 
     internal int RecentResults => Math.Max(1, _options.RecentResults);
@@ -85,7 +81,7 @@ public sealed partial class TargetScheduler : IDisposable
         // Enumerating the dictionary itself takes no lock (its Values property takes them all).
         foreach (var (_, t) in _targets)
         {
-            switch (t.Snapshot.State)
+            switch (t.State)
             {
                 case TargetState.Up: up++; break;
                 case TargetState.Down: down++; break;
@@ -207,33 +203,37 @@ public sealed partial class TargetScheduler : IDisposable
 
     internal void RaiseCheckCompleted(TargetCheckResult result)
     {
-        if (CheckCompleted is { } handler)
+        if (CheckCompleted is { } handlers)
         {
-            Safely(() => handler(result), "check completion", result.Target, result.Id);
+            Raise(handlers, result, "check completion", result.Target, result.Id);
         }
     }
 
     internal void RaiseStateChanged(TargetStateChange change)
     {
         StateChangeLog.Write(_options.Log, change);
-        if (StateChanged is { } handler)
+        if (StateChanged is { } handlers)
         {
-            Safely(() => handler(change), "state change", change.Target, change.Id);
+            Raise(handlers, change, "state change", change.Target, change.Id);
         }
     }
 
-    private void Safely(Action call, string handled, string target, long? id)
+    // Each subscriber on its own: one that throws must not keep the others from the event (enumerated without allocating).
+    private void Raise<T>(Action<T> handlers, T value, string handled, string target, long? id)
     {
-        try
+        foreach (var handler in Delegate.EnumerateInvocationList(handlers))
         {
-            call();
-        }
-        catch (Exception e)
-        {
-            // A subscriber's bug must not stop the loop and every target on it, nor pass unseen.
-            Interlocked.Increment(ref _handlerFailures);
-            var which = id is { } known ? $"{target} (id {known})" : target;
-            Faults.Record(FaultKind.CheckHandler, $"a {handled} handler of {which} threw {e.GetType().Name}: {e.Message}", e);
+            try
+            {
+                handler(value);
+            }
+            catch (Exception e)
+            {
+                // A subscriber's bug must not stop the loop and every target on it, nor pass unseen.
+                var which = id is { } known ? $"{target} (id {known})" : target;
+                var name = $"{handler.Method.DeclaringType?.Name}.{handler.Method.Name}";
+                Faults.Record(FaultKind.CheckHandler, $"a {handled} handler ({name}) of {which} threw {e.GetType().Name}: {e.Message}", e, $"{name} of {target}");
+            }
         }
     }
 

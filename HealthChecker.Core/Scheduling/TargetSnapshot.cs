@@ -4,9 +4,9 @@ using HealthChecker.Core.Targets;
 namespace HealthChecker.Core.Scheduling;
 
 /// <summary>
-/// A target as of its latest check or change, immutable: the loop publishes a new one each time and
-/// readers (a dashboard) take it without a lock. <see cref="NextCheckAt"/> is the due time last set
-/// (it stays while that check runs); null in maintenance.
+/// A target as of its latest check or change, immutable: built when a reader asks (and kept until the target
+/// changes again), so that checking costs no object per check. <see cref="NextCheckAt"/> is the due time last
+/// set (it stays while that check runs); null in maintenance. <see cref="Recent"/> is newest first.
 /// </summary>
 public sealed record TargetSnapshot(
     string Target,
@@ -15,10 +15,10 @@ public sealed record TargetSnapshot(
     TargetState State,
     string Display,
     int Health,
-    TargetCheckResult? LastResult,
+    RecentCheck? LastResult,
     DateTimeOffset LastChange,
     DateTimeOffset? NextCheckAt,
-    IReadOnlyList<TargetCheckResult> Recent,
+    IReadOnlyList<RecentCheck> Recent,
     long Checks)
 {
     /// <summary>The order targets are listed in: by group, then by name (ordinal).</summary>

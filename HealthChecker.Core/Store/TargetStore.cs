@@ -18,7 +18,7 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
 
     private readonly TransactionRetry _retry = new(log ?? Serilog.Core.Logger.None);
 
-    private const string Columns = """
+    internal const string Columns = """
         id AS Id, name AS Name, group_name AS GroupName, kind AS Kind, host AS Host, port AS Port,
         options::text AS Options, inter_ms AS InterMs, fastinter_ms AS FastinterMs, downinter_ms AS DowninterMs,
         timeout_ms AS TimeoutMs, rise AS Rise, fall AS Fall, spread_pct AS SpreadPct, start_up AS StartUp,
@@ -52,17 +52,10 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     }
 
     /// <summary>
-    /// Every target, by group then name, read from one query as the rows arrive (one consistent snapshot, one row in
-    /// memory at a time); the connection stays open until the enumeration ends.
+    /// One consistent view of every target, to read through more than once a row at a time (the export); the connection
+    /// stays open until it is disposed.
     /// </summary>
-    public async IAsyncEnumerable<TargetRecord> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await foreach (var row in conn.QueryUnbufferedAsync<TargetRecord>($"SELECT {Columns} FROM targets ORDER BY group_name, name").WithCancellation(ct).ConfigureAwait(false))
-        {
-            yield return row;
-        }
-    }
+    public Task<TargetTableSnapshot> OpenSnapshotAsync(CancellationToken ct = default) => TargetTableSnapshot.OpenAsync(dataSource, ct);
 
     public async Task<int> CountAsync(CancellationToken ct = default)
     {

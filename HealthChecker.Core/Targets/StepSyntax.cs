@@ -18,16 +18,16 @@ public static class StepSyntax
     /// <summary>The actions as a sentence lists them: "send, send-hex, expect, expect-regex or expect-hex".</summary>
     public static readonly string Listed = $"{string.Join(", ", Actions.Take(Actions.Count - 1))} or {Actions[^1]}";
 
-    /// <summary>The action and encoding an action name stands for; false for an unknown name.</summary>
+    /// <summary>The action and encoding an action name stands for (<c>expect-regex</c> is an expect step in the regex encoding); false for an unknown name.</summary>
     public static bool TryParse(string name, out CheckStepAction action, out StepEncoding encoding)
     {
         (var known, action, encoding) = name switch
         {
             Send => (true, CheckStepAction.Send, StepEncoding.Text),
             SendHex => (true, CheckStepAction.Send, StepEncoding.Hex),
-            Expect => (true, CheckStepAction.ExpectBytes, StepEncoding.Text),
-            ExpectHex => (true, CheckStepAction.ExpectBytes, StepEncoding.Hex),
-            ExpectRegex => (true, CheckStepAction.ExpectRegex, StepEncoding.Regex),
+            Expect => (true, CheckStepAction.Expect, StepEncoding.Text),
+            ExpectHex => (true, CheckStepAction.Expect, StepEncoding.Hex),
+            ExpectRegex => (true, CheckStepAction.Expect, StepEncoding.Regex),
             _ => (false, default, default),
         };
         return known;
@@ -36,10 +36,10 @@ public static class StepSyntax
     /// <summary>The action name a step is written with.</summary>
     public static string NameOf(CheckStep step) => (step.Action, step.Encoding) switch
     {
-        (CheckStepAction.ExpectRegex, _) => ExpectRegex,
         (CheckStepAction.Send, StepEncoding.Hex) => SendHex,
         (CheckStepAction.Send, _) => Send,
         (_, StepEncoding.Hex) => ExpectHex,
+        (_, StepEncoding.Regex) => ExpectRegex,
         _ => Expect,
     };
 

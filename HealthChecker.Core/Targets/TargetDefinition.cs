@@ -58,11 +58,11 @@ public enum CheckStepAction
 {
     Send,
 
-    /// <summary>The response contains these bytes.</summary>
-    ExpectBytes,
-
-    /// <summary>The response, read as Latin-1 text, matches this regular expression.</summary>
-    ExpectRegex,
+    /// <summary>
+    /// The response contains the step's bytes, or, when its <see cref="CheckStep.Encoding"/> is <see cref="StepEncoding.Regex"/>,
+    /// read as Latin-1 text matches its regular expression.
+    /// </summary>
+    Expect,
 }
 
 /// <summary>An inclusive range of HTTP status codes.</summary>

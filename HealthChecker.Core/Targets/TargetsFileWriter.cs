@@ -1,14 +1,45 @@
+using System.Globalization;
+using System.Text;
+
 namespace HealthChecker.Core.Targets;
 
+/// <summary>A stored target an export could not write, and why: named at the top of the file, so a backup does not lose it unseen.</summary>
+public sealed record OmittedTarget(long Id, string FullName, string Reason);
+
 /// <summary>
-/// Writes a targets file (after its alerting sections, <see cref="WriteAlertsAsync"/>) one target at a time, to the byte what <see cref="TargetsFile.Write"/> gives for the whole
-/// list, holding one target's YAML at a time instead of the whole document (an export of 100 000 targets).
+/// Writes a targets file one target at a time (after its alerting sections, <see cref="WriteAlertsAsync"/>), to the byte what
+/// <see cref="TargetsFile.Write"/> gives for the whole list, holding one target's YAML at a time instead of the whole document
+/// (an export of 100 000 targets).
 /// </summary>
 public sealed class TargetsFileWriter(TextWriter writer)
 {
     private const string Header = "targets:\n";
 
     private bool _started;
+    private bool _commented;
+
+    /// <summary>Names the targets left out in a YAML comment; only before the first target, and nothing when none was left out.</summary>
+    public async Task WriteOmittedAsync(IReadOnlyCollection<OmittedTarget> omitted, CancellationToken ct = default)
+    {
+        if (_started || _commented)
+        {
+            throw new InvalidOperationException("The targets left out are named once, before the first target.");
+        }
+
+        _commented = true;
+        if (omitted.Count == 0)
+        {
+            return;
+        }
+
+        var count = omitted.Count.ToString(CultureInfo.InvariantCulture);
+        await writer.WriteAsync($"# This export leaves out {count} stored {(omitted.Count == 1 ? "target" : "targets")} that cannot be read:\n".AsMemory(), ct).ConfigureAwait(false);
+        foreach (var target in omitted)
+        {
+            var id = target.Id.ToString(CultureInfo.InvariantCulture);
+            await writer.WriteAsync($"# - {OneLine(target.FullName)} (id {id}): {OneLine(target.Reason)}\n".AsMemory(), ct).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Writes the <c>channels:</c> and <c>alerts:</c> sections (when they have items); before any target.</summary>
     public async Task WriteAlertsAsync(Alerting.AlertSettings settings, CancellationToken ct = default)
@@ -45,4 +76,31 @@ public sealed class TargetsFileWriter(TextWriter writer)
 
         await writer.FlushAsync(ct).ConfigureAwait(false);
     }
+
+    // A name or reason from a row written by hand may hold a line break, which would end the comment.
+    private static string OneLine(string text)
+    {
+        if (!text.Any(BreaksLine))
+        {
+            return text;
+        }
+
+        var line = new StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            if (BreaksLine(c))
+            {
+                line.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                line.Append(c);
+            }
+        }
+
+        return line.ToString();
+    }
+
+    // YAML also ends a line at the Unicode line and paragraph separators.
+    private static bool BreaksLine(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

@@ -39,19 +39,29 @@ public sealed class TargetPagesTests
     }
 
     [Fact]
-    public async Task Read_all_yields_every_target_in_list_order()
+    public async Task A_snapshot_yields_every_target_in_list_order_and_the_same_rows_when_read_again_after_a_write()
     {
         await using var db = await OpenAsync();
         var store = new TargetStore(db.DataSource);
         var expected = await SeedAsync(store, 30);
 
-        var read = new List<string>();
-        await foreach (var target in store.ReadAllAsync())
+        await using var snapshot = await store.OpenSnapshotAsync();
+        var first = new List<string>();
+        await foreach (var target in snapshot.ReadAllAsync())
         {
-            read.Add(target.FullName);
+            first.Add(target.FullName);
         }
 
-        Assert.Equal(expected, read);
+        var deleted = (await store.PageAfterAsync(null, 1))[0];
+        Assert.True(await store.DeleteAsync(deleted.Id));
+        var second = new List<string>();
+        await foreach (var target in snapshot.ReadAllAsync())
+        {
+            second.Add(target.FullName);
+        }
+
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, second);
     }
 
     [Theory]

@@ -90,6 +90,27 @@ public sealed class TargetStoreTests
     }
 
     [Fact]
+    public async Task Steps_stored_by_their_action_names_read_as_expect_steps_with_their_encoding_and_are_stored_again_the_same()
+    {
+        await using var db = await OpenAsync();
+        const string Options = """{"check": "tcp://127.0.0.1:25", "steps": [{"action": "expect-regex", "value": "^2\\d\\d"}, {"action": "expect-hex", "value": "3232"}, {"action": "expect", "value": "ERR", "not": true}, {"action": "send", "value": "QUIT\\r\\n"}]}""";
+        await using (var cmd = db.DataSource.CreateCommand($"INSERT INTO targets (name, group_name, kind, host, port, options) VALUES ('smtp', 'mail', 'expect', '127.0.0.1', 25, '{Options}')"))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var stored = (await new TargetStore(db.DataSource).ListAsync())[0];
+        var (definition, errors) = TargetRow.ToDefinition(stored);
+
+        Assert.Empty(errors);
+        Assert.Equal(
+            [(CheckStepAction.Expect, StepEncoding.Regex, "^2\\d\\d", false), (CheckStepAction.Expect, StepEncoding.Hex, "3232", false), (CheckStepAction.Expect, StepEncoding.Text, "ERR", true), (CheckStepAction.Send, StepEncoding.Text, "QUIT\\r\\n", false)],
+            definition!.Steps.Select(s => (s.Action, s.Encoding, s.Text, s.Negate)));
+        var rewritten = System.Text.Json.Nodes.JsonNode.Parse(TargetRow.FromDefinition(definition).Options)!["steps"];
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(Options)!["steps"], rewritten), rewritten?.ToJsonString());
+    }
+
+    [Fact]
     public async Task Create_get_update_pause_resume_delete_each_notify_and_publish_the_id()
     {
         await using var db = await OpenAsync();

@@ -11,12 +11,12 @@ public static class ProtocolRun
     public static CheckStep Send(string text) => new(CheckStepAction.Send, System.Text.Encoding.Latin1.GetBytes(text), text);
 
     public static CheckStep Expect(string text, bool negate = false) =>
-        new(CheckStepAction.ExpectBytes, System.Text.Encoding.Latin1.GetBytes(text), text, negate);
+        new(CheckStepAction.Expect, System.Text.Encoding.Latin1.GetBytes(text), text, negate);
 
     public static CheckStep ExpectRegex(string pattern) =>
-        new(CheckStepAction.ExpectRegex, System.Text.Encoding.Latin1.GetBytes(pattern), pattern, Encoding: StepEncoding.Regex);
+        new(CheckStepAction.Expect, System.Text.Encoding.Latin1.GetBytes(pattern), pattern, Encoding: StepEncoding.Regex);
 
-    public static CheckStep ExpectHex(string hex) => new(CheckStepAction.ExpectBytes, Convert.FromHexString(hex), hex, Encoding: StepEncoding.Hex);
+    public static CheckStep ExpectHex(string hex) => new(CheckStepAction.Expect, Convert.FromHexString(hex), hex, Encoding: StepEncoding.Hex);
 
     public static CheckSpec Spec(IPEndPoint endPoint, CheckProtocol protocol, string scheme = "tcp", TimeSpan? timeout = null) =>
         new(CheckTarget.Of(scheme, endPoint.Address.ToString(), endPoint.Port), timeout ?? TimeSpan.FromSeconds(5)) { Protocol = protocol };

@@ -112,7 +112,7 @@ public class TargetEqualityTests
             smtp with { Steps = [.. smtp.Steps.Take(3)] },
             smtp with { Steps = [smtp.Steps[0], step with { Bytes = "QUIT\n"u8.ToArray() }, smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Steps = [smtp.Steps[0], step with { Text = "quit" }, smtp.Steps[2], smtp.Steps[3]] },
-            smtp with { Steps = [smtp.Steps[0], step with { Action = CheckStepAction.ExpectBytes }, smtp.Steps[2], smtp.Steps[3]] },
+            smtp with { Steps = [smtp.Steps[0], step with { Action = CheckStepAction.Expect }, smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Steps = [smtp.Steps[0], step with { Negate = true }, smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Steps = [smtp.Steps[0], step with { Encoding = StepEncoding.Hex }, smtp.Steps[2], smtp.Steps[3]] },
             smtp with { Steps = [smtp.Steps[1], smtp.Steps[0], smtp.Steps[2], smtp.Steps[3]] },
@@ -152,9 +152,9 @@ public class TargetEqualityTests
     [Theory]
     [InlineData(StepSyntax.Send, "3232", CheckStepAction.Send, StepEncoding.Text)]
     [InlineData(StepSyntax.SendHex, "3232", CheckStepAction.Send, StepEncoding.Hex)]
-    [InlineData(StepSyntax.Expect, "3232", CheckStepAction.ExpectBytes, StepEncoding.Text)]
-    [InlineData(StepSyntax.ExpectHex, "3232", CheckStepAction.ExpectBytes, StepEncoding.Hex)]
-    [InlineData(StepSyntax.ExpectRegex, "^32", CheckStepAction.ExpectRegex, StepEncoding.Regex)]
+    [InlineData(StepSyntax.Expect, "3232", CheckStepAction.Expect, StepEncoding.Text)]
+    [InlineData(StepSyntax.ExpectHex, "3232", CheckStepAction.Expect, StepEncoding.Hex)]
+    [InlineData(StepSyntax.ExpectRegex, "^32", CheckStepAction.Expect, StepEncoding.Regex)]
     public void A_step_keeps_the_encoding_it_was_written_in_and_is_written_back_with_its_action(
         string action, string value, CheckStepAction expectedAction, StepEncoding expectedEncoding)
     {

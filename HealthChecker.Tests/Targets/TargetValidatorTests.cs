@@ -54,7 +54,7 @@ public class TargetValidatorTests
         Assert.Equal(CheckKind.Expect, t!.Kind);
         Assert.Equal("QUIT\r\n"u8.ToArray(), t.Steps[1].Bytes);
         Assert.Equal(new byte[] { 0xde, 0xad }, t.Steps[2].Bytes);
-        Assert.Equal(CheckStepAction.ExpectRegex, t.Steps[3].Action);
+        Assert.Equal((CheckStepAction.Expect, StepEncoding.Regex), (t.Steps[3].Action, t.Steps[3].Encoding));
         Assert.True(t.Steps[4].Negate);
     }
 

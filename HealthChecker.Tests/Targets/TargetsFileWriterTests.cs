@@ -59,4 +59,44 @@ public sealed class TargetsFileWriterTests
         Assert.True(back.Ok, string.Join("\n", back.Errors));
         Assert.Equal(targets, back.Targets);
     }
+    [Fact]
+    public async Task Targets_left_out_are_named_in_a_comment_at_the_top_and_the_file_still_reads_back()
+    {
+        var parsed = TargetsFile.Parse(EveryOption);
+        await using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var writer = new TargetsFileWriter(text);
+
+        await writer.WriteOmittedAsync([
+            new OmittedTarget(7, "web/api", "options unreadable: $.steps is not of the stored shape"),
+            new OmittedTarget(9, "evil/\nname", "host: line\r\nbreak\u0007"),
+        ]);
+        await writer.WriteAsync(parsed.Targets[0]);
+        await writer.EndAsync();
+
+        Assert.StartsWith("""
+            # This export leaves out 2 stored targets that cannot be read:
+            # - web/api (id 7): options unreadable: $.steps is not of the stored shape
+            # - evil/\u000Aname (id 9): host: line\u000D\u000Abreak\u0007
+            targets:
+
+            """.ReplaceLineEndings("\n"), text.ToString(), StringComparison.Ordinal);
+        var back = TargetsFile.Parse(text.ToString());
+        Assert.True(back.Ok, string.Join("\n", back.Errors));
+        Assert.Equal([parsed.Targets[0]], back.Targets);
+    }
+
+    [Fact]
+    public async Task An_empty_export_that_left_a_target_out_names_it_and_reads_back_as_no_targets()
+    {
+        await using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var writer = new TargetsFileWriter(text);
+
+        await writer.WriteOmittedAsync([new OmittedTarget(7, "web/api", "options unreadable")]);
+        await writer.EndAsync();
+
+        Assert.Equal("# This export leaves out 1 stored target that cannot be read:\n# - web/api (id 7): options unreadable\n" + TargetsFile.Write([]), text.ToString());
+        var back = TargetsFile.Parse(text.ToString());
+        Assert.True(back.Ok, string.Join("\n", back.Errors));
+        Assert.Empty(back.Targets);
+    }
 }

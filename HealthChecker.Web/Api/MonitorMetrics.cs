@@ -101,8 +101,8 @@ public sealed class MonitorMetrics
                 if (target.State != TargetState.Maint && target.LastResult is { } last)
                 {
                     probed.Add(key);
-                    _success.WithLabels(key.Target, key.Group).Set(last.Result.Passed ? 1 : 0);
-                    _duration.WithLabels(key.Target, key.Group).Set(last.Result.DurationMs / 1000.0);
+                    _success.WithLabels(key.Target, key.Group).Set(last.Passed ? 1 : 0);
+                    _duration.WithLabels(key.Target, key.Group).Set(last.DurationMs / 1000.0);
                 }
             }
 

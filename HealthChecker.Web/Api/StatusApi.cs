@@ -98,8 +98,8 @@ public sealed record TargetStatusModel(long? Id, string Name, bool Enabled, stri
         t.Definition.Enabled,
         HistoryRecorder.Name(t.State),
         t.Display,
-        t.LastResult?.Result.Code,
-        t.LastResult is { Result.Info: { Length: > 0 } info } ? info : t.LastResult?.Result.Description,
+        t.LastResult?.Code,
+        t.LastResult?.Reason,
         t.LastResult?.CompletedAt,
         t.LastChange,
         t.Checks);

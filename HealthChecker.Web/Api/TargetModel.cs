@@ -20,6 +20,9 @@ public sealed class TargetModel : TargetInput
 
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>Why the stored options cannot be read (<c>options unreadable: $.steps ...</c>), so the target is not checked and the fields they hold are missing; absent when they read.</summary>
+    public string? OptionsProblem { get; set; }
+
     public static TargetModel From(TargetRecord r)
     {
         var model = new TargetModel
@@ -31,6 +34,7 @@ public sealed class TargetModel : TargetInput
             Port = r.Port,
             CreatedAt = r.CreatedAt,
             UpdatedAt = r.UpdatedAt,
+            OptionsProblem = TargetRow.OptionsProblem(r),
         };
         model.Fill(TargetRow.ToDraft(r));
         return model;

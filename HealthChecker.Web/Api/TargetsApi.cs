@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using HealthChecker.Core.Alerting;
+using HealthChecker.Core.Faults;
 using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
 using HealthChecker.Web.Alerting;
@@ -28,6 +30,7 @@ public static class TargetsApi
         targets.MapGet("/", ListAsync).WithSummary("A page of targets, by group then name: ?limit= (default 100, at most 1000) &after= (the page before's next)");
         targets.MapGet("/{id:long}", GetAsync).WithSummary("One target");
         targets.MapGet("/export", ExportAsync).WithSummary("Every target as a targets file (YAML), streamed; for the admin with the channels and rules first")
+            .WithDescription($"A stored target that cannot be read is left out, named in a comment at the top of the file and counted in the {TargetsExport.OmittedHeader} header (0 when none).")
             .Produces<string>(StatusCodes.Status200OK, YamlContentType);
 
         var writes = targets.MapGroup("").RequireAuthorization(AuthSchemes.AdminPolicy)
@@ -75,36 +78,28 @@ public static class TargetsApi
     private static async Task<Results<Ok<TargetModel>, ProblemHttpResult>> GetAsync(long id, TargetStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } r ? TypedResults.Ok(TargetModel.From(r)) : NotFound(id);
 
-    // Streamed: one target read, converted and written at a time, whatever the number of targets. Channels and rules
-    // come first, for the admin only: a chat webhook's URL is a credential (kept secrets are written as references).
-    private static async Task ExportAsync(HttpContext http, TargetStore store, AlertSettingsStore alerts, IAlertEditor alertEditor, Serilog.ILogger log, CancellationToken ct)
+    // Streamed: one target read, converted and written at a time, whatever the number of targets. The snapshot is read twice,
+    // first for the targets that cannot be written, so that the header and the file's first lines can name them. Channels and
+    // rules come before the targets, for the admin only: a chat webhook's URL is a credential (kept secrets are written as references).
+    private static async Task ExportAsync(HttpContext http, TargetStore store, FaultLog faults, AlertSettingsStore alerts, IAlertEditor alertEditor, CancellationToken ct)
     {
+        await using var snapshot = await store.OpenSnapshotAsync(ct);
+        var omitted = await TargetsExport.OmittedAsync(snapshot, faults, ct);
         http.Response.ContentType = YamlContentType;
         var disposition = new ContentDispositionHeaderValue("attachment");
         disposition.SetHttpFileName("targets.yaml");
         http.Response.Headers.ContentDisposition = disposition.ToString();
+        http.Response.Headers[TargetsExport.OmittedHeader] = omitted.Count.ToString(CultureInfo.InvariantCulture);
         await using var body = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024);
-        var file = new TargetsFileWriter(body);
+        AlertSettings? alerting = null;
         if (await alertEditor.CanEditAsync(http.User))
         {
             var channels = await alerts.ListChannelsAsync(ct);
             var rules = await alerts.ListRulesAsync(ct);
-            await file.WriteAlertsAsync(new AlertSettings([.. channels.Select(c => c.ToDefinition())], [.. rules.Select(r => r.Rule)]), ct);
+            alerting = new AlertSettings([.. channels.Select(c => c.ToDefinition())], [.. rules.Select(r => r.Rule)]);
         }
 
-        await foreach (var row in store.ReadAllAsync(ct))
-        {
-            var (definition, errors) = TargetRow.ToDefinition(row);
-            if (definition is null)
-            {
-                log.Warning("Export leaves out target {Target} (id {TargetId}): {Errors}", row.FullName, row.Id, string.Join("; ", errors));
-                continue;
-            }
-
-            await file.WriteAsync(definition, ct);
-        }
-
-        await file.EndAsync(ct);
+        await TargetsExport.WriteAsync(snapshot, omitted, alerting, new TargetsFileWriter(body), ct);
     }
 
     private static async Task<IResult> CreateAsync(TargetInput input, ClaimsPrincipal user, ITargetEditor editor, CancellationToken ct)

@@ -22,8 +22,12 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         new StartupCheck(() => services.GetRequiredService<CrossSiteRule>()),
         // The channels and rules in force, followed from then on; alerting reads them from the engine's first state change.
         services.GetRequiredService<StoredAlertSettings>(),
-        // The check engine with its result and history writer; checks and maintenance jobs begin once the host started.
-        services.GetRequiredService<MonitorService>(),
+        // Opens this run and starts the result writer; stopped after the engine, so it writes every result the engine gave.
+        services.GetRequiredService<HistoryWriterService>(),
+        // The check engine, recording into the history writer; checks begin once the host started.
+        services.GetRequiredService<CheckEngineService>(),
+        // The periodic database jobs (heartbeat, partitions, retention, rollups); they begin once the host started.
+        services.GetRequiredService<MaintenanceService>(),
         // Returns the memory of deleted targets; reads the engine.
         services.GetRequiredService<HeapTrim>(),
     ]);

@@ -7,7 +7,7 @@ namespace HealthChecker.Web.Hosting;
 
 public static class MonitorExtensions
 {
-    /// <summary>The hosted check engine (started after the database, see AppParts), what pages read of it, /healthz, /api/status and /metrics.</summary>
+    /// <summary>The monitor's hosted parts (history writer, engine, maintenance: started after the database, see AppParts), what pages read of it, /healthz, /api/status and /metrics.</summary>
     public static WebApplicationBuilder AddHealthCheckerMonitor(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -15,6 +15,9 @@ public static class MonitorExtensions
         services.AddSingleton(s => new FaultLog(s.GetRequiredService<Serilog.ILogger>()));
         services.AddSingleton<UnreadableTargets>();
         services.AddSingleton<MonitorService>();
+        services.AddSingleton<HistoryWriterService>();
+        services.AddSingleton<CheckEngineService>();
+        services.AddSingleton<MaintenanceService>();
         services.AddSingleton<HeapTrim>();
         services.AddSingleton<MonitorView>();
         services.AddSingleton<IMonitorView>(s => s.GetRequiredService<MonitorView>());

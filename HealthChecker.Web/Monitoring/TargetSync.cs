@@ -238,7 +238,7 @@ internal sealed class TargetSync : IAsyncDisposable
         {
             // Not checked, so not silently: counted, and the lists and the dashboard show the row's problem.
             var problem = TargetRow.OptionsProblem(row) ?? string.Join("; ", errors);
-            _faults.Record(FaultKind.UnreadableTarget, $"{row.FullName} (id {id}) is not checked: {problem}");
+            _faults.Record(FaultKind.UnreadableTarget, $"{row.FullName} (id {id}) is not checked: {problem}", affected: $"target {id}");
             _unreadable.Set(new UnreadableTarget(id, row.FullName, problem));
             return null;
         }

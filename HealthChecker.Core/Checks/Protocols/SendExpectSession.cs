@@ -119,7 +119,7 @@ internal sealed class SendExpectSession : IProtocolSession
 
     private bool Find(CheckStep step, ReadOnlySpan<byte> data)
     {
-        if (step.Action != CheckStepAction.ExpectRegex)
+        if (step.Encoding != StepEncoding.Regex)
         {
             return data.IndexOf(step.Bytes) >= 0;
         }

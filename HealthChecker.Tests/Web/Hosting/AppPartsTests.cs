@@ -50,7 +50,7 @@ public sealed class AppPartsTests
     }
 
     [Fact]
-    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_engine_then_heap_trim()
+    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_history_writer_engine_maintenance_then_heap_trim()
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddHealthChecker();
@@ -63,8 +63,35 @@ public sealed class AppPartsTests
         Assert.Single(hostedServices.OfType<AppParts>());
 
         Assert.Equal(
-            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(StoredAlertSettings), typeof(MonitorService), typeof(HeapTrim)],
+            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(StoredAlertSettings), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(MaintenanceService), typeof(HeapTrim)],
             hosted.Parts.Select(p => p.GetType()));
+    }
+
+    [Fact]
+    public async Task A_part_stops_once_whether_the_host_stops_it_the_container_disposes_it_or_both()
+    {
+        var stopped = new CountingPart();
+        var disposedOnly = new CountingPart();
+
+        await stopped.StopAsync(CancellationToken.None);
+        await stopped.DisposeAsync();
+        await disposedOnly.DisposeAsync();
+        await disposedOnly.StopAsync(CancellationToken.None);
+
+        Assert.Equal((1, 1), (stopped.Stops, disposedOnly.Stops));
+    }
+
+    private sealed class CountingPart : AppPart
+    {
+        public int Stops { get; private set; }
+
+        public override Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        protected override Task StopPartAsync()
+        {
+            Stops++;
+            return Task.CompletedTask;
+        }
     }
 
     private class Part(string name, List<string> said, bool failStart = false, bool failStop = false) : IHostedService

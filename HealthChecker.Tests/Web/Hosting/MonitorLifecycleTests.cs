@@ -119,7 +119,7 @@ public sealed partial class MonitorLifecycleTests
         }).Build();
         await using var database = new DatabaseService(configuration, TestLog.Silent);
         await database.StartAsync(CancellationToken.None);
-        await using var monitor = new MonitorService(database, new TargetChangeFeed(), new ServiceCollection().BuildServiceProvider(), configuration, TestLog.Silent);
+        var monitor = new MonitorService(configuration);
         using var view = new MonitorView(monitor, TestLog.Silent);
 
         var probe = new DatabaseProbe(database, TestLog.Silent);

@@ -140,15 +140,15 @@ public sealed class FakeMonitorView : IMonitorView
         var changed = lastChange ?? DateTimeOffset.UtcNow.AddMinutes(-5);
         var results = (recent ?? []).Select((passed, i) => Result(id, fullName, passed ? CheckStatus.L4Ok : CheckStatus.L4Connection,
             passed ? "" : "Connection refused", durationMs, changed.AddSeconds(-i), state, display)).ToArray();
-        TargetCheckResult? last = status is { } s ? Result(id, fullName, s, info, durationMs, changed, state, display) : results.FirstOrDefault();
-        if (last is not null && results.Length > 0)
+        RecentCheck? last = status is { } s ? Result(id, fullName, s, info, durationMs, changed, state, display) : results.Length > 0 ? results[0] : null;
+        if (last is { } newest && results.Length > 0)
         {
-            results[0] = last;
+            results[0] = newest;
         }
 
         return new TargetSnapshot(fullName, id, definition, state, display, 0, last, changed, null, results, results.Length);
     }
 
-    private static TargetCheckResult Result(long id, string fullName, CheckStatus status, string info, long durationMs, DateTimeOffset at, TargetState state, string display) =>
-        new(fullName, id, new CheckResult(CheckTarget.Of("tcp", "127.0.0.1", 80), status, info, durationMs, default), at, TimeSpan.Zero, at, state, display);
+    private static RecentCheck Result(long id, string fullName, CheckStatus status, string info, long durationMs, DateTimeOffset at, TargetState state, string display) =>
+        new(status, info, null, durationMs, at, TimeSpan.Zero, at, state, display);
 }

@@ -1,0 +1,91 @@
+using HealthChecker.Core.Faults;
+using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Store;
+using HealthChecker.Core.Targets;
+using HealthChecker.Web.Hosting;
+
+namespace HealthChecker.Web.Monitoring;
+
+/// <summary>
+/// The check engine inside the web app, started after the history writer it records into: seeds the examples at the first
+/// start, and once the whole host started schedules every stored target and applies target changes as they are committed.
+/// Stopping ends the checks (joining the loop threads) before the history writer writes what is buffered.
+/// </summary>
+public sealed class CheckEngineService(
+    DatabaseService database, MonitorService monitor, TargetChangeFeed feed, IServiceProvider services,
+    IConfiguration configuration, Serilog.ILogger log) : AppPart
+{
+    private readonly Serilog.ILogger _log = log.ForContext<CheckEngineService>();
+    private TargetScheduler? _scheduler;
+    private TargetSync? _sync;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var db = database.Database;
+        var dataSource = db.DataSource;
+        var store = services.GetRequiredService<TargetStore>();
+        var options = monitor.Options;
+        var faults = services.GetService<FaultLog>() ?? new FaultLog(log);
+        var writer = monitor.Writer ?? throw new InvalidOperationException($"The engine starts after the {nameof(HistoryWriterService)}.");
+
+        _scheduler = new TargetScheduler(new SchedulerOptions
+        {
+            Loops = options.Loops is > 0 and var loops ? loops : Environment.ProcessorCount,
+            MaxInFlight = Math.Max(1, options.MaxInFlight),
+            Log = _log.ForContext<TargetScheduler>(),
+            Faults = faults,
+        });
+        var recorder = new HistoryRecorder(writer, monitor.Touch);
+        _scheduler.CheckCompleted += recorder.OnCheckCompleted;
+        _scheduler.StateChanged += recorder.OnStateChanged;
+
+        if (options.SeedExamples)
+        {
+            var examples = ExampleTargets.For(dataSource.ConnectionString, db.Cluster?.Port, configuration[WebHostDefaults.ServerUrlsKey]);
+            var seeded = await store.SeedOnceAsync(ExampleTargets.SettingKey, examples, cancellationToken);
+            if (seeded.Count > 0)
+            {
+                _log.Information("First start with no targets: added the examples {Targets}; delete them at will, they do not come back",
+                    seeded.Select(t => t.FullName).ToList());
+            }
+        }
+
+        _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, monitor.Touch, _log, services.GetService<TargetRules>(), faults,
+            services.GetService<UnreadableTargets>());
+        monitor.Checks(_scheduler, _sync);
+    }
+
+    /// <summary>
+    /// Checks begin once every hosted service started, the web server included: the app's own /healthz
+    /// (an example target) answers from its first check instead of starting DOWN at every start.
+    /// </summary>
+    public override async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // Running before the first check: the app's own /healthz (an example target) must not see a
+        // stopped engine in the checks this start begins.
+        monitor.SetRunning(true);
+        try
+        {
+            await _sync!.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            monitor.SetRunning(false);
+            throw;
+        }
+
+        monitor.Touch();
+    }
+
+    protected override async Task StopPartAsync()
+    {
+        monitor.SetRunning(false);
+        if (_sync is not null)
+        {
+            await _sync.DisposeAsync();
+        }
+
+        // Joins the loop threads: no result comes after this.
+        _scheduler?.Dispose();
+    }
+}
