@@ -7,8 +7,9 @@ namespace HealthChecker.Core.Targets;
 public sealed record OmittedTarget(long Id, string FullName, string Reason);
 
 /// <summary>
-/// Writes a targets file (after its alerting sections, <see cref="WriteAlertsAsync"/>) one target at a time, to the byte what <see cref="TargetsFile.Write"/> gives for the whole
-/// list, holding one target's YAML at a time instead of the whole document (an export of 100 000 targets).
+/// Writes a targets file one target at a time (after its alerting sections, <see cref="WriteAlertsAsync"/>), to the byte what
+/// <see cref="TargetsFile.Write"/> gives for the whole list, holding one target's YAML at a time instead of the whole document
+/// (an export of 100 000 targets).
 /// </summary>
 public sealed class TargetsFileWriter(TextWriter writer)
 {
