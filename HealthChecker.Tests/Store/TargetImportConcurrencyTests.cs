@@ -16,8 +16,9 @@ public sealed class TargetImportConcurrencyTests
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         await using (var admin = new NpgsqlConnection(connectionString))
         {
-            // The import's backend runs the deadlock check soon; the test's own session never does (set below).
-            await admin.ExecuteAsync($"ALTER DATABASE {name} SET deadlock_timeout = '50ms'");
+            // PostgreSQL checks a wait for a deadlock once, deadlock_timeout into it: the import's check must come after this
+            // test closed the cycle (it polls every 20 ms, slower on a loaded machine), so 2 s; the test's own session never checks.
+            await admin.ExecuteAsync($"ALTER DATABASE {name} SET deadlock_timeout = '2s'");
         }
 
         var db = await HealthCheckerDatabase.OpenAsync(connectionString, "unused", TestLog.Silent);
