@@ -6,7 +6,7 @@ public static class DefaultTemplates
     public const string Title =
         "{%- if status == 'firing' -%}[DOWN] {% else -%}[UP] {% endif -%}" +
         "{%- if count == 1 -%}{{ first.summary }}" +
-        "{%- elsif status == 'firing' -%}{{ firing_count }} targets DOWN{% if group != '' %} in {{ group }}{% endif %}{% if resolved_count > 0 %}, {{ resolved_count }} UP again{% endif %}" +
+        "{%- elsif status == 'firing' -%}{{ firing_count }} target{% if firing_count != 1 %}s{% endif %} DOWN{% if group != '' %} in {{ group }}{% endif %}{% if resolved_count > 0 %}, {{ resolved_count }} UP again{% endif %}" +
         "{%- else -%}{{ resolved_count }} targets UP again{% if group != '' %} in {{ group }}{% endif %}{%- endif -%}";
 
     public const string Text = """
