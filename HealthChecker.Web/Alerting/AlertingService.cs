@@ -1,5 +1,6 @@
 using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Alerting.Delivery;
+using HealthChecker.Core.Alerting.Delivery.Channels;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Web.Hosting;
 using HealthChecker.Web.Monitoring;
@@ -23,6 +24,7 @@ public sealed class AlertingService(
     private NotificationOutbox? _outbox;
     private AlertEvaluator? _evaluator;
     private WebhookSender? _webhook;
+    private ChannelSenders? _channels;
     private int _stopped;
 
     /// <summary>Each channel's deliveries since start (empty before the start).</summary>
@@ -37,7 +39,9 @@ public sealed class AlertingService(
         var dataSource = database.Database.DataSource;
         var (told, queued) = await OutboxStore.LoadAsync(dataSource, cancellationToken);
         _webhook = new WebhookSender(ExternalUrl(), _options.AttemptTimeout);
-        var outbox = new NotificationOutbox(settings, [_webhook], dataSource, new DeliveryOptions
+        _channels = new ChannelSenders(ExternalUrl(), _options.AttemptTimeout, settings);
+        _channels.Alertmanager.Resume(told, settings.Current);
+        var outbox = new NotificationOutbox(settings, [_webhook, .. _channels.All], dataSource, new DeliveryOptions
         {
             RetryFor = _options.RetryFor,
             FirstRetryDelay = _options.FirstRetryDelay,
@@ -73,6 +77,10 @@ public sealed class AlertingService(
         }
 
         _webhook?.Dispose();
+        if (_channels is not null)
+        {
+            await _channels.DisposeAsync();
+        }
     }
 
     private Uri? ExternalUrl()
