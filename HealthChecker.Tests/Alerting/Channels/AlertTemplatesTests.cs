@@ -52,9 +52,9 @@ public sealed class AlertTemplatesTests
         Assert.Equal("25 DOWN, 0 UP again (rule shop-down):", lines[0]);
         Assert.Equal(1 + (10 * 2) + 1, lines.Length);
         Assert.StartsWith("shop/api-10 is DOWN", lines[19]);
-        Assert.Equal("and 15 more: https://hc.example.org/?group=shop&state=DOWN", lines[^1]);
+        Assert.Equal("and 15 more: https://hc.example.org/?group=shop&state=down", lines[^1]);
         Assert.DoesNotContain("shop/api-11", rendered.Html);
-        Assert.Contains("<p>and 15 more: <a href=\"https://hc.example.org/?group=shop&amp;state=DOWN\">the dashboard</a></p>", rendered.Html);
+        Assert.Contains("<p>and 15 more: <a href=\"https://hc.example.org/?group=shop&amp;state=down\">the dashboard</a></p>", rendered.Html);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class AlertTemplatesTests
         Assert.Equal("FIRING 2 shop-down", rendered.Title);
         Assert.Equal(
             "shop/api=L4CON/Connection refused/2026-12-03 10:00:05 UTC/https://hc.example.org/targets/7;shop/db=L4CON/Connection refused/2026-12-03 10:00:05 UTC/https://hc.example.org/targets/8;"
-            + "0193a3c4-0000-7000-8000-000000000001 ops shop 1 1 0 https://hc.example.org/?group=shop&state=DOWN https://hc.example.org",
+            + "0193a3c4-0000-7000-8000-000000000001 ops shop 1 1 0 https://hc.example.org/?group=shop&state=down https://hc.example.org",
             rendered.Text);
         Assert.Equal("<i>api</i>", rendered.Html);
     }

@@ -111,12 +111,12 @@ public sealed class ChatSendersTests : IDisposable
                 "https://hc.example.org/targets/7",
                 "shop/db is DOWN since 2026-12-03 10:00:05 UTC: L4CON: Connection refused",
                 "https://hc.example.org/targets/8",
-                "All of them: https://hc.example.org/?group=shop&state=DOWN",
+                "All of them: https://hc.example.org/?group=shop&state=down",
             ],
             texts);
         Assert.Equal("Attention", card.GetProperty("body")[0].GetProperty("color").GetString());
         var action = Assert.Single(card.GetProperty("actions").EnumerateArray());
-        Assert.Equal(("Action.OpenUrl", "https://hc.example.org/?group=shop&state=DOWN"), (action.GetProperty("type").GetString(), action.GetProperty("url").GetString()));
+        Assert.Equal(("Action.OpenUrl", "https://hc.example.org/?group=shop&state=down"), (action.GetProperty("type").GetString(), action.GetProperty("url").GetString()));
     }
 
     [Fact]

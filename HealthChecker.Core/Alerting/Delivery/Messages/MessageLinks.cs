@@ -29,7 +29,7 @@ public static class MessageLinks
         }
         else if (message.FiringCount > 0)
         {
-            query.Add("state=DOWN");
+            query.Add("state=down");
         }
 
         return $"{root}/" + (query.Count > 0 ? "?" + string.Join('&', query) : "");

@@ -20,7 +20,7 @@ public sealed class NavMenuTests : BunitContext
     [InlineData("targets/import", "Targets")]
     [InlineData("targets/42/edit", "Targets")]
     [InlineData("events", "Events")]
-    [InlineData("events?state=DOWN", "Events")]
+    [InlineData("events?state=down", "Events")]
     [InlineData("targets?group=web", "Targets")]
     public void The_link_of_the_current_section_is_marked_active(string path, string current)
     {
