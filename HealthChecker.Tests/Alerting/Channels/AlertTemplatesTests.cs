@@ -1,5 +1,6 @@
 using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Alerting.Delivery;
+using System.Text.RegularExpressions;
 using HealthChecker.Core.Alerting.Delivery.Messages;
 
 namespace HealthChecker.Tests.Alerting.Channels;
@@ -119,5 +120,22 @@ public sealed class AlertTemplatesTests
         Assert.Equal(AlertTemplates.MaxTitle, rendered.Title.Length);
         Assert.Equal(AlertTemplates.MaxText, rendered.Text.Length);
         Assert.EndsWith("…", rendered.Text);
+    }
+
+    [Fact]
+    public void The_variables_docs_alerts_md_lists_are_the_ones_a_template_sees()
+    {
+        var docs = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "alerts.md"));
+        var tables = docs[docs.IndexOf("### Variables", StringComparison.Ordinal)..docs.IndexOf("### Defaults", StringComparison.Ordinal)]
+            .Split("Each alert has:");
+        static string[] Names(string table) =>
+            [.. table.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+                .SelectMany(l => Regex.Matches(l.Split('|')[1], "`([a-z_]+)`").Select(m => m.Groups[1].Value)).Order(StringComparer.Ordinal)];
+
+        var model = MessageModel.Of(Message(Down("shop/api")), App);
+        var alert = ((IEnumerable<Dictionary<string, object?>>)model["alerts"]!).First();
+
+        Assert.Equal(model.Keys.Order(StringComparer.Ordinal), Names(tables[0]));
+        Assert.Equal(alert.Keys.Order(StringComparer.Ordinal), Names(tables[1]));
     }
 }
