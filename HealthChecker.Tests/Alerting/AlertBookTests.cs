@@ -204,4 +204,25 @@ public sealed class AlertBookTests
 
         Assert.Empty(RunUntil(book, T0.AddHours(1)));
     }
+
+    [Fact]
+    public void A_rule_added_while_a_target_is_down_alerts_it_and_a_rule_removed_and_added_back_remembers_what_it_told()
+    {
+        var book = Book();
+        book.Apply(Settings(), T0);
+        book.Observe(Seen("shop/a", TargetState.Down, T0), T0);
+        Assert.Empty(RunUntil(book, T0.AddHours(1)));
+
+        book.Apply(Settings(Rule(wait: TimeSpan.Zero)), T0.AddHours(1));
+        var alert = Assert.Single(RunUntil(book, T0.AddHours(1)));
+        Assert.Equal(["shop/a"], alert.Message!.Alerts.Select(a => a.Target));
+
+        book.Apply(Settings(), T0.AddHours(2));
+        book.Apply(Settings(Rule(wait: TimeSpan.Zero)), T0.AddHours(3));
+        Assert.Empty(RunUntil(book, T0.AddHours(4)));
+
+        book.Observe(Seen("shop/a", TargetState.Up, T0.AddHours(4)), T0.AddHours(4));
+        var resolution = Assert.Single(RunUntil(book, T0.AddHours(5)));
+        Assert.Equal("resolved", resolution.Message!.Status);
+    }
 }

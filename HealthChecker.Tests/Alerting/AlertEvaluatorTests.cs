@@ -54,7 +54,8 @@ public sealed class AlertEvaluatorTests
     {
         using var ops = new WebhookReceiver();
         using var mail = new WebhookReceiver();
-        using var peer = new SwitchablePeer();
+        // Never accepted: every one of the thousand first checks must find room in the backlog.
+        using var peer = new SwitchablePeer(backlog: 2048);
         peer.Open();
         await using var db = await TestDatabase.CreateMigratedAsync();
         using var run = new SchedulerHarness(maxInFlight: 1000, maxStartsPerRound: 1000, record: false);
@@ -110,7 +111,7 @@ public sealed class AlertEvaluatorTests
         b.Open();
         c.Open();
         await using var db = await TestDatabase.CreateMigratedAsync();
-        var settings = new InMemoryAlertSettings(Settings(Rule(TimeSpan.Zero, "ops"), ("ops", ops.Url)));
+        var settings = new InMemoryAlertSettings(Settings(Rule(TimeSpan.FromSeconds(10), "ops"), ("ops", ops.Url)));
         TargetDefinition[] targets = [Target("shop/a", a), Target("shop/b", b), Target("shop/c", c)];
 
         using (var first = new SchedulerHarness(record: false))
@@ -121,6 +122,8 @@ public sealed class AlertEvaluatorTests
             a.Close();
             b.Close();
             await first.AdvanceAsync(Inter);
+            await EventuallyAsync(() => evaluator.Observed == 5, "a, b and c seen UP, then a and b DOWN");
+            await first.AdvanceAsync(TimeSpan.FromSeconds(10));
             await ops.WaitForAsync(r => r.Count == 1 && r[0].Targets.Count == 2, "a and b DOWN in one message");
             await EventuallyAsync(() => outbox.PendingWrites == 0 && ScalarAsync<long>(db,
                 "SELECT count(*) FROM hc_private.notified_states WHERE state = 'DOWN'").Result == 2, "a and b stored as told DOWN");

@@ -34,7 +34,7 @@ public sealed class NotificationOutboxTests
     }
 
     private static Task<string> DeliveryOf(NpgsqlDataSource db, AlertDecision d) =>
-        ScalarAsync<string>(db, "SELECT delivery || ' ' || attempts FROM hc_private.notification_outbox WHERE id = @id", new { id = d.Message!.Id });
+        ScalarAsync<string>(db, "SELECT coalesce((SELECT delivery || ' ' || attempts FROM hc_private.notification_outbox WHERE id = @id), 'not stored')", new { id = d.Message!.Id });
 
     private static async Task<long> CountAsync(NpgsqlDataSource db, string sql) => await ScalarAsync<long>(db, sql);
 
@@ -103,6 +103,57 @@ public sealed class NotificationOutboxTests
         await EventuallyAsync(() => DeliveryOf(db, decision).Result.StartsWith("delivered", StringComparison.Ordinal), "the row delivered");
         Assert.Single(receiver.Received);
         Assert.Equal(0, outbox.Status().Single().Queued);
+    }
+
+    [Fact]
+    public async Task A_message_waiting_when_the_app_stops_is_delivered_once_by_the_next_start()
+    {
+        using var receiver = new WebhookReceiver();
+        receiver.Stop();
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var settings = Settings(("ops", receiver.Url));
+        var waiting = Decision();
+        var delivered = Decision("other");
+        using (var other = new WebhookReceiver())
+        {
+            var both = new InMemoryAlertSettings(settings.Current with { Channels = [.. settings.Current.Channels, new ChannelDefinition("other", ChannelKind.Webhook, other.Url, [], null)] });
+            await using var before = new NotificationOutbox(both, [new WebhookSender()], db, Quick);
+            before.Add(delivered);
+            before.Add(waiting);
+            await other.WaitForAsync(r => r.Count == 1, "the other channel's message");
+            await EventuallyAsync(() => before.Status().Single(s => s.Channel == "ops").Retried >= 2 && before.PendingWrites == 0
+                && DeliveryOf(db, delivered).Result.StartsWith("delivered", StringComparison.Ordinal), "the rows stored while ops is away");
+        }
+
+        var (told, queued) = await OutboxStore.LoadAsync(db);
+        Assert.Equal([waiting.Message!.Id], queued.Select(q => q.Message.Id));
+        Assert.Equal(waiting.Message, queued[0].Message with { Alerts = waiting.Message.Alerts });
+        Assert.Equal(waiting.Message.Alerts, queued[0].Message.Alerts);
+        Assert.Equal(2, told.Count);
+
+        receiver.Start();
+        await using var after = new NotificationOutbox(settings, [new WebhookSender()], db, Quick);
+        after.Resume(queued);
+
+        await receiver.WaitForAsync(r => r.Count == 1, "the waiting message after the restart");
+        Assert.Equal(waiting.Message.Id.ToString(), receiver.Received[0].MessageId);
+        await EventuallyAsync(() => DeliveryOf(db, waiting).Result.StartsWith("delivered", StringComparison.Ordinal), "the row delivered");
+        Assert.Single(receiver.Received);
+    }
+
+    [Fact]
+    public async Task Pruning_deletes_old_delivered_and_failed_messages_and_keeps_queued_ones_of_any_age()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var old = DateTimeOffset.UtcNow.AddDays(-100);
+        OutboxRow Row(string delivery, DateTimeOffset at) =>
+            new(Decision().Message! with { Id = Guid.CreateVersion7(), CreatedAt = at }, delivery, 1, null, at, "HTTP 200 OK", null);
+        await OutboxStore.WriteAsync(db,
+            [Row(DeliveryState.Delivered, old), Row(DeliveryState.Failed, old), Row(DeliveryState.Queued, old), Row(DeliveryState.Delivered, DateTimeOffset.UtcNow)], []);
+
+        Assert.Equal(2, await OutboxStore.PruneAsync(db, DateTimeOffset.UtcNow.AddDays(-90)));
+
+        Assert.Equal("delivered queued", await ScalarAsync<string>(db, "SELECT string_agg(delivery, ' ' ORDER BY delivery) FROM notifications"));
     }
 
     [Fact]

@@ -6,10 +6,13 @@ namespace HealthChecker.Tests.Support;
 /// <summary>A loopback port a test opens (the kernel completes handshakes) and closes (the kernel refuses).</summary>
 internal sealed class SwitchablePeer : IDisposable
 {
+    private readonly int _backlog;
     private Socket? _listener;
 
-    public SwitchablePeer()
+    /// <param name="backlog">Connections the kernel completes and holds unaccepted; beyond it, handshakes stall.</param>
+    public SwitchablePeer(int backlog = 64)
     {
+        _backlog = backlog;
         EndPoint = LoopbackPeer.ClosedPort();
     }
 
@@ -24,7 +27,7 @@ internal sealed class SwitchablePeer : IDisposable
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         s.Bind(EndPoint);
-        s.Listen(64);
+        s.Listen(_backlog);
         _listener = s;
     }
 

@@ -16,6 +16,9 @@ public sealed record AlertingOptions
 
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Days a delivered or failed message is kept in the outbox (the <c>notifications</c> view); queued ones stay.</summary>
+    public int KeepDays { get; init; } = 90;
+
     /// <summary>How long one delivery attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

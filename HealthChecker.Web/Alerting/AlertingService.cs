@@ -25,6 +25,8 @@ public sealed class AlertingService(
     private AlertEvaluator? _evaluator;
     private WebhookSender? _webhook;
     private ChannelSenders? _channels;
+    private Task? _pruning;
+    private readonly CancellationTokenSource _stop = new();
     private int _stopped;
 
     /// <summary>Each channel's deliveries since start (empty before the start).</summary>
@@ -52,6 +54,7 @@ public sealed class AlertingService(
         _evaluator.Attach(scheduler);
         _evaluator.Start(told);
         Volatile.Write(ref _outbox, outbox);
+        _pruning = PruneDailyAsync(dataSource, _stop.Token);
         _log.Information("Alerting started: {Told} alerts told DOWN before, {Queued} messages still to deliver", told.Count, queued.Count);
     }
 
@@ -64,6 +67,12 @@ public sealed class AlertingService(
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return;
+        }
+
+        await _stop.CancelAsync();
+        if (_pruning is not null)
+        {
+            await _pruning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (_evaluator is not null)
@@ -81,6 +90,30 @@ public sealed class AlertingService(
         {
             await _channels.DisposeAsync();
         }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>Old delivered and failed messages go, at start and then daily; a failure (PostgreSQL away) waits for the next turn.</summary>
+    private async Task PruneDailyAsync(Npgsql.NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromDays(1));
+        do
+        {
+            try
+            {
+                var pruned = await OutboxStore.PruneAsync(dataSource, DateTimeOffset.UtcNow.AddDays(-Math.Max(1, _options.KeepDays)), ct);
+                if (pruned > 0)
+                {
+                    _log.Information("Deleted {Messages} alert messages older than {Days} days from the outbox", pruned, _options.KeepDays);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.Warning("Pruning the alert outbox failed, tried again tomorrow: {Reason}", e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(ct));
     }
 
     private Uri? ExternalUrl()

@@ -132,15 +132,23 @@ public sealed class AlertEvaluator : IAsyncDisposable
         {
             while (true)
             {
-                while (reader.TryRead(out var item))
+                try
                 {
-                    Take(item);
-                }
+                    while (reader.TryRead(out var item))
+                    {
+                        Take(item);
+                    }
 
-                foreach (var decision in _book.Due(_clock.GetUtcNow()))
+                    foreach (var decision in _book.Due(_clock.GetUtcNow()))
+                    {
+                        Interlocked.Increment(ref _decisions);
+                        _outbox.Add(decision);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    Interlocked.Increment(ref _decisions);
-                    _outbox.Add(decision);
+                    // A bug in one decision must not silence every later alert.
+                    _log.Error(e, "The alert evaluator failed on an observation or a decision; it goes on with the next");
                 }
 
                 if (!await WaitAsync(reader, _book.NextDue).ConfigureAwait(false))
@@ -151,10 +159,6 @@ public sealed class AlertEvaluator : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-        }
-        catch (Exception e)
-        {
-            _log.Error(e, "The alert evaluator stopped on an unexpected error; no alert is decided until the app restarts");
         }
     }
 

@@ -79,7 +79,7 @@ public sealed class NotificationOutbox : IAlertOutbox, IAsyncDisposable
     {
         foreach (var row in queued)
         {
-            Worker(row.Message.Channel).Add(new OutboxEntry(row));
+            Worker(row.Message.Channel).Add(new OutboxEntry(row) { Stored = true });
         }
     }
 

@@ -26,6 +26,9 @@ internal sealed class OutboxEntry(OutboxRow row)
 
     public AlertMessage Message { get; } = row.Message;
 
+    /// <summary>Its row is in the table (written once, or read back at start): later writes update its delivery only.</summary>
+    public bool Stored { get; set; }
+
     public OutboxRow Row
     {
         get

@@ -35,14 +35,41 @@ public static class OutboxStore
                 DeliveryState.Queued, q.Attempts, Utc(q.NextTryAt), Utc(q.LastAttemptAt), q.LastAnswer, null)).ToList());
     }
 
-    /// <summary>Stores the rows and notified states in one transaction (inserted, or updated to what they say now).</summary>
-    public static async Task WriteAsync(NpgsqlDataSource dataSource, IReadOnlyList<OutboxRow> rows, IReadOnlyList<NotifiedState> told, CancellationToken ct = default)
+    /// <summary>
+    /// Stores the rows and notified states in one transaction (inserted, or updated to what they say now). The rows of
+    /// <paramref name="stored"/> are known to be there: only their delivery is updated, their message is not sent again.
+    /// </summary>
+    public static async Task WriteAsync(NpgsqlDataSource dataSource, IReadOnlyList<OutboxRow> rows, IReadOnlyList<NotifiedState> told,
+        CancellationToken ct = default, IReadOnlySet<Guid>? stored = null)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
         foreach (var row in rows)
         {
             var m = row.Message;
+            if (stored?.Contains(m.Id) == true)
+            {
+                await conn.ExecuteAsync(new CommandDefinition("""
+                    UPDATE hc_private.notification_outbox SET
+                        delivery = @Delivery, attempts = @Attempts, next_try_at = @NextTryAt,
+                        last_attempt_at = @LastAttemptAt, last_answer = @LastAnswer, delivered_at = @DeliveredAt
+                    WHERE id = @Id
+                    """,
+                    new
+                    {
+                        m.Id,
+                        row.Delivery,
+                        row.Attempts,
+                        NextTryAt = row.NextTryAt?.UtcDateTime,
+                        LastAttemptAt = row.LastAttemptAt?.UtcDateTime,
+                        row.LastAnswer,
+                        DeliveredAt = row.DeliveredAt?.UtcDateTime,
+                    },
+                    tx,
+                    cancellationToken: ct)).ConfigureAwait(false);
+                continue;
+            }
+
             await conn.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO hc_private.notification_outbox
                     (id, rule, channel, group_key, status, targets, firing, resolved, created_at,
@@ -98,6 +125,15 @@ public static class OutboxStore
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the messages delivered or failed before <paramref name="before"/>; queued ones stay whatever their age.</summary>
+    public static async Task<int> PruneAsync(NpgsqlDataSource dataSource, DateTimeOffset before, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM hc_private.notification_outbox WHERE delivery <> 'queued' AND created_at < @before",
+            new { before = before.UtcDateTime }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     private sealed class ToldRow

@@ -145,7 +145,13 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
 
             try
             {
-                await OutboxStore.WriteAsync(dataSource, [.. rows.Select(r => r.Row)], told, _abort.Token).ConfigureAwait(false);
+                var stored = rows.Where(r => r.Stored).Select(r => r.Message.Id).ToHashSet();
+                await OutboxStore.WriteAsync(dataSource, [.. rows.Select(r => r.Row)], told, _abort.Token, stored).ConfigureAwait(false);
+                foreach (var row in rows)
+                {
+                    row.Stored = true;
+                }
+
                 Volatile.Write(ref _writing, 0);
                 backoff = options.StoreRetryMinDelay;
                 if (_unreachable)

@@ -60,7 +60,8 @@ public sealed record WebhookPayload(
             labels["code"] = code;
         }
 
-        var failure = a.Info is { } info ? $"{a.Code}: {info}" : a.Code ?? "no check";
+        // A DOWN set by no check (a resume with the target configured to start DOWN) says why in words instead.
+        var failure = a.Info is { } info ? $"{a.Code}: {info}" : a.Code ?? a.Description;
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["summary"] = a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again",
