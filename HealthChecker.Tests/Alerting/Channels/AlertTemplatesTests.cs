@@ -138,4 +138,16 @@ public sealed class AlertTemplatesTests
         Assert.Equal(model.Keys.Order(StringComparer.Ordinal), Names(tables[0]));
         Assert.Equal(alert.Keys.Order(StringComparer.Ordinal), Names(tables[1]));
     }
+
+    [Fact]
+    public void An_alert_set_by_no_check_says_why_in_words_instead_of_a_missing_code()
+    {
+        var configured = Down("shop/api") with { Code = null, Info = null, Description = "configured to start DOWN" };
+
+        var rendered = new AlertTemplates(App).Render(Channel(), Message(configured));
+
+        Assert.StartsWith("shop/api is DOWN since 2026-12-03 10:00:05 UTC: configured to start DOWN\n", rendered.Text);
+        Assert.Equal("HTTP 503", AlertTexts.Failure(configured with { Info = "HTTP 503" }));
+        Assert.Equal("L7STS", AlertTexts.Failure(configured with { Code = "L7STS" }));
+    }
 }

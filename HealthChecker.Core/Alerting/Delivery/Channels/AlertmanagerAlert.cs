@@ -32,13 +32,10 @@ public sealed record AlertmanagerAlert(
             labels["code"] = a.Code;
         }
 
-        var failure = a.Info is { } info ? $"{a.Code}: {info}" : a.Code ?? "no check";
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["summary"] = a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again",
-            ["description"] = a.Firing
-                ? $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {failure}"
-                : $"{a.Target} is UP again ({a.Description}); it was DOWN since {MessageModel.Time(a.StartsAt)}: {failure}",
+            ["summary"] = AlertTexts.Summary(a),
+            ["description"] = AlertTexts.Description(a),
         };
         var end = a.Firing ? firingUntil : a.EndsAt ?? firingUntil;
         return new AlertmanagerAlert(labels, annotations, a.StartsAt.UtcDateTime, (end < a.StartsAt ? a.StartsAt : end).UtcDateTime, MessageLinks.TargetPage(root, a));

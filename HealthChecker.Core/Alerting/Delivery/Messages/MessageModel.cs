@@ -40,7 +40,6 @@ internal static class MessageModel
 
     private static Dictionary<string, object?> Alert(AlertItem a, string root)
     {
-        var failure = a.Info is { } info ? $"{a.Code}: {info}" : a.Code ?? "no check";
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["target"] = a.Target,
@@ -52,9 +51,9 @@ internal static class MessageModel
             ["ended"] = a.EndsAt is { } end ? Time(end) : "",
             ["code"] = a.Code ?? "",
             ["info"] = a.Info ?? "",
-            ["failure"] = failure,
+            ["failure"] = AlertTexts.Failure(a),
             ["description"] = a.Description,
-            ["summary"] = a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again",
+            ["summary"] = AlertTexts.Summary(a),
             ["url"] = MessageLinks.TargetPage(root, a),
         };
     }
