@@ -35,6 +35,12 @@ public sealed class AlertingService(
     /// <summary>True while the outbox cannot be stored (messages still go).</summary>
     public bool DatabaseUnreachable => Volatile.Read(ref _outbox)?.DatabaseUnreachable ?? false;
 
+    /// <summary>"Send a test message" to <paramref name="channel"/> (saved or not) with its kind's sender; the receiver's answer.</summary>
+    public Task<DeliveryAnswer> SendTestAsync(ChannelDefinition channel, CancellationToken cancellationToken) =>
+        _webhook is { } webhook && _channels is { } channels
+            ? ChannelTest.SendAsync([webhook, .. channels.All], channel, DateTimeOffset.UtcNow, cancellationToken)
+            : Task.FromResult(DeliveryAnswer.Failed("alerting has not started"));
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");

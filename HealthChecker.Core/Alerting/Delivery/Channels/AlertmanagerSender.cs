@@ -76,7 +76,8 @@ public sealed class AlertmanagerSender : IChannelSender, IAsyncDisposable
             var until = _clock.GetUtcNow() + FiringAhead;
             var alerts = message.Alerts.Select(a => AlertmanagerAlert.From(message.Rule, a, _root, until)).ToList();
             var answer = await PostAsync(channel, message.Id, alerts, cancellationToken).ConfigureAwait(false);
-            if (answer.Outcome == DeliveryOutcome.Delivered)
+            // A test alert ends by itself (its endsAt) rather than being kept firing.
+            if (answer.Outcome == DeliveryOutcome.Delivered && !ChannelTest.IsTest(message))
             {
                 foreach (var (item, alert) in message.Alerts.Zip(alerts))
                 {
