@@ -150,4 +150,15 @@ public sealed class AlertTemplatesTests
         Assert.Equal("HTTP 503", AlertTexts.Failure(configured with { Info = "HTTP 503" }));
         Assert.Equal("L7STS", AlertTexts.Failure(configured with { Code = "L7STS" }));
     }
+
+    [Fact]
+    public void A_template_that_renders_nothing_gives_way_to_the_default_so_no_receiver_gets_an_empty_message()
+    {
+        var blank = new MessageTemplates("{% if false %}x{% endif %}", "  \n ", null);
+
+        var rendered = new AlertTemplates(App).Render(Channel(blank), Message(Down("shop/api")));
+
+        Assert.Equal("[DOWN] shop/api is DOWN", rendered.Title);
+        Assert.StartsWith("shop/api is DOWN since", rendered.Text);
+    }
 }

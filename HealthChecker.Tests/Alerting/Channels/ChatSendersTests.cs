@@ -151,6 +151,19 @@ public sealed class ChatSendersTests : IDisposable
     }
 
     [Fact]
+    public async Task Ntfy_headers_the_channel_sets_itself_replace_the_kinds_own()
+    {
+        using var receiver = new WebhookReceiver();
+        var channel = On(receiver, ChannelKind.Ntfy, new ChannelHeader("Priority", SecretText.FromValue("urgent")), new ChannelHeader("Tags", SecretText.FromValue("warning,shop")));
+
+        await new NtfySender(_http, _templates).SendAsync(channel, Message(Down("shop/api")), CancellationToken.None);
+
+        var got = Assert.Single(receiver.Received);
+        Assert.Equal(("urgent", "warning,shop"), (got.Headers["Priority"], got.Headers["Tags"]));
+        Assert.Equal("[DOWN] shop/api is DOWN", got.Headers["Title"]);
+    }
+
+    [Fact]
     public void Ntfy_bodies_are_clipped_to_whole_characters_within_4096_bytes()
     {
         var clipped = NtfySender.ClipBytes(new string('é', 3000), NtfySender.MaxBodyBytes);

@@ -33,11 +33,7 @@ public sealed class HttpDelivery : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.TryAddWithoutValidation(WebhookSender.IdempotencyHeader, messageId.ToString());
-        foreach (var (name, value) in headers ?? [])
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var header in channel.Headers)
         {
             if (SecretValues.Resolve(header.Value) is not { } value)
@@ -45,11 +41,19 @@ public sealed class HttpDelivery : IDisposable
                 return DeliveryAnswer.Failed($"the secret of header {header.Name} is not set ({header.Value})");
             }
 
-            request.Headers.Remove(header.Name);
+            own.Add(header.Name);
             if (!request.Headers.TryAddWithoutValidation(header.Name, value))
             {
-                content.Headers.Remove(header.Name);
                 content.Headers.TryAddWithoutValidation(header.Name, value);
+            }
+        }
+
+        // The kind's headers (ntfy's Title, Priority) give way to those the channel sets itself.
+        foreach (var (name, value) in headers ?? [])
+        {
+            if (!own.Contains(name))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
             }
         }
 

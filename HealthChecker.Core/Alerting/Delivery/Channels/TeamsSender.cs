@@ -40,7 +40,7 @@ public sealed class TeamsSender(HttpDelivery http, AlertTemplates templates) : I
                 ["color"] = firing ? "Attention" : "Good", ["wrap"] = true,
             },
         };
-        var lines = rendered.Text.Split('\n');
+        var lines = rendered.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var line in lines.Take(MaxLines))
         {
             blocks.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = AlertTemplates.Clip(line, 2_000), ["wrap"] = true, ["spacing"] = "None" });

@@ -10,7 +10,7 @@ public sealed record RenderedMessage(string Title, string Text, string Html);
 /// <summary>
 /// Renders messages from a channel's templates (Liquid, by Fluid), or the <see cref="DefaultTemplates"/>. A template is
 /// parsed once and cached. A template that fails when rendered (too many steps) gives way to the default, with a line
-/// saying so: a message is never lost to its template. Outputs are clipped to <see cref="MaxTitle"/>,
+/// saying so, and one that renders nothing gives way to it silently: a message is never lost to its template. Outputs are clipped to <see cref="MaxTitle"/>,
 /// <see cref="MaxText"/> and <see cref="MaxHtml"/> characters.
 /// </summary>
 public sealed class AlertTemplates(Uri? externalUrl = null)
@@ -87,7 +87,14 @@ public sealed class AlertTemplates(Uri? externalUrl = null)
             {
                 try
                 {
-                    return RenderOne(template, model, encoder, max);
+                    // A template that renders nothing (all whitespace) would make an empty, refused message: the default says it.
+                    var text = RenderOne(template, model, encoder, max);
+                    if (!string.IsNullOrWhiteSpace(text))
+                    {
+                        return text;
+                    }
+
+                    return RenderOne(Cached(fallback), model, encoder, max);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
