@@ -204,6 +204,20 @@ public sealed class ChatSendersTests : IDisposable
     }
 
     [Fact]
+    public async Task A_receiver_that_takes_the_connection_but_never_answers_is_retried_after_the_attempts_timeout()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var url = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/hook");
+        using var http = new HttpDelivery(TimeSpan.FromMilliseconds(300));
+        var channel = new ChannelDefinition("phone", ChannelKind.Ntfy, url, [], null);
+
+        var answer = await new NtfySender(http, _templates).SendAsync(channel, Message(Down("shop/api")), CancellationToken.None);
+
+        Assert.Equal((DeliveryOutcome.Retry, "no answer within 0.3 s"), (answer.Outcome, answer.Text));
+    }
+
+    [Fact]
     public async Task A_header_whose_secret_is_not_set_fails_without_sending_and_without_showing_a_value()
     {
         using var receiver = new WebhookReceiver();
