@@ -7,11 +7,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/common.sh
 require_dotnet
 
-# Real parts only: a PostgreSQL cluster, Debian's Chromium for the browser test, and the
-# network and tracing tools the engine tests use.
+# Real parts only: a PostgreSQL cluster, Debian's Chromium for the browser test, Debian's
+# Alertmanager for the Alertmanager channel's test, and the network and tracing tools the engine tests use.
 missing=()
 have_postgres || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/prometheus-alertmanager ]] || missing+=(prometheus-alertmanager)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v strace >/dev/null 2>&1 || missing+=(strace)

@@ -94,4 +94,7 @@ public sealed record ChannelDefinition(
 {
     /// <summary>Held as a <see cref="ValueList{T}"/>, so that channels compare by the headers they list.</summary>
     public IReadOnlyList<ChannelHeader> Headers { get; init => field = ValueList<ChannelHeader>.Of(value); } = ValueList<ChannelHeader>.Of(Headers);
+
+    /// <summary>The channel's message templates; <see cref="MessageTemplates.Defaults"/> when it sets none.</summary>
+    public MessageTemplates Templates { get; init; } = MessageTemplates.Defaults;
 }

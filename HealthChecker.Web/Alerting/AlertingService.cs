@@ -1,5 +1,6 @@
 using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Alerting.Delivery;
+using HealthChecker.Core.Alerting.Delivery.Channels;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Web.Hosting;
 using HealthChecker.Web.Monitoring;
@@ -23,6 +24,7 @@ public sealed class AlertingService(
     private NotificationOutbox? _outbox;
     private AlertEvaluator? _evaluator;
     private WebhookSender? _webhook;
+    private ChannelSenders? _channels;
     private Task? _pruning;
     private readonly CancellationTokenSource _stop = new();
     private int _stopped;
@@ -33,13 +35,21 @@ public sealed class AlertingService(
     /// <summary>True while the outbox cannot be stored (messages still go).</summary>
     public bool DatabaseUnreachable => Volatile.Read(ref _outbox)?.DatabaseUnreachable ?? false;
 
+    /// <summary>"Send a test message" to <paramref name="channel"/> (saved or not) with its kind's sender; the receiver's answer.</summary>
+    public Task<DeliveryAnswer> SendTestAsync(ChannelDefinition channel, CancellationToken cancellationToken) =>
+        _webhook is { } webhook && _channels is { } channels
+            ? ChannelTest.SendAsync([webhook, .. channels.All], channel, DateTimeOffset.UtcNow, cancellationToken)
+            : Task.FromResult(DeliveryAnswer.Failed("alerting has not started"));
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");
         var dataSource = database.Database.DataSource;
         var (told, queued) = await OutboxStore.LoadAsync(dataSource, cancellationToken);
         _webhook = new WebhookSender(ExternalUrl(), _options.AttemptTimeout);
-        var outbox = new NotificationOutbox(settings, [_webhook], dataSource, new DeliveryOptions
+        _channels = new ChannelSenders(ExternalUrl(), _options.AttemptTimeout, settings);
+        _channels.Alertmanager.Resume(told, settings.Current);
+        var outbox = new NotificationOutbox(settings, [_webhook, .. _channels.All], dataSource, new DeliveryOptions
         {
             RetryFor = _options.RetryFor,
             FirstRetryDelay = _options.FirstRetryDelay,
@@ -82,6 +92,11 @@ public sealed class AlertingService(
         }
 
         _webhook?.Dispose();
+        if (_channels is not null)
+        {
+            await _channels.DisposeAsync();
+        }
+
         _stop.Dispose();
     }
 

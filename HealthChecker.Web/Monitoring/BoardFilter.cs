@@ -10,6 +10,20 @@ public sealed class BoardFilter(string search, string state, string group)
 {
     public static readonly BoardFilter None = new("", "", "");
 
+    /// <summary>Longest search or group a link may set: names are shorter.</summary>
+    private const int MaxLinkText = 200;
+
+    /// <summary>
+    /// The filter a link sets (<c>/?q=api&amp;state=down&amp;group=shop</c>, as alert messages link): a state only if it is
+    /// one the page offers (in any case), texts clipped.
+    /// </summary>
+    public static BoardFilter FromLink(string? search, string? state, string? group)
+    {
+        var known = BoardModel.States.FirstOrDefault(s => string.Equals(s, state?.Trim(), StringComparison.OrdinalIgnoreCase)) ?? "";
+        static string Clip(string? text) => text is null ? "" : text.Length <= MaxLinkText ? text : text[..MaxLinkText];
+        return new BoardFilter(Clip(search), known, Clip(group?.Trim()));
+    }
+
     public string Search { get; } = search;
 
     public string State { get; } = state;

@@ -20,7 +20,7 @@ public sealed class NavMenuTests : BunitContext
     [InlineData("targets/import", "Targets")]
     [InlineData("targets/42/edit", "Targets")]
     [InlineData("events", "Events")]
-    [InlineData("events?state=DOWN", "Events")]
+    [InlineData("events?state=down", "Events")]
     [InlineData("targets?group=web", "Targets")]
     [InlineData("alerting", "Alerting")]
     [InlineData("alerting/channels/new", "Alerting")]

@@ -1,0 +1,23 @@
+namespace HealthChecker.Core.Alerting.Delivery.Messages;
+
+/// <summary>The words a message says about one alert, the same in every channel kind.</summary>
+public static class AlertTexts
+{
+    /// <summary>
+    /// What failed: <c>L4CON: Connection refused</c>, the code alone, or, for a DOWN set by no check (a target configured to
+    /// start DOWN), its description.
+    /// </summary>
+    public static string Failure(AlertItem a) => (a.Code, a.Info) switch
+    {
+        ({ } code, { } info) => $"{code}: {info}",
+        ({ } code, null) => code,
+        (null, { } info) => info,
+        _ => a.Description,
+    };
+
+    public static string Summary(AlertItem a) => a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again";
+
+    public static string Description(AlertItem a) => a.Firing
+        ? $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}"
+        : $"{a.Target} is UP again ({a.Description}); it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}";
+}

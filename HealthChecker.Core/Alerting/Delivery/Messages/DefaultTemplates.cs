@@ -1,0 +1,50 @@
+namespace HealthChecker.Core.Alerting.Delivery.Messages;
+
+/// <summary>The templates a channel uses unless it sets its own (the variables are in <see cref="MessageModel"/>).</summary>
+public static class DefaultTemplates
+{
+    public const string Title =
+        "{%- if status == 'firing' -%}[DOWN] {% else -%}[UP] {% endif -%}" +
+        "{%- if count == 1 -%}{{ first.summary }}" +
+        "{%- elsif status == 'firing' -%}{{ firing_count }} target{% if firing_count != 1 %}s{% endif %} DOWN{% if group != '' %} in {{ group }}{% endif %}{% if resolved_count > 0 %}, {{ resolved_count }} UP again{% endif %}" +
+        "{%- else -%}{{ resolved_count }} targets UP again{% if group != '' %} in {{ group }}{% endif %}{%- endif -%}";
+
+    public const string Text = """
+        {%- if count > 1 -%}
+        {{ firing_count }} DOWN, {{ resolved_count }} UP again (rule {{ rule }}):
+        {% endif -%}
+        {%- for a in shown -%}
+        {%- if a.firing -%}
+        {{ a.target }} is DOWN since {{ a.since }}: {{ a.failure }}
+        {% else -%}
+        {{ a.target }} is UP again{% if a.ended != '' %} since {{ a.ended }}{% endif %} ({{ a.description }}); it was DOWN since {{ a.since }}: {{ a.failure }}
+        {% endif -%}
+        {{ a.url }}
+        {% endfor -%}
+        {%- if more > 0 -%}
+        and {{ more }} more: {{ dashboard_url }}
+        {% elsif count > 1 -%}
+        All of them: {{ dashboard_url }}
+        {% endif -%}
+        """;
+
+    public const string Html = """
+        {%- if count > 1 -%}
+        <p>{{ firing_count }} DOWN, {{ resolved_count }} UP again (rule {{ rule }}):</p>
+        {% endif -%}
+        <ul>
+        {% for a in shown -%}
+        {%- if a.firing -%}
+        <li><a href="{{ a.url }}"><b>{{ a.target }}</b></a> is <b>DOWN</b> since {{ a.since }}: {{ a.failure }}</li>
+        {% else -%}
+        <li><a href="{{ a.url }}"><b>{{ a.target }}</b></a> is <b>UP</b> again{% if a.ended != '' %} since {{ a.ended }}{% endif %} ({{ a.description }}); it was DOWN since {{ a.since }}: {{ a.failure }}</li>
+        {% endif -%}
+        {%- endfor -%}
+        </ul>
+        {% if more > 0 -%}
+        <p>and {{ more }} more: <a href="{{ dashboard_url }}">the dashboard</a></p>
+        {% elsif count > 1 -%}
+        <p><a href="{{ dashboard_url }}">All of them on the dashboard</a></p>
+        {% endif -%}
+        """;
+}
