@@ -14,19 +14,20 @@ namespace HealthChecker.Bench.Alerts;
 /// Alertmanager fed with the same state changes, both delivering to the same loopback receivers. First the latency: one
 /// target taken DOWN and UP again <see cref="Settings.Repeats"/> times under a rule with group-wait 0; then the storm:
 /// <see cref="Settings.Down"/> of <see cref="Settings.Targets"/> targets go DOWN in the same second (their listeners
-/// close) under one rule with a webhook and an SMTP channel, watched for <see cref="Settings.Window"/> seconds.
+/// close) under one rule with a webhook and an SMTP channel, watched for <see cref="Settings.Window"/> seconds; a fifth of
+/// them come back UP <see cref="Settings.Recover"/> seconds after the close, a later change for the group-interval to batch.
 /// </summary>
 internal static class AlertBenchmark
 {
     public const string Usage =
-        "       HealthChecker.Bench alerts [--targets 10000] [--down 5000] [--listeners 100] [--window 75] [--group-wait 10] [--group-interval 60] [--repeats 50] [--quick 1]";
+        "       HealthChecker.Bench alerts [--targets 10000] [--down 5000] [--listeners 100] [--window 75] [--group-wait 10] [--group-interval 60] [--repeats 50] [--recover 30] [--quick 1]";
 
     private const string StormRule = "storm";
     private const string LatencyRule = "latency";
     private static readonly TimeSpan LatencyGroupInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(30);
 
-    public sealed record Settings(int Targets, int Down, int Listeners, int Window, int GroupWait, int GroupInterval, int Repeats)
+    public sealed record Settings(int Targets, int Down, int Listeners, int Window, int GroupWait, int GroupInterval, int Repeats, int Recover)
     {
         /// <summary>The full run, or with <c>--quick 1</c> a small one for trying (each value can still be given).</summary>
         public static Settings From(Func<string, int, int> option)
@@ -35,7 +36,7 @@ internal static class AlertBenchmark
             return new Settings(
                 option("targets", quick ? 1_000 : 10_000), option("down", quick ? 500 : 5_000), option("listeners", quick ? 20 : 100),
                 option("window", quick ? 20 : 75), option("group-wait", quick ? 3 : 10), option("group-interval", quick ? 10 : 60),
-                option("repeats", quick ? 10 : 50));
+                option("repeats", quick ? 10 : 50), option("recover", quick ? 6 : 30));
         }
     }
 
@@ -44,6 +45,7 @@ internal static class AlertBenchmark
     {
         public volatile bool StormArmed;
         public long StormDown;
+        public long StormUp;
         public long FirstStormTicks = long.MaxValue;
         public long LastStormTicks;
         public readonly ConcurrentQueue<DateTimeOffset> LatencyDown = new();
@@ -112,9 +114,23 @@ internal static class AlertBenchmark
             listeners.Close(i);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(s.Window)).ConfigureAwait(false);
+        // A later change of the same group: a fifth of the closed listeners open again (0: none).
+        int reopened = s.Recover > 0 ? closed / 5 : 0;
+        DateTimeOffset? recovering = null;
+        if (reopened > 0)
+        {
+            await UntilAsync(closing + TimeSpan.FromSeconds(s.Recover)).ConfigureAwait(false);
+            recovering = DateTimeOffset.UtcNow;
+            for (int i = 0; i < reopened; i++)
+            {
+                listeners.Open(i);
+            }
+        }
+
+        int recovered = Enumerable.Range(0, s.Targets).Count(i => i % s.Listeners < reopened);
+        await UntilAsync(closing + TimeSpan.FromSeconds(s.Window)).ConfigureAwait(false);
         var storm = new StormResult(
-            closing, down, Interlocked.Read(ref changes.StormDown),
+            closing, down, recovering, recovered, Interlocked.Read(ref changes.StormUp), Interlocked.Read(ref changes.StormDown),
             changes.FirstStormTicks == long.MaxValue ? null : new DateTimeOffset(changes.FirstStormTicks, TimeSpan.Zero),
             new DateTimeOffset(Interlocked.Read(ref changes.LastStormTicks), TimeSpan.Zero),
             hooks.At("hc/storm"), mail.Received, hooks.At("am/storm"), alertmanager.Posts, alertmanager.Failures);
@@ -124,7 +140,7 @@ internal static class AlertBenchmark
     }
 
     internal sealed record StormResult(
-        DateTimeOffset Closing, int Down, long DownSeen, DateTimeOffset? FirstChange, DateTimeOffset LastChange,
+        DateTimeOffset Closing, int Down, DateTimeOffset? Recovering, int Recovered, long UpSeen, long DownSeen, DateTimeOffset? FirstChange, DateTimeOffset LastChange,
         IReadOnlyList<ReceivedAlert> Webhook, IReadOnlyList<ReceivedAlert> Mail, IReadOnlyList<ReceivedAlert> Alertmanager,
         long AlertmanagerPosts, long AlertmanagerFailures);
 
@@ -164,6 +180,11 @@ internal static class AlertBenchmark
         }
         else if (change.To == TargetState.Up && change.From == TargetState.Down)
         {
+            if (!latency)
+            {
+                Interlocked.Increment(ref changes.StormUp);
+            }
+
             alertmanager.Push(rule, change.Target, change.At, change.At);
         }
     }
@@ -209,6 +230,15 @@ internal static class AlertBenchmark
     }
 
     private static int Count(HookReceiver hooks, string path, string status) => hooks.At(path).Count(r => r.Status == status);
+
+    private static async Task UntilAsync(DateTimeOffset when)
+    {
+        var left = when - DateTimeOffset.UtcNow;
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left).ConfigureAwait(false);
+        }
+    }
 
     private static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan timeout, string? what)
     {

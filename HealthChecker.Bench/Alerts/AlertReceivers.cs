@@ -11,7 +11,7 @@ using SmtpServer.Storage;
 namespace HealthChecker.Bench.Alerts;
 
 /// <summary>One message a receiver took: where (a webhook path, or "smtp"), when it arrived, and what it listed.</summary>
-internal sealed record ReceivedAlert(string Where, DateTimeOffset At, string Status, int Listed, int Truncated, string Title)
+internal sealed record ReceivedAlert(string Where, DateTimeOffset At, string Status, int Listed, int Truncated, int ListedResolved, string Title)
 {
     /// <summary>The alerts the message stands for: listed, plus those a payload left out.</summary>
     public int Alerts => Listed + Truncated;
@@ -66,7 +66,8 @@ internal sealed class HookReceiver : IDisposable
                 int truncated = root.TryGetProperty("truncatedAlerts", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : 0;
                 _received.Enqueue(new ReceivedAlert(
                     context.Request.Url!.AbsolutePath.Trim('/'), at, root.GetProperty("status").GetString() ?? "",
-                    root.GetProperty("alerts").GetArrayLength(), truncated, ""));
+                    root.GetProperty("alerts").GetArrayLength(), truncated,
+                    root.GetProperty("alerts").EnumerateArray().Count(a => a.TryGetProperty("status", out var st) && st.GetString() == "resolved"), ""));
                 context.Response.StatusCode = 200;
             }
             catch (JsonException)
@@ -124,7 +125,7 @@ internal sealed class MailReceiver : IDisposable
             var at = DateTimeOffset.UtcNow;
             using var stream = new MemoryStream(buffer.ToArray());
             var mail = MimeMessage.Load(stream, cancellationToken);
-            receiver._received.Enqueue(new ReceivedAlert("smtp", at, "", 0, 0, mail.Subject ?? ""));
+            receiver._received.Enqueue(new ReceivedAlert("smtp", at, "", 0, 0, 0, mail.Subject ?? ""));
             return Task.FromResult(SmtpResponse.Ok);
         }
     }

@@ -12,16 +12,17 @@ internal static class AlertTable
     public static string Render(AlertBenchmark.Settings s, string load, string alertmanagerVersion, AlertBenchmark.StormResult storm, AlertBenchmark.LatencyResult latency)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(Inv, $"{s.Targets} connect-only targets (inter 1s, rise 1, fall 1) on {s.Listeners} in-process loopback listeners; {storm.Down} of them DOWN at once (their listeners closed); one rule, group-wait {s.GroupWait} s, group-interval {s.GroupInterval} s, watched {s.Window} s after the close.");
+        string recovery = storm.Recovering is { } r ? $"{storm.Recovered} of them UP again {(r - storm.Closing).TotalSeconds:F1} s after the close (their listeners open again); " : "";
+        sb.AppendLine(Inv, $"{s.Targets} connect-only targets (inter 1s, rise 1, fall 1) on {s.Listeners} in-process loopback listeners; {storm.Down} of them DOWN at once (their listeners closed); {recovery}one rule, group-wait {s.GroupWait} s, group-interval {s.GroupInterval} s, watched {s.Window} s after the close.");
         sb.AppendLine(Inv, $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {alertmanagerVersion}; load average at start (1/5/15 min) {load}.");
         sb.AppendLine();
         var first = storm.FirstChange;
         string spread = first is { } f ? $"{(storm.LastChange - f).TotalSeconds:F2} s" : "n/a";
         int before = new[] { storm.Webhook, storm.Mail, storm.Alertmanager }.Sum(r => r.Count(m => m.At < storm.Closing));
-        sb.AppendLine(Inv, $"Storm: {storm.DownSeen} DOWN changes seen (expected {storm.Down}), the first {Since(storm.Closing, first)} after the close, spread over {spread}; Alertmanager got them in {storm.AlertmanagerPosts} POSTs in all ({storm.AlertmanagerFailures} failed); {before} storm messages before the close.");
+        sb.AppendLine(Inv, $"Storm: {storm.DownSeen} DOWN changes seen (expected {storm.Down}) and {storm.UpSeen} UP (expected {storm.Recovered}), the first {Since(storm.Closing, first)} after the close, spread over {spread}; Alertmanager got them in {storm.AlertmanagerPosts} POSTs in all ({storm.AlertmanagerFailures} failed); {before} storm messages before the close.");
         sb.AppendLine();
-        sb.AppendLine("| receiver | messages in the window | each message: s after the first change (alerts) | alerts in the first message | first change → first message |");
-        sb.AppendLine("|---|---:|---|---:|---:|");
+        sb.AppendLine("| receiver | messages in the window | each message: s after the first change (what it says) | shortest gap between messages | alerts in the first message | first change → first message |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|");
         StormRow(sb, "HealthChecker webhook", storm.Webhook, storm, Listed);
         StormRow(sb, "HealthChecker SMTP", storm.Mail, storm, m => $"\"{m.Title}\"");
         StormRow(sb, "Alertmanager webhook", storm.Alertmanager, storm, Listed);
@@ -41,12 +42,16 @@ internal static class AlertTable
         var messages = all.Where(m => m.At >= storm.Closing).OrderBy(m => m.At).ToList();
         string each = messages.Count == 0
             ? "none"
-            : string.Join(", ", messages.Take(5).Select(m => $"{(m.At - origin).TotalSeconds:F2} ({(m.Title.Length > 0 ? "mail" : m.Status + " " + m.Alerts)})"))
+            : string.Join(", ", messages.Take(5).Select(m => $"{(m.At - origin).TotalSeconds:F2} ({Says(m)})"))
               + (messages.Count > 5 ? ", …" : "");
         string firstListed = messages.Count == 0 ? "n/a" : listed(messages[0]);
         string delay = messages.Count == 0 || storm.FirstChange is null ? "n/a" : $"{(messages[0].At - origin).TotalSeconds:F2} s";
-        sb.AppendLine(Inv, $"| {name} | {messages.Count} | {each} | {firstListed} | {delay} |");
+        string gap = messages.Count < 2 ? "n/a" : $"{messages.Zip(messages.Skip(1), (a, b) => (b.At - a.At).TotalSeconds).Min():F2} s";
+        sb.AppendLine(Inv, $"| {name} | {messages.Count} | {each} | {gap} | {firstListed} | {delay} |");
     }
+
+    private static string Says(ReceivedAlert m) =>
+        m.Title.Length > 0 ? $"\"{m.Title}\"" : $"{m.Status}, {m.Alerts} alerts, {m.ListedResolved} of the {m.Listed} listed resolved";
 
     private static string Listed(ReceivedAlert m) => m.Truncated > 0 ? $"{m.Alerts} ({m.Listed} listed, {m.Truncated} counted as truncated)" : m.Alerts.ToString(Inv);
 
