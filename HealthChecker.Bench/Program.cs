@@ -10,6 +10,7 @@ namespace HealthChecker.Bench;
 /// <c>schedule-run</c> are its child processes.
 /// <c>store</c>: writes into, reads from and disk use of the check history (<see cref="StoreBenchmark"/>).
 /// <c>admin</c>: the admin's view (import, list pages, status, export, delete) at 100 000 targets (<see cref="Admin.AdminBenchmark"/>).
+/// <c>alerts</c>: a storm of 5 000 DOWN targets and the state change to message latency, beside Alertmanager (<see cref="Alerts.AlertBenchmark"/>).
 /// </summary>
 internal static class Program
 {
@@ -22,6 +23,7 @@ internal static class Program
             Console.Error.WriteLine(StoreBenchmark.Usage);
             Console.Error.WriteLine("       HealthChecker.Bench dashboard [--targets 10000] [--circuits 20] [--repeats 5] [--settle 20] [--web HealthChecker.Web.dll]");
             Console.Error.WriteLine(Admin.AdminBenchmark.Usage);
+            Console.Error.WriteLine(Alerts.AlertBenchmark.Usage);
             return 3;
         }
 
@@ -47,6 +49,7 @@ internal static class Program
             "admin" => await Admin.AdminBenchmark.RunAsync(new Admin.AdminBenchmark.Settings(
                 options.Int("targets", 100_000), options.Int("baseline", 1_000), options.Int("repeats", 21), options.Int("settle", 30),
                 options.String("web"), options.String("app-env"))).ConfigureAwait(false),
+            "alerts" => await Alerts.AlertBenchmark.RunAsync(Alerts.AlertBenchmark.Settings.From(options.Int)).ConfigureAwait(false),
             "dashboard-peers" => Dashboard.DashboardPeers.Run(options.Int("watched", 10), options.Int("bulk-addresses", 10)),
             _ => Fail($"unknown command '{args[0]}'"),
         };
