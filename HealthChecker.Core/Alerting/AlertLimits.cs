@@ -31,6 +31,9 @@ public static class AlertLimits
     /// <summary>Other texts (a host, a user, a duration): short by nature.</summary>
     public const int MaxOtherLength = 1000;
 
+    /// <summary>A message template's text (title, text or html); what it renders is bounded apart.</summary>
+    public const int MaxTemplateLength = 16_384;
+
     public static readonly TimeSpan MaxAfter = TimeSpan.FromHours(24);
 
     public static readonly TimeSpan MinRepeat = TimeSpan.FromMinutes(1);

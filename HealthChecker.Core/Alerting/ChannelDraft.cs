@@ -17,6 +17,9 @@ public sealed class ChannelDraft
     /// <summary>The <c>email:</c> mapping, or null when the channel has none.</summary>
     public EmailDraft? Email { get; set; }
 
+    /// <summary>The <c>templates:</c> mapping (title, text, html), or null when the channel keeps the defaults.</summary>
+    public TemplatesDraft? Templates { get; set; }
+
     /// <summary>Where each field stood in its source (a targets file's line numbers), by field name.</summary>
     public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
 
@@ -42,6 +45,16 @@ public sealed class EmailDraft
 
     /// <summary><c>${NAME}</c> or a literal.</summary>
     public string? Password { get; set; }
+}
+
+/// <summary>A channel's <c>templates:</c> as typed: Liquid text, null (or blank) for the default.</summary>
+public sealed class TemplatesDraft
+{
+    public string? Title { get; set; }
+
+    public string? Text { get; set; }
+
+    public string? Html { get; set; }
 }
 
 /// <summary>A rule as typed (an item of the targets file's <c>alerts:</c>, or an API body).</summary>

@@ -62,12 +62,51 @@ public static class ChannelValidator
         }
 
         var headers = ParseHeaders(draft.Headers, kind, Error);
+        var templates = ParseTemplates(draft.Templates, Error);
         if (errors.Count > 0 || name is null || kind is null)
         {
             return (null, errors);
         }
 
-        return (new ChannelDefinition(name, kind.Value, url, headers, email), errors);
+        return (new ChannelDefinition(name, kind.Value, url, headers, email) { Templates = templates }, errors);
+    }
+
+    /// <summary>Each template given is Liquid that renders (checked on a sample message); blank ones keep the default.</summary>
+    private static MessageTemplates ParseTemplates(TemplatesDraft? draft, Action<string, string> error)
+    {
+        if (draft is null)
+        {
+            return MessageTemplates.Defaults;
+        }
+
+        string? One(string? text, string field)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            var problems = 0;
+            TargetTexts.Text(field, text, AlertLimits.MaxTemplateLength, (f, m) =>
+            {
+                problems++;
+                error(f, m);
+            });
+            if (problems > 0)
+            {
+                return null;
+            }
+
+            if (Delivery.Messages.AlertTemplates.Validate(text) is { } problem)
+            {
+                error(field, problem);
+                return null;
+            }
+
+            return text;
+        }
+
+        return new MessageTemplates(One(draft.Title, "templates.title"), One(draft.Text, "templates.text"), One(draft.Html, "templates.html"));
     }
 
     /// <summary>A channel's or a rule's name: letters, digits, '.', '_' and '-' (a rule's also '/', '*' and '?', as its default is its pattern).</summary>

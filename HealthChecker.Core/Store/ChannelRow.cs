@@ -67,6 +67,16 @@ public sealed record ChannelRow(long Id, string Name, string Kind, string? Url, 
             settings["email"] = email;
         }
 
+        if (channel.Templates != MessageTemplates.Defaults)
+        {
+            settings["templates"] = new JsonObject
+            {
+                ["title"] = channel.Templates.Title,
+                ["text"] = channel.Templates.Text,
+                ["html"] = channel.Templates.Html,
+            };
+        }
+
         return (ChannelValidator.KeyOf(channel.Kind), channel.Url?.OriginalString, settings.ToJsonString(), values);
     }
 
@@ -100,7 +110,10 @@ public sealed record ChannelRow(long Id, string Name, string Kind, string? Url, 
                 e["password"] is { } password ? Secret(password, PasswordField) : null);
         }
 
+        var templates = settings["templates"] is JsonObject t
+            ? new MessageTemplates(t["title"]?.GetValue<string>(), t["text"]?.GetValue<string>(), t["html"]?.GetValue<string>())
+            : MessageTemplates.Defaults;
         var kind = Kind == ChannelValidator.EmailKey ? ChannelKind.Email : ChannelValidator.UrlKinds[Kind];
-        return new ChannelDefinition(Name, kind, Url is null ? null : new Uri(Url), headers, email);
+        return new ChannelDefinition(Name, kind, Url is null ? null : new Uri(Url), headers, email) { Templates = templates };
     }
 }

@@ -6,9 +6,11 @@ namespace HealthChecker.Core.Targets;
 /// <summary>One item of a targets file's <c>channels:</c> or <c>alerts:</c> read from its events into a draft.</summary>
 internal static class AlertFields
 {
-    private static readonly string[] ChannelKeys = ["name", .. ChannelValidator.UrlKinds.Keys, ChannelValidator.EmailKey, "headers"];
+    private static readonly string[] ChannelKeys = ["name", .. ChannelValidator.UrlKinds.Keys, ChannelValidator.EmailKey, "headers", "templates"];
 
     private static readonly string[] EmailKeys = ["host", "port", "security", "from", "to", "user", "password"];
+
+    private static readonly string[] TemplateKeys = ["title", "text", "html"];
 
     private static readonly string[] RuleKeys = ["name", "targets", "channels", "after", "repeat", "resolved", "group-wait", "group-interval"];
 
@@ -33,6 +35,11 @@ internal static class AlertFields
             {
                 draft.Email = new EmailDraft();
                 FillEmail(events, draft, errors);
+            }
+            else if (key == "templates")
+            {
+                draft.Templates = new TemplatesDraft();
+                FillTemplates(events, draft, errors);
             }
             else
             {
@@ -119,6 +126,33 @@ internal static class AlertFields
                 case "to": email.To = List(events, field, draft.Lines, errors) ?? []; break;
                 default:
                     errors.Add(new TargetError(field, $"unknown field: use {string.Join(", ", EmailKeys)}", line));
+                    events.Skip();
+                    break;
+            }
+        }
+    }
+
+    private static void FillTemplates(YamlEventReader events, ChannelDraft draft, List<TargetError> errors)
+    {
+        var templates = draft.Templates!;
+        if (events.Current is not MappingStart)
+        {
+            errors.Add(new TargetError("templates", $"must be a mapping ({string.Join(", ", TemplateKeys)})", events.Line));
+            events.Skip();
+            return;
+        }
+
+        foreach (var (key, line) in TargetFields.Keys(events, "templates.", errors))
+        {
+            var field = $"templates.{EchoedText.Clip(key)}";
+            draft.Lines[field] = events.Line;
+            switch (key)
+            {
+                case "title": templates.Title = Scalar(events, field, errors); break;
+                case "text": templates.Text = Scalar(events, field, errors); break;
+                case "html": templates.Html = Scalar(events, field, errors); break;
+                default:
+                    errors.Add(new TargetError(field, $"unknown field: use {string.Join(", ", TemplateKeys)}", line));
                     events.Skip();
                     break;
             }

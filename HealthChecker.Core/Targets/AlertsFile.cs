@@ -1,5 +1,6 @@
 using System.Globalization;
 using HealthChecker.Core.Alerting;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace HealthChecker.Core.Targets;
@@ -76,6 +77,21 @@ public static class AlertsFile
             }
 
             node.Add("headers", headers);
+        }
+
+        if (c.Templates != MessageTemplates.Defaults)
+        {
+            var templates = new YamlMappingNode();
+            foreach (var (key, text) in new[] { ("title", c.Templates.Title), ("text", c.Templates.Text), ("html", c.Templates.Html) })
+            {
+                if (text is not null)
+                {
+                    // Double quotes keep every character of a template (trailing spaces, line breaks) through the round trip.
+                    templates.Add(key, new YamlScalarNode(text) { Style = ScalarStyle.DoubleQuoted });
+                }
+            }
+
+            node.Add("templates", templates);
         }
 
         return node;

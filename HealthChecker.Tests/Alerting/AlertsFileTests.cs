@@ -105,6 +105,52 @@ public sealed class AlertsFileTests
         Assert.Equal(settings.Rules, second.Rules);
     }
 
+    /// <summary>A channel with its own message templates.</summary>
+    public const string WithTemplates = """
+        channels:
+          - name: ops
+            webhook: http://127.0.0.1:9000/hook
+            templates:
+              title: "{{ status | upcase }}: {{ alerts.size }} in {{ group }}"
+              text: |
+                {% for a in alerts %}{{ a.target }} {{ a.code }}
+                {% endfor %}
+        targets: []
+        """;
+
+    [Fact]
+    public void A_channels_templates_read_and_write_back_the_same()
+    {
+        var first = TargetsFile.Parse(WithTemplates);
+
+        Assert.Empty(first.Errors);
+        var templates = first.Channels!.Single().Templates;
+        Assert.Equal("{{ status | upcase }}: {{ alerts.size }} in {{ group }}", templates.Title);
+        Assert.Equal("{% for a in alerts %}{{ a.target }} {{ a.code }}\n{% endfor %}\n", templates.Text);
+        Assert.Null(templates.Html);
+        var second = TargetsFile.Parse(AlertsFile.Write(new AlertSettings(first.Channels!, [])) + "targets: []\n");
+        Assert.Empty(second.Errors);
+        Assert.Equal(first.Channels, second.Channels);
+    }
+
+    [Fact]
+    public void A_template_that_is_not_liquid_is_refused_with_its_field_and_line()
+    {
+        var result = TargetsFile.Parse("""
+            channels:
+              - name: ops
+                webhook: http://127.0.0.1:9000/hook
+                templates:
+                  title: "{{ status "
+                  body: x
+            targets: []
+            """);
+
+        Assert.Contains(result.Errors, e => e.Field.EndsWith("templates.title", StringComparison.Ordinal) && e.Message.Contains("Liquid", StringComparison.Ordinal) && e.Line == 5);
+        Assert.Contains(result.Errors, e => e.Field.EndsWith("templates.body", StringComparison.Ordinal) && e.Message.StartsWith("unknown field", StringComparison.Ordinal) && e.Line == 6);
+        Assert.Null(result.Channels);
+    }
+
     [Fact]
     public void Nothing_is_written_for_no_channels_and_no_rules()
     {

@@ -45,6 +45,19 @@ public sealed class AlertSettingsStoreTests
     }
 
     [Fact]
+    public async Task A_channels_own_templates_are_stored_and_read_back()
+    {
+        await using var db = await OpenAsync();
+        var parsed = Parse(AlertsFileTests.WithTemplates);
+
+        await new TargetStore(db.DataSource).ImportAsync(parsed.Targets, false, parsed.Channels, []);
+
+        var stored = await new AlertSettingsStore(db.DataSource).LoadAsync();
+        Assert.Equal(parsed.Channels, stored.Channels);
+        Assert.NotEqual(MessageTemplates.Defaults, stored.Channels.Single().Templates);
+    }
+
+    [Fact]
     public async Task A_literal_secret_is_kept_in_hc_private_only_and_read_back_only_by_LoadAsync()
     {
         await using var db = await OpenAsync();

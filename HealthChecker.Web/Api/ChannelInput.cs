@@ -36,6 +36,9 @@ public class ChannelInput
 
     public EmailInput? Email { get; set; }
 
+    /// <summary>The channel's own message templates (Liquid; see docs/alerts.md); absent or blank: the defaults.</summary>
+    public TemplatesInput? Templates { get; set; }
+
     public ChannelDraft ToDraft()
     {
         var draft = new ChannelDraft { Name = Name, Headers = [.. (Headers ?? []).Select(h => (h.Key, h.Value))] };
@@ -52,11 +55,25 @@ public class ChannelInput
             draft.Email = new EmailDraft { Host = e.Host, Port = e.Port, Security = e.Security, From = e.From, To = [.. e.To ?? []], User = e.User, Password = e.Password };
         }
 
+        if (Templates is { } t)
+        {
+            draft.Templates = new TemplatesDraft { Title = t.Title, Text = t.Text, Html = t.Html };
+        }
+
         return draft;
     }
 }
 
 /// <summary>The <c>email</c> object of a channel.</summary>
+public sealed class TemplatesInput
+{
+    public string? Title { get; set; }
+
+    public string? Text { get; set; }
+
+    public string? Html { get; set; }
+}
+
 public sealed class EmailInput
 {
     [JsonConverter(typeof(ScalarTextConverter))]

@@ -69,6 +69,11 @@ public sealed class ChannelModel : ChannelInput
             }
         }
 
+        if (c.Templates != MessageTemplates.Defaults)
+        {
+            model.Templates = new TemplatesInput { Title = c.Templates.Title, Text = c.Templates.Text, Html = c.Templates.Html };
+        }
+
         return model;
     }
 }

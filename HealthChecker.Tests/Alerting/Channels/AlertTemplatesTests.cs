@@ -95,7 +95,7 @@ public sealed class AlertTemplatesTests
         Assert.NotNull(unclosed);
         Assert.StartsWith("is not a valid Liquid template: ", unclosed);
         Assert.StartsWith("fails when rendered: ", AlertTemplates.Validate("{{ status | no_such_filter }}"));
-        Assert.Equal($"is at most {AlertTemplates.MaxTemplateLength} characters", AlertTemplates.Validate(new string('x', AlertTemplates.MaxTemplateLength + 1)));
+        Assert.Equal($"is at most {AlertLimits.MaxTemplateLength} characters", AlertTemplates.Validate(new string('x', AlertLimits.MaxTemplateLength + 1)));
     }
 
     [Fact]

@@ -15,8 +15,6 @@ public sealed record RenderedMessage(string Title, string Text, string Html);
 /// </summary>
 public sealed class AlertTemplates(Uri? externalUrl = null)
 {
-    public const int MaxTemplateLength = 20_000;
-
     public const int MaxTitle = 250;
 
     public const int MaxText = 16_000;
@@ -47,9 +45,9 @@ public sealed class AlertTemplates(Uri? externalUrl = null)
     /// <summary>Null when <paramref name="template"/> parses and renders; else what is wrong with it, in words.</summary>
     public static string? Validate(string template)
     {
-        if (template.Length > MaxTemplateLength)
+        if (template.Length > AlertLimits.MaxTemplateLength)
         {
-            return $"is at most {MaxTemplateLength} characters";
+            return $"is at most {AlertLimits.MaxTemplateLength} characters";
         }
 
         if (!TryParse(template, out var parsed, out var error))
@@ -131,9 +129,9 @@ public sealed class AlertTemplates(Uri? externalUrl = null)
             return true;
         }
 
-        if (source.Length > MaxTemplateLength)
+        if (source.Length > AlertLimits.MaxTemplateLength)
         {
-            error = $"the template is longer than {MaxTemplateLength} characters";
+            error = $"the template is longer than {AlertLimits.MaxTemplateLength} characters";
             return false;
         }
 
