@@ -33,6 +33,10 @@ public sealed class AlertingService(
     /// <summary>True while the outbox cannot be stored (messages still go).</summary>
     public bool DatabaseUnreachable => Volatile.Read(ref _outbox)?.DatabaseUnreachable ?? false;
 
+    /// <summary>Sends a test message through <paramref name="channel"/> at once (see <see cref="NotificationOutbox.SendTestAsync"/>).</summary>
+    public Task<DeliveryAnswer> SendTestAsync(Core.Alerting.ChannelDefinition channel, CancellationToken ct) =>
+        Volatile.Read(ref _outbox) is { } outbox ? outbox.SendTestAsync(channel, ct) : Task.FromResult(DeliveryAnswer.Failed("alerting has not started"));
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");

@@ -96,6 +96,30 @@ public sealed class NotificationOutbox : IAlertOutbox, IAsyncDisposable
         Worker(message.Channel).Add(entry);
     }
 
+    /// <summary>
+    /// Sends a <see cref="TestMessage"/> through <paramref name="channel"/>'s sender at once, one attempt, outside the
+    /// queue and the table: the receiver's answer is for the person who asked, a passing failure is not retried.
+    /// </summary>
+    public async Task<DeliveryAnswer> SendTestAsync(ChannelDefinition channel, CancellationToken ct)
+    {
+        if (!_senders.TryGetValue(channel.Kind, out var sender))
+        {
+            return DeliveryAnswer.Failed($"channels of kind {channel.Kind} cannot send yet");
+        }
+
+        var message = TestMessage.For(channel.Name, _options.Clock.GetUtcNow());
+        try
+        {
+            var answer = await sender.SendAsync(channel, message, ct).ConfigureAwait(false);
+            _log.Information("Test message {MessageId} to channel {Channel}: {Outcome}, {Answer}", message.Id, channel.Name, answer.Outcome, answer.Text);
+            return answer;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return DeliveryAnswer.Failed($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
