@@ -17,6 +17,7 @@ public static class AlertingExtensions
         services.TryAddSingleton<IAlertSettingsSource>(_ => new InMemoryAlertSettings(AlertSettings.Empty));
         services.AddSingleton<AlertingService>();
         services.AddSingleton<NotificationMetrics>();
+        services.AddSingleton<IChannelTester, ChannelTester>();
         return builder;
     }
 }

@@ -38,6 +38,14 @@ public static class AlertingApi
         channelWrites.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, IAlertEditor editor, CancellationToken ct) =>
             Answer(await editor.DeleteChannelAsync(user, id, ct), "channel", id, (ChannelRow _) => (object?)null))
             .WithSummary("Delete a channel no rule sends to");
+        channelWrites.MapPost("/{key}/test", async Task<Results<Ok<ChannelTestModel>, ProblemHttpResult>> (string key, ClaimsPrincipal user, IChannelTester tester, CancellationToken ct) =>
+            await tester.TestAsync(user, key, ct) switch
+            {
+                { Item: { } test } => TypedResults.Ok(ChannelTestModel.From(test)),
+                { Status: TargetOutcomeStatus.Forbidden } => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in to change alerting"),
+                _ => TestRefused(key),
+            })
+            .WithSummary("Send a test message through a channel (by id or name) at once, not queued; the answer says whether the receiver took it and what it said");
 
         var rules = app.MapGroup("/api/alerts").WithTags("Alerting");
         rules.MapGet("/", async (AlertSettingsStore store, CancellationToken ct) =>
@@ -74,6 +82,9 @@ public static class AlertingApi
         }),
         _ => TypedResults.ValidationProblem(Keyed(outcome.Errors), title: $"The {what} is not valid; nothing was saved"),
     };
+
+    private static ProblemHttpResult TestRefused(string key) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such channel", detail: $"There is no channel with id or name '{EchoedText.Clip(key, 100)}'.");
 
     private static ProblemHttpResult NotFound(string what, long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No such {what}", detail: $"There is no {what} with id {id}.");

@@ -38,6 +38,7 @@ public static class ApiExtensions
         app.MapOpenApi();
         app.MapTargetsApi();
         app.MapAlertingApi();
+        app.MapNotificationsApi();
         return app;
     }
 }

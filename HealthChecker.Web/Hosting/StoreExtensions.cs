@@ -37,6 +37,7 @@ public static class StoreExtensions
         builder.Services.AddSingleton(services => new HistoryStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
         builder.Services.AddSingleton<ITargetHistory>(services => services.GetRequiredService<HistoryStore>());
         builder.Services.AddSingleton<IStateChangeLog>(services => services.GetRequiredService<HistoryStore>());
+        builder.Services.AddSingleton<INotificationLog>(services => new NotificationStore(services.GetRequiredService<DatabaseService>().Database.DataSource));
         return builder;
     }
 }

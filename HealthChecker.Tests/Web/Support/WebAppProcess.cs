@@ -69,6 +69,9 @@ public sealed class WebAppProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM (as systemd or docker stop would) and waits for the exit; returns the exit code.</summary>
     public Task<int> StopAsync() => _child.StopAsync(StopLimit);
 
+    /// <summary>Kills the app with SIGKILL (kill -9: nothing is flushed, nothing stops gracefully) and waits for the exit.</summary>
+    public Task KillAsync() => _child.KillAsync();
+
     /// <summary>The pids of postmaster processes whose command line names this app's data directory.</summary>
     public IReadOnlyList<int> PostgresProcesses() =>
         Processes.WithCommandLineContaining("postgres", DataDirectory);

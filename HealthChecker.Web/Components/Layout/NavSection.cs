@@ -8,6 +8,7 @@ public enum NavSection
     Dashboard,
     Targets,
     Events,
+    Notifications,
     Alerting,
 }
 
@@ -28,6 +29,7 @@ public static class NavSections
             ["targets"] or ["targets", "new"] or ["targets", "import"] => NavSection.Targets,
             ["targets", var id, "edit"] when long.TryParse(id, out _) => NavSection.Targets,
             ["events"] => NavSection.Events,
+            ["notifications"] => NavSection.Notifications,
             ["alerting"] or ["alerting", "channels" or "rules", "new"] => NavSection.Alerting,
             ["alerting", "channels" or "rules", var id, "edit"] when long.TryParse(id, out _) => NavSection.Alerting,
             _ => NavSection.None,

@@ -6,17 +6,20 @@ namespace HealthChecker.Core.Alerting.Delivery.Channels;
 /// </summary>
 public static class ChannelTest
 {
-    public const string Rule = "healthchecker-test";
+    public const string Rule = "healthchecker-test-message";
 
     public const string Target = "healthchecker/test-message";
 
-    public static AlertMessage Message(ChannelDefinition channel, DateTimeOffset now) => new(
+    /// <summary>What its info says, so that no one takes it for an outage.</summary>
+    public const string Info = "a test message sent from HealthChecker to check this channel; no target is down";
+
+    public static AlertMessage Message(string channel, DateTimeOffset now) => new(
         Guid.CreateVersion7(now),
         Rule,
-        channel.Name,
+        channel,
         $"{{}}:{{alertname=\"{Rule}\"}}",
         now,
-        [new AlertItem(Target, "healthchecker", "test-message", null, true, now, null, null, null, $"a test message to channel {channel.Name}: it works")]);
+        [new AlertItem(Target, "healthchecker", "test-message", null, true, now, null, "TEST", Info, "This is a test message: " + Info)]);
 
     public static async Task<DeliveryAnswer> SendAsync(IEnumerable<IChannelSender> senders, ChannelDefinition channel, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -27,7 +30,7 @@ public static class ChannelTest
 
         try
         {
-            return await sender.SendAsync(channel, Message(channel, now), cancellationToken).ConfigureAwait(false);
+            return await sender.SendAsync(channel, Message(channel.Name, now), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -22,6 +22,8 @@ public sealed class NavMenuTests : BunitContext
     [InlineData("events", "Events")]
     [InlineData("events?state=down", "Events")]
     [InlineData("targets?group=web", "Targets")]
+    [InlineData("notifications", "Notifications")]
+    [InlineData("notifications?target=shop%2Fapi", "Notifications")]
     [InlineData("alerting", "Alerting")]
     [InlineData("alerting/channels/new", "Alerting")]
     [InlineData("alerting/rules/7/edit", "Alerting")]

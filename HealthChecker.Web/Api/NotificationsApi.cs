@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using HealthChecker.Core.Store;
+using HealthChecker.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace HealthChecker.Web.Api;
+
+/// <summary>
+/// <c>GET /api/notifications</c>: the messages sent, newest first, paged with <c>?limit=&amp;after=</c> and filtered by
+/// <c>target</c> and <c>channel</c>. Read as targets and events are; the receiver's answer only to the admin, as in /api/status.
+/// </summary>
+public static class NotificationsApi
+{
+    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/notifications", ListAsync).WithTags("Alerting")
+            .WithSummary("A page of the messages sent, newest first: ?limit= (default 100, at most 1000) &after= (the page before's next) &target=group/name &channel=");
+        return app;
+    }
+
+    private static async Task<Results<Ok<PageModel<NotificationModel>>, ValidationProblem>> ListAsync(
+        HttpContext http, INotificationLog log, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (query, errors) = NotificationQuery.Read(http.Request.Query);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The page parameters are not valid");
+        }
+
+        var page = await log.NotificationsAsync(query.Filter, query.Limit, query.After, ct);
+        var total = await log.CountAsync(query.Filter, ct);
+        if (page.Next is { } next)
+        {
+            http.Response.Headers.Link = $"<{query.NextUrl(http.Request.PathBase + http.Request.Path, next)}>; rel=\"next\"";
+        }
+
+        var admin = user.IsInRole(AuthSchemes.AdminRole);
+        return TypedResults.Ok(new PageModel<NotificationModel>(total, query.Limit, page.Next?.ToString("D"), [.. page.Items.Select(n => NotificationModel.From(n, admin))]));
+    }
+}
+
+/// <summary>
+/// One message: when it was decided, the rule and channel, <c>firing</c> or <c>resolved</c>, the targets it lists, and its
+/// delivery (<c>queued</c>, <c>delivered</c>, <c>failed</c>) with attempts, next try and the receiver's last answer.
+/// </summary>
+public sealed record NotificationModel(
+    Guid Id,
+    DateTime CreatedAt,
+    string Rule,
+    string Channel,
+    string Status,
+    IReadOnlyList<string> Targets,
+    int Firing,
+    int Resolved,
+    string Delivery,
+    int Attempts,
+    DateTime? LastAttemptAt,
+    DateTime? NextTryAt,
+    string? LastAnswer,
+    DateTime? DeliveredAt)
+{
+    public static NotificationModel From(NotificationRecord n, bool detailed) => new(
+        n.Id, n.CreatedAt, n.Rule, n.Channel, n.Status, n.Targets, n.Firing, n.Resolved, n.Delivery, n.Attempts, n.LastAttemptAt, n.NextTryAt,
+        n.LastAnswer is null ? null : detailed ? n.LastAnswer : "details for the admin", n.DeliveredAt);
+}
