@@ -78,6 +78,33 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Depends_on_round_trips_and_a_dependency_on_itself_or_missing_from_an_import_is_problem_details()
+    {
+        using var admin = api.Admin();
+        var created = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/api", ["check"] = "tcp://127.0.0.1:40", ["depends-on"] = "dep/db" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("dep/db", Str(await Json(created), "depends-on"));
+
+        var self = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/self", ["check"] = "tcp://127.0.0.1:41", ["depends-on"] = "dep/self" });
+        Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
+        Assert.Equal("application/problem+json", self.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["a target cannot depend on itself"], Messages((await Json(self)).GetProperty("errors"), "depends-on"));
+
+        const string missing = """
+            targets:
+              - name: dep/web
+                check: tcp://127.0.0.1:42
+                depends-on: dep/nothere
+            """;
+        var rejected = await admin.PostAsync("api/targets/import", new StringContent(missing, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Equal(["line 4: 'dep/nothere' is not a target of this file: a file names every target it depends on"],
+            Messages((await Json(rejected)).GetProperty("errors"), "targets[1] (dep/web).depends-on"));
+        Assert.Equal(0, await CountAsync("dep/web"));
+        Assert.Equal(0, await CountAsync("dep/self"));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Writes_without_credentials_or_with_a_wrong_password_are_401_and_change_nothing()
     {
         using var admin = api.Admin();
