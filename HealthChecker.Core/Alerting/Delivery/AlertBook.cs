@@ -14,6 +14,10 @@ internal sealed class AlertBook
     // Told DOWN, of routes not (or no longer) in the settings: picked up when such a route appears.
     private readonly Dictionary<(string Rule, string Channel), List<NotifiedState>> _aside = [];
     private readonly Func<DateTimeOffset, Guid> _newId;
+    // Each target's dependants, by the depends-on of their latest observation: released when it is no longer DOWN.
+    private readonly Dictionary<string, HashSet<string>> _dependants = new(StringComparer.Ordinal);
+    // The latest alert held back per target, until the target is UP again (what the events page shows).
+    private readonly Dictionary<string, HeldAlert> _held = new(StringComparer.Ordinal);
 
     public AlertBook(Func<DateTimeOffset, Guid>? newId = null)
     {
@@ -93,7 +97,18 @@ internal sealed class AlertBook
             return;
         }
 
+        var before = _targets.GetValueOrDefault(seen.Target);
         _targets[seen.Target] = seen;
+        if (before?.DependsOn != seen.DependsOn)
+        {
+            Depend(seen.Target, before?.DependsOn, seen.DependsOn);
+        }
+
+        if (seen.State != TargetState.Down)
+        {
+            _held.Remove(seen.Target);
+        }
+
         foreach (var route in _routes.Values)
         {
             if (TargetPattern.Matches(route.Rule.Targets, seen.Group, seen.Name))
@@ -101,10 +116,94 @@ internal sealed class AlertBook
                 route.Observe(seen, now);
             }
         }
+
+        if (before?.State == TargetState.Down && seen.State != TargetState.Down)
+        {
+            Release(seen.Target, now);
+        }
     }
 
-    /// <summary>A target removed from the engine: its alerts stay as told (nothing more is learnt of it).</summary>
-    public void Forget(string target) => _targets.Remove(target);
+    /// <summary>A target removed from the engine: its alerts stay as told (nothing more is learnt of it); its dependants go free.</summary>
+    public void Forget(string target, DateTimeOffset now)
+    {
+        if (_targets.Remove(target, out var gone))
+        {
+            Depend(target, gone.DependsOn, null);
+            _held.Remove(target);
+            if (gone.State == TargetState.Down)
+            {
+                Release(target, now);
+            }
+        }
+    }
+
+    /// <summary>The alerts held back now, by target: each names the DOWN target it depends on.</summary>
+    public IReadOnlyDictionary<string, HeldAlert> Held => _held;
+
+    /// <summary>The DOWN target that holds back <paramref name="target"/>'s new alerts, or null (a chain that leads back to it holds nothing).</summary>
+    public string? HeldBy(string target)
+    {
+        if (_targets.GetValueOrDefault(target)?.DependsOn is not { } parent
+            || _targets.GetValueOrDefault(parent) is not { State: TargetState.Down })
+        {
+            return null;
+        }
+
+        // A cycle (dependencies edited one by one through the API) must not silence its targets for good.
+        var at = parent;
+        for (var steps = 0; steps < _targets.Count && _targets.GetValueOrDefault(at)?.DependsOn is { } next; steps++)
+        {
+            if (next == target)
+            {
+                return null;
+            }
+
+            at = next;
+        }
+
+        return parent;
+    }
+
+    private void Depend(string target, string? from, string? to)
+    {
+        if (from is not null && _dependants.TryGetValue(from, out var old))
+        {
+            old.Remove(target);
+            if (old.Count == 0)
+            {
+                _dependants.Remove(from);
+            }
+        }
+
+        if (to is not null)
+        {
+            if (!_dependants.TryGetValue(to, out var set))
+            {
+                set = new HashSet<string>(StringComparer.Ordinal);
+                _dependants[to] = set;
+            }
+
+            set.Add(target);
+        }
+    }
+
+    /// <summary><paramref name="parent"/> is no longer DOWN: the alerts its dependants held back go with the group's next message.</summary>
+    private void Release(string parent, DateTimeOffset now)
+    {
+        if (!_dependants.TryGetValue(parent, out var dependants))
+        {
+            return;
+        }
+
+        foreach (var target in dependants)
+        {
+            _held.Remove(target);
+            foreach (var route in _routes.Values)
+            {
+                route.Release(target, now);
+            }
+        }
+    }
 
     public DateTimeOffset? NextDue
     {
@@ -126,12 +225,18 @@ internal sealed class AlertBook
     public List<AlertDecision> Due(DateTimeOffset now)
     {
         var decisions = new List<AlertDecision>();
+        var held = new List<HeldAlert>();
         foreach (var route in _routes.Values)
         {
-            if (route.NextDue <= now && route.Due(now, _newId) is { } decision)
+            if (route.NextDue <= now && route.Due(now, _newId, HeldBy, held) is { } decision)
             {
                 decisions.Add(decision);
             }
+        }
+
+        foreach (var alert in held)
+        {
+            _held[alert.Target] = alert;
         }
 
         return decisions;

@@ -60,3 +60,12 @@ public interface IAlertOutbox
 {
     void Add(AlertDecision decision);
 }
+
+/// <summary>
+/// A new alert of <see cref="Target"/> (DOWN since <see cref="Since"/>) not sent at <see cref="At"/> because the target it
+/// depends on, <see cref="Parent"/>, was DOWN.
+/// </summary>
+public sealed record HeldAlert(string Rule, string Channel, string Target, string Parent, DateTimeOffset Since, DateTimeOffset At)
+{
+    public string Reason => $"alert suppressed: depends on {Parent}, which is DOWN";
+}

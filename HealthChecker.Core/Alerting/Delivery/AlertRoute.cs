@@ -117,8 +117,20 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         }
     }
 
-    /// <summary>What is due at <paramref name="now"/>: a message for the group, or only notified states (a silent resolution), or null.</summary>
-    public AlertDecision? Due(DateTimeOffset now, Func<DateTimeOffset, Guid> newId)
+    /// <summary>A target's alert held back by its dependency may go now: the group's next message is scheduled.</summary>
+    public void Release(string target, DateTimeOffset now)
+    {
+        if (_alerts.TryGetValue(target, out var alert) && alert.Sendable && !alert.ToldDown)
+        {
+            Schedule(now);
+        }
+    }
+
+    /// <summary>
+    /// What is due at <paramref name="now"/>: a message for the group, or only notified states (a silent resolution), or null.
+    /// A new alert whose target's dependency is DOWN (<paramref name="heldBy"/> names it) is held back, not sent, and added to <paramref name="held"/>.
+    /// </summary>
+    public AlertDecision? Due(DateTimeOffset now, Func<DateTimeOffset, Guid> newId, Func<string, string?>? heldBy = null, List<HeldAlert>? held = null)
     {
         while (_waiting.TryPeek(out var target, out var at) && at <= now)
         {
@@ -136,7 +148,19 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         }
 
         _flushAt = null;
-        var firing = _alerts.Values.Where(a => a.Sendable).OrderBy(a => a.Target, StringComparer.Ordinal).ToList();
+        var firing = new List<RouteAlert>();
+        foreach (var a in _alerts.Values.Where(a => a.Sendable).OrderBy(a => a.Target, StringComparer.Ordinal))
+        {
+            if (!a.ToldDown && heldBy?.Invoke(a.Target) is { } parent)
+            {
+                held?.Add(new HeldAlert(rule.Name, channel, a.Target, parent, a.DownSince ?? now, now));
+            }
+            else
+            {
+                firing.Add(a);
+            }
+        }
+
         var resolved = _alerts.Values.Where(a => a.ToldDown && !a.Firing && !a.InMaintenance && a.Latest?.State == TargetState.Up)
             .OrderBy(a => a.Target, StringComparer.Ordinal).ToList();
         bool changed = firing.Any(a => !a.ToldDown) || resolved.Count > 0;
