@@ -16,7 +16,7 @@ public sealed class AlertingService(
     MonitorService monitor,
     IAlertSettingsSource settings,
     IConfiguration configuration,
-    Serilog.ILogger log) : IHostedService, IAsyncDisposable
+    Serilog.ILogger log) : IHostedService, IAsyncDisposable, IHeldAlerts
 {
     private readonly AlertingOptions _options = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
     private readonly Serilog.ILogger _log = log.ForContext<AlertingService>();
@@ -29,6 +29,9 @@ public sealed class AlertingService(
 
     /// <summary>Each channel's deliveries since start (empty before the start).</summary>
     public IReadOnlyList<ChannelDeliveryStatus> Status() => Volatile.Read(ref _outbox)?.Status() ?? [];
+
+    /// <summary>The alerts held back now by a DOWN dependency, by target (empty before the start).</summary>
+    public IReadOnlyDictionary<string, HeldAlert> Held => Volatile.Read(ref _evaluator)?.Held ?? new Dictionary<string, HeldAlert>();
 
     /// <summary>True while the outbox cannot be stored (messages still go).</summary>
     public bool DatabaseUnreachable => Volatile.Read(ref _outbox)?.DatabaseUnreachable ?? false;

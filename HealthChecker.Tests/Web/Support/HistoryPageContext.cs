@@ -21,6 +21,9 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
 
     protected FaultLog Faults { get; } = new(TestLog.Silent);
 
+    /// <summary>The alerts held back, as the evaluator would give them (the events page shows why).</summary>
+    protected HeldAlertsSource HeldAlerts { get; } = new();
+
     protected NpgsqlDataSource Db { get; private set; } = null!;
 
     protected TargetStore Targets { get; private set; } = null!;
@@ -43,6 +46,7 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         var history = new HistoryStore(Db);
         Services.AddSingleton<ITargetHistory>(history);
         Services.AddSingleton<IStateChangeLog>(history);
+        Services.AddSingleton<HealthChecker.Web.Alerting.IHeldAlerts>(HeldAlerts);
         Services.AddSingleton<ITargetEditor>(new TargetEditor(Targets, authorization, TestLog.Silent));
         Auth = AddAuthorization();
     }
@@ -57,4 +61,12 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         Targets.CreateAsync(TargetValidator.Validate(new TargetDraft { Name = fullName, Check = check }).Definition!);
 
     protected Task ExecuteAsync(string sql, object? args = null) => HistoryRows.ExecuteAsync(Db, sql, args);
+}
+
+/// <summary>Held alerts set by a test: the evaluator's own are covered in AlertEvaluatorTests.</summary>
+public sealed class HeldAlertsSource : HealthChecker.Web.Alerting.IHeldAlerts
+{
+    public Dictionary<string, HealthChecker.Core.Alerting.Delivery.HeldAlert> Items { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, HealthChecker.Core.Alerting.Delivery.HeldAlert> Held => Items;
 }
