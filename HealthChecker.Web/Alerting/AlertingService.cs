@@ -49,7 +49,7 @@ public sealed class AlertingService(
             MaxRetryDelay = _options.MaxRetryDelay,
         }, _log);
         outbox.Resume(queued);
-        _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log);
+        _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log, flap: _options.Flap);
         _evaluator.Attach(scheduler);
         _evaluator.Start(told);
         Volatile.Write(ref _outbox, outbox);

@@ -14,15 +14,26 @@ internal sealed class AlertBook
     // Told DOWN, of routes not (or no longer) in the settings: picked up when such a route appears.
     private readonly Dictionary<(string Rule, string Channel), List<NotifiedState>> _aside = [];
     private readonly Func<DateTimeOffset, Guid> _newId;
+    private readonly FlapDetection _flap;
+    // Per target, its changes between UP and DOWN within the flap window; and the flapping ones, by their last change.
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _changes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _flapping = new(StringComparer.Ordinal);
     // Each target's dependants, by the depends-on of their latest observation: released when it is no longer DOWN.
     private readonly Dictionary<string, HashSet<string>> _dependants = new(StringComparer.Ordinal);
     // The latest alert held back per target, until the target is UP again (what the events page shows).
     private readonly Dictionary<string, HeldAlert> _held = new(StringComparer.Ordinal);
 
-    public AlertBook(Func<DateTimeOffset, Guid>? newId = null)
+    public AlertBook(Func<DateTimeOffset, Guid>? newId = null, FlapDetection? flap = null)
     {
         _newId = newId ?? Guid.CreateVersion7;
+        _flap = flap ?? FlapDetection.Default;
     }
+
+    /// <summary>Moves on whenever <see cref="Held"/> or <see cref="Flapping"/> changes: the evaluator publishes them then.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The targets flapping now.</summary>
+    public IReadOnlyCollection<string> Flapping => _flapping.Keys;
 
     public int RouteCount => _routes.Count;
 
@@ -84,6 +95,10 @@ internal sealed class AlertBook
             foreach (var seen in _targets.Values.Where(t => TargetPattern.Matches(rule.Targets, t.Group, t.Name)))
             {
                 route.Observe(seen, now);
+                if (_flapping.ContainsKey(seen.Target))
+                {
+                    route.Flap(seen, now);
+                }
             }
 
             _routes[key] = route;
@@ -104,9 +119,9 @@ internal sealed class AlertBook
             Depend(seen.Target, before?.DependsOn, seen.DependsOn);
         }
 
-        if (seen.State != TargetState.Down)
+        if (seen.State != TargetState.Down && _held.Remove(seen.Target))
         {
-            _held.Remove(seen.Target);
+            Version++;
         }
 
         foreach (var route in _routes.Values)
@@ -121,6 +136,75 @@ internal sealed class AlertBook
         {
             Release(seen.Target, now);
         }
+
+        if (before is not null && before.State != seen.State && IsUpOrDown(before.State) && IsUpOrDown(seen.State))
+        {
+            CountChange(seen, now);
+        }
+    }
+
+    private static bool IsUpOrDown(TargetState state) => state is TargetState.Up or TargetState.Down;
+
+    /// <summary>One more change between UP and DOWN: beyond the limit within the window, the target flaps and alerts once as flapping.</summary>
+    private void CountChange(TargetObservation seen, DateTimeOffset now)
+    {
+        if (!_changes.TryGetValue(seen.Target, out var changes))
+        {
+            changes = new Queue<DateTimeOffset>();
+            _changes[seen.Target] = changes;
+        }
+
+        changes.Enqueue(seen.At);
+        while (changes.Peek() <= seen.At - _flap.Window)
+        {
+            changes.Dequeue();
+        }
+
+        if (_flapping.ContainsKey(seen.Target))
+        {
+            _flapping[seen.Target] = seen.At;
+            return;
+        }
+
+        if (changes.Count <= _flap.MaxChanges)
+        {
+            return;
+        }
+
+        _flapping[seen.Target] = seen.At;
+        Version++;
+        foreach (var route in _routes.Values)
+        {
+            if (TargetPattern.Matches(route.Rule.Targets, seen.Group, seen.Name))
+            {
+                route.Flap(seen, now);
+            }
+        }
+    }
+
+    /// <summary>Targets without a change for the flap window are stable again: their state is told as it is.</summary>
+    private void Settle(DateTimeOffset now)
+    {
+        if (_flapping.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (target, last) in _flapping.ToList())
+        {
+            if (last + _flap.Window > now)
+            {
+                continue;
+            }
+
+            _flapping.Remove(target);
+            _changes.Remove(target);
+            Version++;
+            foreach (var route in _routes.Values)
+            {
+                route.Settle(target, now);
+            }
+        }
     }
 
     /// <summary>A target removed from the engine: its alerts stay as told (nothing more is learnt of it); its dependants go free.</summary>
@@ -130,6 +214,9 @@ internal sealed class AlertBook
         {
             Depend(target, gone.DependsOn, null);
             _held.Remove(target);
+            _changes.Remove(target);
+            _flapping.Remove(target);
+            Version++;
             if (gone.State == TargetState.Down)
             {
                 Release(target, now);
@@ -197,7 +284,11 @@ internal sealed class AlertBook
 
         foreach (var target in dependants)
         {
-            _held.Remove(target);
+            if (_held.Remove(target))
+            {
+                Version++;
+            }
+
             foreach (var route in _routes.Values)
             {
                 route.Release(target, now);
@@ -210,6 +301,14 @@ internal sealed class AlertBook
         get
         {
             DateTimeOffset? next = null;
+            foreach (var last in _flapping.Values)
+            {
+                if (next is null || last + _flap.Window < next)
+                {
+                    next = last + _flap.Window;
+                }
+            }
+
             foreach (var route in _routes.Values)
             {
                 if (route.NextDue is { } due && (next is null || due < next))
@@ -224,6 +323,7 @@ internal sealed class AlertBook
 
     public List<AlertDecision> Due(DateTimeOffset now)
     {
+        Settle(now);
         var decisions = new List<AlertDecision>();
         var held = new List<HeldAlert>();
         foreach (var route in _routes.Values)
@@ -236,7 +336,11 @@ internal sealed class AlertBook
 
         foreach (var alert in held)
         {
-            _held[alert.Target] = alert;
+            if (!_held.TryGetValue(alert.Target, out var before) || before.Parent != alert.Parent || before.Since != alert.Since)
+            {
+                _held[alert.Target] = alert;
+                Version++;
+            }
         }
 
         return decisions;

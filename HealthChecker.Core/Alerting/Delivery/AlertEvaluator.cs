@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Threading.Channels;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Scheduling;
@@ -28,17 +29,19 @@ public sealed class AlertEvaluator : IAsyncDisposable
     private volatile TargetScheduler[] _schedulers = [];
     // The alerts held back by a DOWN dependency, by target: read by the pages on any thread.
     private volatile IReadOnlyDictionary<string, HeldAlert> _held = new Dictionary<string, HeldAlert>();
+    private volatile IReadOnlySet<string> _flapping = FrozenSet<string>.Empty;
+    private long _published;
     private Task? _loop;
     private long _decisions;
     private long _observed;
 
-    public AlertEvaluator(IAlertSettingsSource settings, IAlertOutbox outbox, TimeProvider? clock = null, ILogger? log = null, Func<DateTimeOffset, Guid>? newId = null)
+    public AlertEvaluator(IAlertSettingsSource settings, IAlertOutbox outbox, TimeProvider? clock = null, ILogger? log = null, Func<DateTimeOffset, Guid>? newId = null, FlapDetection? flap = null)
     {
         _settings = settings;
         _outbox = outbox;
         _clock = clock ?? TimeProvider.System;
         _log = (log ?? Serilog.Core.Logger.None).ForContext<AlertEvaluator>();
-        _book = new AlertBook(newId);
+        _book = new AlertBook(newId, flap);
     }
 
     /// <summary>Decisions handed to the outbox since start.</summary>
@@ -46,6 +49,9 @@ public sealed class AlertEvaluator : IAsyncDisposable
 
     /// <summary>The alerts held back now because the target they depend on is DOWN, by target (<c>group/name</c>).</summary>
     public IReadOnlyDictionary<string, HeldAlert> Held => _held;
+
+    /// <summary>The targets (<c>group/name</c>) flapping now: changing between UP and DOWN too often to alert each change.</summary>
+    public IReadOnlySet<string> Flapping => _flapping;
 
     /// <summary>Target observations taken (state changes and first settled checks) since start.</summary>
     public long Observed => Interlocked.Read(ref _observed);
@@ -145,9 +151,6 @@ public sealed class AlertEvaluator : IAsyncDisposable
         return new TargetObservation(target[..Math.Max(0, slash)], target[(slash + 1)..], id, state, at, code, info, description);
     }
 
-    private static bool SameHeld(IReadOnlyDictionary<string, HeldAlert> a, IReadOnlyDictionary<string, HeldAlert> b) =>
-        a.Count == b.Count && a.All(x => b.TryGetValue(x.Key, out var y) && x.Value == y);
-
     private void OnSettingsChanged(AlertSettings settings) => _inbox.Writer.TryWrite(settings);
 
     private async Task RunAsync()
@@ -170,9 +173,11 @@ public sealed class AlertEvaluator : IAsyncDisposable
                         _outbox.Add(decision);
                     }
 
-                    if (!ReferenceEquals(_held, _book.Held) && !SameHeld(_held, _book.Held))
+                    if (_book.Version != _published)
                     {
+                        _published = _book.Version;
                         _held = new Dictionary<string, HeldAlert>(_book.Held, StringComparer.Ordinal);
+                        _flapping = _book.Flapping.ToFrozenSet(StringComparer.Ordinal);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

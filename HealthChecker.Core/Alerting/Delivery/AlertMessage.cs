@@ -35,7 +35,11 @@ public sealed record AlertItem(
     DateTimeOffset? EndsAt,
     string? Code,
     string? Info,
-    string Description);
+    string Description)
+{
+    /// <summary>The target changes state too often to alert each change: this alert says so once (see <see cref="FlapDetection"/>).</summary>
+    public bool Flapping { get; init; }
+}
 
 /// <summary>What a (rule, channel, target) was last told: DOWN (an alert) or UP (its resolution); kept across restarts.</summary>
 public sealed record NotifiedState(
