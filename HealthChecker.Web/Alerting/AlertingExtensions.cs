@@ -17,6 +17,7 @@ public static class AlertingExtensions
         services.TryAddSingleton<IAlertSettingsSource>(_ => new InMemoryAlertSettings(AlertSettings.Empty));
         services.AddSingleton<AlertingService>();
         services.AddSingleton<IHeldAlerts>(sp => sp.GetRequiredService<AlertingService>());
+        services.AddSingleton<IFlappingTargets>(sp => sp.GetRequiredService<AlertingService>());
         services.AddSingleton<NotificationMetrics>();
         return builder;
     }

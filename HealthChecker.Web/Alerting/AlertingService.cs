@@ -16,7 +16,7 @@ public sealed class AlertingService(
     MonitorService monitor,
     IAlertSettingsSource settings,
     IConfiguration configuration,
-    Serilog.ILogger log) : IHostedService, IAsyncDisposable, IHeldAlerts
+    Serilog.ILogger log) : IHostedService, IAsyncDisposable, IHeldAlerts, IFlappingTargets
 {
     private readonly AlertingOptions _options = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
     private readonly Serilog.ILogger _log = log.ForContext<AlertingService>();
@@ -32,6 +32,8 @@ public sealed class AlertingService(
 
     /// <summary>The alerts held back now by a DOWN dependency, by target (empty before the start).</summary>
     public IReadOnlyDictionary<string, HeldAlert> Held => Volatile.Read(ref _evaluator)?.Held ?? new Dictionary<string, HeldAlert>();
+
+    public bool IsFlapping(string target) => Volatile.Read(ref _evaluator)?.Flapping.Contains(target) ?? false;
 
     /// <summary>True while the outbox cannot be stored (messages still go).</summary>
     public bool DatabaseUnreachable => Volatile.Read(ref _outbox)?.DatabaseUnreachable ?? false;

@@ -24,6 +24,9 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
     /// <summary>The alerts held back, as the evaluator would give them (the events page shows why).</summary>
     protected HeldAlertsSource HeldAlerts { get; } = new();
 
+    /// <summary>The targets flapping, as the evaluator would say.</summary>
+    protected FlappingTargetsSource Flapping { get; } = new();
+
     protected NpgsqlDataSource Db { get; private set; } = null!;
 
     protected TargetStore Targets { get; private set; } = null!;
@@ -47,6 +50,7 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ITargetHistory>(history);
         Services.AddSingleton<IStateChangeLog>(history);
         Services.AddSingleton<HealthChecker.Web.Alerting.IHeldAlerts>(HeldAlerts);
+        Services.AddSingleton<HealthChecker.Web.Alerting.IFlappingTargets>(Flapping);
         Services.AddSingleton<ITargetEditor>(new TargetEditor(Targets, authorization, TestLog.Silent));
         Auth = AddAuthorization();
     }
@@ -69,4 +73,12 @@ public sealed class HeldAlertsSource : HealthChecker.Web.Alerting.IHeldAlerts
     public Dictionary<string, HealthChecker.Core.Alerting.Delivery.HeldAlert> Items { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, HealthChecker.Core.Alerting.Delivery.HeldAlert> Held => Items;
+}
+
+/// <summary>Flapping targets set by a test: the evaluator's own decisions are covered in FlappingTests.</summary>
+public sealed class FlappingTargetsSource : HealthChecker.Web.Alerting.IFlappingTargets
+{
+    public HashSet<string> Targets { get; } = new(StringComparer.Ordinal);
+
+    public bool IsFlapping(string target) => Targets.Contains(target);
 }
