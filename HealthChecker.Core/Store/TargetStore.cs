@@ -111,6 +111,27 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
         return created;
     }
 
+    /// <summary>
+    /// Whether the chain of stored dependencies from <paramref name="parent"/> leads to <paramref name="target"/>, leaving out
+    /// the row <paramref name="exceptId"/> (the one being saved): a cycle if <paramref name="target"/> depended on <paramref name="parent"/>.
+    /// </summary>
+    public async Task<bool> DependsOnAsync(string parent, string target, long? exceptId, CancellationToken ct = default)
+    {
+        // UNION, not UNION ALL: a cycle already stored (written in SQL) ends the walk instead of looping.
+        const string sql = """
+            WITH RECURSIVE chain(name) AS (
+                SELECT @parent::text
+                UNION
+                SELECT t.options->>'dependsOn' FROM chain c
+                JOIN targets t ON t.group_name || '/' || t.name = c.name
+                WHERE t.options ? 'dependsOn' AND t.id IS DISTINCT FROM @exceptId
+            )
+            SELECT EXISTS (SELECT 1 FROM chain WHERE name = @target)
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { parent, target, exceptId }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     /// <summary>Replaces a target's settings; null when there is no target with this id.</summary>
     public async Task<TargetRecord?> UpdateAsync(long id, TargetDefinition definition, CancellationToken ct = default)
     {

@@ -90,6 +90,22 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
         Assert.Equal("application/problem+json", self.Content.Headers.ContentType?.MediaType);
         Assert.Equal(["a target cannot depend on itself"], Messages((await Json(self)).GetProperty("errors"), "depends-on"));
 
+        // dep/api depends on dep/db; dep/db may not depend on dep/api, directly or through dep/mid.
+        var mid = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/mid", ["check"] = "tcp://127.0.0.1:43", ["depends-on"] = "dep/api" });
+        Assert.Equal(HttpStatusCode.Created, mid.StatusCode);
+        var cycle = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/db", ["check"] = "tcp://127.0.0.1:44", ["depends-on"] = "dep/mid" });
+        Assert.Equal(HttpStatusCode.BadRequest, cycle.StatusCode);
+        Assert.Equal(["'dep/mid' depends, through its own dependencies, on this target: a chain of dependencies must end at a target that depends on none"],
+            Messages((await Json(cycle)).GetProperty("errors"), "depends-on"));
+        Assert.Equal(0, await CountAsync("dep/db"));
+        var apiId = (await Json(created)).GetProperty("id").GetInt64();
+        var midId = (await Json(mid)).GetProperty("id").GetInt64();
+        var selfThrough = await admin.PutAsJsonAsync($"api/targets/{apiId}", new Dictionary<string, object> { ["name"] = "dep/api", ["check"] = "tcp://127.0.0.1:40", ["depends-on"] = "dep/mid" });
+        Assert.Equal(HttpStatusCode.BadRequest, selfThrough.StatusCode);
+        // Changing the dependency of the target itself is no cycle: dep/mid may depend on something else.
+        var moved = await admin.PutAsJsonAsync($"api/targets/{midId}", new Dictionary<string, object> { ["name"] = "dep/mid", ["check"] = "tcp://127.0.0.1:43", ["depends-on"] = "dep/db" });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+
         const string missing = """
             targets:
               - name: dep/web
