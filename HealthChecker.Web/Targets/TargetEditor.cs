@@ -92,6 +92,15 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
         return new ImportOutcome(TargetOutcomeStatus.Saved, result, []);
     }
 
+    /// <summary>A dependency names a stored target (so an export reads back) and does not lead back to the target itself.</summary>
+    private async Task<TargetError?> DependencyErrorAsync(string parent, string target, long? id, CancellationToken ct)
+    {
+        var (stored, leadsBack) = await store.DependencyAsync(parent, target, id, ct);
+        return !stored ? new TargetError("depends-on", $"there is no target named '{EchoedText.Clip(parent)}': add it first")
+            : leadsBack ? new TargetError("depends-on", $"'{EchoedText.Clip(parent)}' depends, through its own dependencies, on this target: a chain of dependencies must end at a target that depends on none")
+            : null;
+    }
+
     private async Task<TargetOutcome> SaveAsync(ClaimsPrincipal user, TargetDraft draft, long? id, Func<TargetDefinition, Task<TargetRecord?>> write, string verb, CancellationToken ct)
     {
         if (!await CanEditAsync(user))
@@ -105,10 +114,9 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
             return new TargetOutcome(TargetOutcomeStatus.Invalid, null, errors);
         }
 
-        if (definition.DependsOn is { } parent && await store.DependsOnAsync(parent, definition.FullName, id, ct))
+        if (definition.DependsOn is { } parent && await DependencyErrorAsync(parent, definition.FullName, id, ct) is { } problem)
         {
-            return new TargetOutcome(TargetOutcomeStatus.Invalid, null, [new TargetError("depends-on",
-                $"'{EchoedText.Clip(parent)}' depends, through its own dependencies, on this target: a chain of dependencies must end at a target that depends on none")]);
+            return new TargetOutcome(TargetOutcomeStatus.Invalid, null, [problem]);
         }
 
         try
