@@ -7,7 +7,7 @@ namespace HealthChecker.Core.Store;
 
 /// <summary>
 /// The one mapping between a <see cref="TargetDefinition"/> and a row of <c>targets</c>: kind, host and
-/// port in columns, the check URL, steps, HTTP and TLS options (and a connect timeout set apart) in the
+/// port in columns, the check URL, steps, HTTP and TLS options (and a connect timeout set apart, and the dependency) in the
 /// <c>options</c> jsonb, durations in ms.
 /// </summary>
 public sealed record TargetRow(
@@ -40,7 +40,8 @@ public sealed record TargetRow(
             d.Steps.Count == 0 ? null : [.. draft.Steps.Select(s => new StoredStep(s.Action, s.Value ?? "", s.Negate ? true : null))],
             d.Http is null ? null : new StoredHttp(draft.HttpMethod, d.Http.Path, draft.HttpHost, draft.HttpStatus, draft.HttpBody),
             d.Tls is null ? null : new StoredTls(d.Tls.Verify, d.Tls.ServerName, d.Tls.MinDaysToExpiry),
-            d.ConnectTimeout is { } connect ? Ms(connect) : null);
+            d.ConnectTimeout is { } connect ? Ms(connect) : null,
+            d.DependsOn);
         return new TargetRow(d.Name, d.Group, KindName(d.Kind), d.Host, d.Port, JsonSerializer.Serialize(options, Json),
             Ms(d.Inter), Ms(d.FastInter), Ms(d.DownInter), Ms(d.Timeout), d.Rise, d.Fall, d.SpreadPercent, d.StartUp, d.Enabled);
     }
@@ -64,6 +65,7 @@ public sealed record TargetRow(
             DownInter = r.DowninterMs is { } dn ? Format(dn) : null,
             Timeout = r.TimeoutMs is { } t ? Format(t) : null,
             ConnectTimeout = options?.ConnectTimeoutMs is { } c ? Format(c) : null,
+            DependsOn = options?.DependsOn,
             Rise = r.Rise.ToString(CultureInfo.InvariantCulture),
             Fall = r.Fall.ToString(CultureInfo.InvariantCulture),
             Spread = r.SpreadPct.ToString(CultureInfo.InvariantCulture),
@@ -126,8 +128,8 @@ public sealed record TargetRow(
 
     private static string Format(int ms) => Duration.Format(TimeSpan.FromMilliseconds(ms));
 
-    // The connect timeout, when set apart from timeout_ms, lives here: no column, no migration for an optional field.
-    private sealed record StoredOptions(string? Check, List<StoredStep>? Steps, StoredHttp? Http, StoredTls? Tls, int? ConnectTimeoutMs);
+    // The connect timeout, when set apart from timeout_ms, and the dependency live here: no column, no migration for optional fields.
+    private sealed record StoredOptions(string? Check, List<StoredStep>? Steps, StoredHttp? Http, StoredTls? Tls, int? ConnectTimeoutMs, string? DependsOn = null);
 
     private sealed record StoredStep(string Action, string Value, bool? Not);
 

@@ -111,6 +111,29 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
         return created;
     }
 
+    /// <summary>
+    /// Whether <paramref name="parent"/> is stored, and whether the chain of stored dependencies from it leads to <paramref name="target"/>,
+    /// leaving out the row <paramref name="exceptId"/> (the one being saved): a cycle if <paramref name="target"/> depended on <paramref name="parent"/>.
+    /// </summary>
+    public async Task<(bool Stored, bool LeadsBack)> DependencyAsync(string parent, string target, long? exceptId, CancellationToken ct = default)
+    {
+        // UNION, not UNION ALL: a cycle already stored (written in SQL) ends the walk instead of looping.
+        const string sql = """
+            WITH RECURSIVE chain(name) AS (
+                SELECT @parent::text
+                UNION
+                SELECT t.options->>'dependsOn' FROM chain c
+                JOIN targets t ON t.group_name || '/' || t.name = c.name
+                WHERE t.options ? 'dependsOn' AND t.id IS DISTINCT FROM @exceptId
+            )
+            SELECT EXISTS (SELECT 1 FROM targets t WHERE t.group_name || '/' || t.name = @parent AND t.id IS DISTINCT FROM @exceptId) AS stored,
+                   EXISTS (SELECT 1 FROM chain WHERE name = @target) AS leadsback
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var row = await conn.QuerySingleAsync<DependencyRow>(new CommandDefinition(sql, new { parent, target, exceptId }, cancellationToken: ct)).ConfigureAwait(false);
+        return (row.Stored, row.LeadsBack);
+    }
+
     /// <summary>Replaces a target's settings; null when there is no target with this id.</summary>
     public async Task<TargetRecord?> UpdateAsync(long id, TargetDefinition definition, CancellationToken ct = default)
     {
@@ -255,6 +278,8 @@ public sealed class TargetStore(NpgsqlDataSource dataSource, TargetChangeFeed? c
     private static IEnumerable<long> Found(long? id) => id is { } found ? [found] : [];
 
     private void Published(IReadOnlyList<TargetChange> applied) => changes?.Publish(applied);
+
+    private sealed record DependencyRow(bool Stored, bool LeadsBack);
 }
 
 /// <summary>

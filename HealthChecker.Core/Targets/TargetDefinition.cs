@@ -123,4 +123,10 @@ public sealed record TargetDefinition(
     /// connect waits at most <see cref="Inter"/>.
     /// </summary>
     public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>
+    /// <c>group/name</c> of the target this one depends on (the switch or database in front of it), or null: while
+    /// that one is DOWN, this one's alerts are held back.
+    /// </summary>
+    public string? DependsOn { get; init; }
 }

@@ -41,6 +41,9 @@ public sealed class TargetDraft
     /// <summary><c>timeout connect</c> (default: <see cref="Timeout"/>); the connect waits at most inter.</summary>
     public string? ConnectTimeout { get; set; }
 
+    /// <summary><c>group/name</c> (or just <c>name</c>) of the target this one depends on.</summary>
+    public string? DependsOn { get; set; }
+
     public string? Rise { get; set; }
 
     public string? Fall { get; set; }

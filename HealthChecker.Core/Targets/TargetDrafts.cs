@@ -18,6 +18,7 @@ public static class TargetDrafts
             DownInter = Duration.Format(d.DownInter),
             Timeout = Duration.Format(d.Timeout),
             ConnectTimeout = d.ConnectTimeout is { } connect ? Duration.Format(connect) : null,
+            DependsOn = d.DependsOn,
             Rise = d.Rise.ToString(CultureInfo.InvariantCulture),
             Fall = d.Fall.ToString(CultureInfo.InvariantCulture),
             Spread = d.SpreadPercent.ToString(CultureInfo.InvariantCulture),

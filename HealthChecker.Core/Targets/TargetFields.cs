@@ -14,6 +14,7 @@ internal static class TargetFields
         ["downinter"] = (d, v) => d.DownInter = v,
         ["timeout"] = (d, v) => d.Timeout = v,
         ["connect-timeout"] = (d, v) => d.ConnectTimeout = v,
+        ["depends-on"] = (d, v) => d.DependsOn = v,
         ["rise"] = (d, v) => d.Rise = v,
         ["fall"] = (d, v) => d.Fall = v,
         ["spread"] = (d, v) => d.Spread = v,

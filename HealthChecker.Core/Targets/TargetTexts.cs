@@ -39,6 +39,7 @@ internal static class TargetTexts
         Text("downinter", d.DownInter, MaxOtherLength, error);
         Text("timeout", d.Timeout, MaxOtherLength, error);
         Text("connect-timeout", d.ConnectTimeout, MaxOtherLength, error);
+        Text("depends-on", d.DependsOn, MaxOtherLength, error);
         Text("rise", d.Rise, MaxOtherLength, error);
         Text("fall", d.Fall, MaxOtherLength, error);
         Text("spread", d.Spread, MaxOtherLength, error);

@@ -78,6 +78,7 @@ public static partial class TargetValidator
             Error("connect-timeout", $"must not be above inter ({Duration.Format(inter)}): a connect never waits longer than inter");
         }
 
+        var dependsOn = ParseDependsOn(draft.DependsOn, group, name, Error);
         var rise = ParseInt(draft.Rise, "rise", DefaultRise, 1, 100, Error);
         var fall = ParseInt(draft.Fall, "fall", DefaultFall, 1, 100, Error);
         var spread = ParseInt(draft.Spread?.TrimEnd('%'), "spread", 0, 0, 50, Error);
@@ -108,6 +109,7 @@ public static partial class TargetValidator
             steps, http, tls, inter, fastInter, downInter, timeout, rise, fall, spread, enabled, startUp)
         {
             ConnectTimeout = connectTimeout,
+            DependsOn = dependsOn,
         }, errors);
     }
 
@@ -217,6 +219,30 @@ public static partial class TargetValidator
     }
 
     private static string HostPart(string afterScheme) => afterScheme.Split('/', '?', '#')[0];
+
+    /// <summary><c>depends-on</c>: a target's name as <c>name</c> takes it (group <c>default</c> when none), never the target itself.</summary>
+    private static string? ParseDependsOn(string? text, string? group, string? name, Action<string, string> error)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var (parentGroup, parentName) = ParseName(text, (_, message) => error("depends-on", message));
+        if (parentGroup is null || parentName is null)
+        {
+            return null;
+        }
+
+        var parent = $"{parentGroup}/{parentName}";
+        if (group is not null && parent == $"{group}/{name}")
+        {
+            error("depends-on", "a target cannot depend on itself");
+            return null;
+        }
+
+        return parent;
+    }
 
     private static (string? Group, string? Name) ParseName(string? text, Action<string, string> error)
     {

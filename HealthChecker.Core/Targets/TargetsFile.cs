@@ -119,6 +119,11 @@ public static class TargetsFile
                 node.Add("connect-timeout", Duration.Format(connect));
             }
 
+            if (t.DependsOn is { } parent)
+            {
+                node.Add("depends-on", parent);
+            }
+
             node.Add("rise", t.Rise.ToString(CultureInfo.InvariantCulture));
             node.Add("fall", t.Fall.ToString(CultureInfo.InvariantCulture));
             node.Add("spread", t.SpreadPercent.ToString(CultureInfo.InvariantCulture));

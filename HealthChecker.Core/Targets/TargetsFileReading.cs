@@ -83,6 +83,7 @@ internal sealed partial class TargetsFileReading(TargetRules rules, int maxError
 
         AddAll(rootErrors);
         CrossCheckAlerts();
+        CrossCheckDependencies();
         if (!sawTargets && _errorCount == 0)
         {
             Add(new TargetError("targets", "is missing: list the targets under 'targets:'", 1));
@@ -154,6 +155,7 @@ internal sealed partial class TargetsFileReading(TargetRules rules, int maxError
 
         if (definition is null)
         {
+            NoteInvalidName(draft.Name);
             return;
         }
 
@@ -164,6 +166,7 @@ internal sealed partial class TargetsFileReading(TargetRules rules, int maxError
         }
 
         _seen[definition.FullName] = draft.Lines.GetValueOrDefault("name");
+        NoteDependency(definition, label, draft);
         if (_errorCount == 0)
         {
             _definitions.Add(definition);
@@ -207,6 +210,7 @@ internal sealed partial class TargetsFileReading(TargetRules rules, int maxError
             DownInter = d.DownInter,
             Timeout = d.Timeout,
             ConnectTimeout = d.ConnectTimeout,
+            DependsOn = d.DependsOn,
             Rise = d.Rise,
             Fall = d.Fall,
             Spread = d.Spread,

@@ -158,4 +158,53 @@ public sealed class AlertEvaluatorTests
             await StopAsync(outbox, evaluator);
         }
     }
+
+    [Fact]
+    public async Task A_dependant_down_with_its_parent_is_held_back_and_alerted_once_the_parent_is_up_while_it_is_still_down()
+    {
+        using var ops = new WebhookReceiver();
+        using var db = new SwitchablePeer();
+        using var api = new SwitchablePeer();
+        db.Open();
+        api.Open();
+        await using var store = await TestDatabase.CreateMigratedAsync();
+        using var run = new SchedulerHarness(record: false);
+        var settings = new InMemoryAlertSettings(Settings(Rule(TimeSpan.FromSeconds(10), "ops"), ("ops", ops.Url)));
+        var (outbox, evaluator) = await StartAsync(run, settings, store);
+        try
+        {
+            await run.Scheduler.AddRangeAsync([(Target("shop/db", db), null), (Target("shop/api", api) with { DependsOn = "shop/db" }, null)]);
+            await run.AdvanceAsync(Inter);
+            await EventuallyAsync(() => evaluator.Observed == 2, "both seen UP");
+
+            db.Close();
+            api.Close();
+            await run.AdvanceAsync(Inter);
+            await EventuallyAsync(() => evaluator.Observed == 4, "both seen DOWN");
+            await run.AdvanceAsync(TimeSpan.FromSeconds(10));
+
+            await ops.WaitForAsync(r => r.Count == 1, "the parent's alert");
+            Assert.Equal(["shop/db"], ops.Received[0].Targets);
+            await EventuallyAsync(() => evaluator.Held.ContainsKey("shop/api"), "the dependant's alert held back");
+            Assert.Equal("alert suppressed: depends on shop/db, which is DOWN", evaluator.Held["shop/api"].Reason);
+
+            // Minutes later the database is back; the API is still DOWN: it alerts now.
+            await run.AdvanceAsync(TimeSpan.FromMinutes(3));
+            db.Open();
+            await run.AdvanceAsync(Inter);
+            await EventuallyAsync(() => evaluator.Observed == 5, "the parent seen UP again");
+            await run.AdvanceAsync(TimeSpan.FromMinutes(1));
+
+            await ops.WaitForAsync(r => r.Count == 2, "the dependant's alert with the parent's resolution");
+            var second = ops.Received[1];
+            Assert.Equal(
+                [("shop/db", "resolved"), ("shop/api", "firing")],
+                second.Alerts.Select(x => (x.GetProperty("labels").GetProperty("target").GetString(), x.GetProperty("status").GetString())));
+            Assert.Empty(evaluator.Held);
+        }
+        finally
+        {
+            await StopAsync(outbox, evaluator);
+        }
+    }
 }

@@ -40,6 +40,7 @@ public sealed class TargetStoreTests
             downinter: 30s
             timeout: 1500ms
             connect-timeout: 800ms
+            depends-on: infra/postgres
             spread: 20
             enabled: false
           - name: plain
@@ -72,6 +73,8 @@ public sealed class TargetStoreTests
         Assert.Contains("\"path\": \"/healthz?full=1\"", web.Options, StringComparison.Ordinal);
         Assert.Contains("\"connectTimeoutMs\": 800", web.Options, StringComparison.Ordinal);
         Assert.DoesNotContain("connectTimeout", rows.Single(r => r.FullName == "infra/postgres").Options, StringComparison.Ordinal);
+        Assert.Contains("\"dependsOn\": \"infra/postgres\"", web.Options, StringComparison.Ordinal);
+        Assert.DoesNotContain("dependsOn", rows.Single(r => r.FullName == "infra/postgres").Options, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -123,6 +123,7 @@ public class TargetEqualityTests
             smtp with { DownInter = TimeSpan.FromSeconds(3) },
             smtp with { Timeout = TimeSpan.FromSeconds(3) },
             smtp with { ConnectTimeout = null },
+            smtp with { DependsOn = "infra/switch" },
             smtp with { Rise = smtp.Rise + 1 },
             smtp with { Fall = smtp.Fall + 1 },
             smtp with { SpreadPercent = smtp.SpreadPercent + 1 },

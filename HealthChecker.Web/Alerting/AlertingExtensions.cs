@@ -16,6 +16,8 @@ public static class AlertingExtensions
         var services = builder.Services;
         services.TryAddSingleton<IAlertSettingsSource>(_ => new InMemoryAlertSettings(AlertSettings.Empty));
         services.AddSingleton<AlertingService>();
+        services.AddSingleton<IHeldAlerts>(sp => sp.GetRequiredService<AlertingService>());
+        services.AddSingleton<IFlappingTargets>(sp => sp.GetRequiredService<AlertingService>());
         services.AddSingleton<NotificationMetrics>();
         services.AddSingleton<IChannelTester, ChannelTester>();
         return builder;

@@ -1,3 +1,5 @@
+using HealthChecker.Core.Alerting.Delivery;
+
 namespace HealthChecker.Web.Alerting;
 
 /// <summary>How alerts are delivered: the <c>HealthChecker:Alerts</c> section (and <c>HC_EXTERNAL_URL</c>).</summary>
@@ -21,4 +23,14 @@ public sealed record AlertingOptions
 
     /// <summary>How long one delivery attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A target that changes between UP and DOWN more than this many times within <see cref="FlapWindow"/> is flapping.</summary>
+    public int FlapChanges { get; init; } = FlapDetection.Default.MaxChanges;
+
+    public TimeSpan FlapWindow { get; init; } = FlapDetection.Default.Window;
+
+    /// <summary>The flap limits, brought within 2 to 1000 changes and 1 minute to 1 day.</summary>
+    public FlapDetection Flap => new(
+        Math.Clamp(FlapChanges, 2, 1000),
+        FlapWindow < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : FlapWindow > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : FlapWindow);
 }

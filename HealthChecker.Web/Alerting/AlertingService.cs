@@ -17,7 +17,7 @@ public sealed class AlertingService(
     MonitorService monitor,
     IAlertSettingsSource settings,
     IConfiguration configuration,
-    Serilog.ILogger log) : IHostedService, IAsyncDisposable
+    Serilog.ILogger log) : IHostedService, IAsyncDisposable, IHeldAlerts, IFlappingTargets
 {
     private readonly AlertingOptions _options = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
     private readonly Serilog.ILogger _log = log.ForContext<AlertingService>();
@@ -31,6 +31,11 @@ public sealed class AlertingService(
 
     /// <summary>Each channel's deliveries since start (empty before the start).</summary>
     public IReadOnlyList<ChannelDeliveryStatus> Status() => Volatile.Read(ref _outbox)?.Status() ?? [];
+
+    /// <summary>The alerts held back now by a DOWN dependency, by target (empty before the start).</summary>
+    public IReadOnlyDictionary<string, HeldAlert> Held => Volatile.Read(ref _evaluator)?.Held ?? new Dictionary<string, HeldAlert>();
+
+    public bool IsFlapping(string target) => Volatile.Read(ref _evaluator)?.Flapping.Contains(target) ?? false;
 
     /// <summary>True while the outbox cannot be stored (messages still go).</summary>
     public bool DatabaseUnreachable => Volatile.Read(ref _outbox)?.DatabaseUnreachable ?? false;
@@ -56,7 +61,7 @@ public sealed class AlertingService(
             MaxRetryDelay = _options.MaxRetryDelay,
         }, _log);
         outbox.Resume(queued);
-        _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log);
+        _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log, flap: _options.Flap);
         _evaluator.Attach(scheduler);
         _evaluator.Start(told);
         Volatile.Write(ref _outbox, outbox);

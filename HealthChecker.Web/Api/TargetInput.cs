@@ -39,6 +39,11 @@ public class TargetInput
     [JsonConverter(typeof(ScalarTextConverter))]
     public string? ConnectTimeout { get; set; }
 
+    /// <summary><c>group/name</c> of the target this one depends on: its alerts are held back while that one is DOWN.</summary>
+    [JsonPropertyName("depends-on")]
+    [JsonConverter(typeof(ScalarTextConverter))]
+    public string? DependsOn { get; set; }
+
     [JsonConverter(typeof(ScalarTextConverter))]
     public string? Rise { get; set; }
 
@@ -72,6 +77,7 @@ public class TargetInput
         DownInter = DownInter,
         Timeout = Timeout,
         ConnectTimeout = ConnectTimeout,
+        DependsOn = DependsOn,
         Rise = Rise,
         Fall = Fall,
         Spread = Spread,
@@ -90,6 +96,7 @@ public class TargetInput
             : new TlsInput { Verify = d.TlsVerify, ServerName = d.TlsServerName, ExpiryDays = d.TlsMinDaysToExpiry };
         (Inter, FastInter, DownInter, Timeout, ConnectTimeout) = (d.Inter, d.FastInter, d.DownInter, d.Timeout, d.ConnectTimeout);
         (Rise, Fall, Spread, Enabled, Start) = (d.Rise, d.Fall, d.Spread, d.Enabled, d.Start);
+        DependsOn = d.DependsOn;
     }
 }
 

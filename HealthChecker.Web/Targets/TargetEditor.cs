@@ -16,10 +16,10 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
         (await authorization.AuthorizeAsync(user, AuthSchemes.AdminPolicy)).Succeeded;
 
     public Task<TargetOutcome> CreateAsync(ClaimsPrincipal user, TargetDraft draft, CancellationToken ct = default) =>
-        SaveAsync(user, draft, async definition => (TargetRecord?)await store.CreateAsync(definition, ct), "added");
+        SaveAsync(user, draft, null, async definition => (TargetRecord?)await store.CreateAsync(definition, ct), "added", ct);
 
     public Task<TargetOutcome> UpdateAsync(ClaimsPrincipal user, long id, TargetDraft draft, CancellationToken ct = default) =>
-        SaveAsync(user, draft, definition => store.UpdateAsync(id, definition, ct), "changed");
+        SaveAsync(user, draft, id, definition => store.UpdateAsync(id, definition, ct), "changed", ct);
 
     public async Task<TargetOutcome> DeleteAsync(ClaimsPrincipal user, long id, CancellationToken ct = default)
     {
@@ -92,7 +92,16 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
         return new ImportOutcome(TargetOutcomeStatus.Saved, result, []);
     }
 
-    private async Task<TargetOutcome> SaveAsync(ClaimsPrincipal user, TargetDraft draft, Func<TargetDefinition, Task<TargetRecord?>> write, string verb)
+    /// <summary>A dependency names a stored target (so an export reads back) and does not lead back to the target itself.</summary>
+    private async Task<TargetError?> DependencyErrorAsync(string parent, string target, long? id, CancellationToken ct)
+    {
+        var (stored, leadsBack) = await store.DependencyAsync(parent, target, id, ct);
+        return !stored ? new TargetError("depends-on", $"there is no target named '{EchoedText.Clip(parent)}': add it first")
+            : leadsBack ? new TargetError("depends-on", $"'{EchoedText.Clip(parent)}' depends, through its own dependencies, on this target: a chain of dependencies must end at a target that depends on none")
+            : null;
+    }
+
+    private async Task<TargetOutcome> SaveAsync(ClaimsPrincipal user, TargetDraft draft, long? id, Func<TargetDefinition, Task<TargetRecord?>> write, string verb, CancellationToken ct)
     {
         if (!await CanEditAsync(user))
         {
@@ -103,6 +112,11 @@ public sealed class TargetEditor(TargetStore store, IAuthorizationService author
         if (definition is null)
         {
             return new TargetOutcome(TargetOutcomeStatus.Invalid, null, errors);
+        }
+
+        if (definition.DependsOn is { } parent && await DependencyErrorAsync(parent, definition.FullName, id, ct) is { } problem)
+        {
+            return new TargetOutcome(TargetOutcomeStatus.Invalid, null, [problem]);
         }
 
         try

@@ -14,11 +14,26 @@ internal sealed class AlertBook
     // Told DOWN, of routes not (or no longer) in the settings: picked up when such a route appears.
     private readonly Dictionary<(string Rule, string Channel), List<NotifiedState>> _aside = [];
     private readonly Func<DateTimeOffset, Guid> _newId;
+    private readonly FlapDetection _flap;
+    // Per target, its changes between UP and DOWN within the flap window; and the flapping ones, by their last change.
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _changes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _flapping = new(StringComparer.Ordinal);
+    // Each target's dependants, by the depends-on of their latest observation: released when it is no longer DOWN.
+    private readonly Dictionary<string, HashSet<string>> _dependants = new(StringComparer.Ordinal);
+    // The latest alert held back per target, until the target is UP again (what the events page shows).
+    private readonly Dictionary<string, HeldAlert> _held = new(StringComparer.Ordinal);
 
-    public AlertBook(Func<DateTimeOffset, Guid>? newId = null)
+    public AlertBook(Func<DateTimeOffset, Guid>? newId = null, FlapDetection? flap = null)
     {
         _newId = newId ?? Guid.CreateVersion7;
+        _flap = flap ?? FlapDetection.Default;
     }
+
+    /// <summary>Moves on whenever <see cref="Held"/> or <see cref="Flapping"/> changes: the evaluator publishes them then.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The targets flapping now.</summary>
+    public IReadOnlyCollection<string> Flapping => _flapping.Keys;
 
     public int RouteCount => _routes.Count;
 
@@ -80,6 +95,10 @@ internal sealed class AlertBook
             foreach (var seen in _targets.Values.Where(t => TargetPattern.Matches(rule.Targets, t.Group, t.Name)))
             {
                 route.Observe(seen, now);
+                if (_flapping.ContainsKey(seen.Target))
+                {
+                    route.Flap(seen, now);
+                }
             }
 
             _routes[key] = route;
@@ -93,7 +112,18 @@ internal sealed class AlertBook
             return;
         }
 
+        var before = _targets.GetValueOrDefault(seen.Target);
         _targets[seen.Target] = seen;
+        if (before?.DependsOn != seen.DependsOn)
+        {
+            Depend(seen.Target, before?.DependsOn, seen.DependsOn);
+        }
+
+        if (seen.State != TargetState.Down && _held.Remove(seen.Target))
+        {
+            Version++;
+        }
+
         foreach (var route in _routes.Values)
         {
             if (TargetPattern.Matches(route.Rule.Targets, seen.Group, seen.Name))
@@ -101,16 +131,184 @@ internal sealed class AlertBook
                 route.Observe(seen, now);
             }
         }
+
+        if (before?.State == TargetState.Down && seen.State != TargetState.Down)
+        {
+            Release(seen.Target, now);
+        }
+
+        if (before is not null && before.State != seen.State && IsUpOrDown(before.State) && IsUpOrDown(seen.State))
+        {
+            CountChange(seen, now);
+        }
     }
 
-    /// <summary>A target removed from the engine: its alerts stay as told (nothing more is learnt of it).</summary>
-    public void Forget(string target) => _targets.Remove(target);
+    private static bool IsUpOrDown(TargetState state) => state is TargetState.Up or TargetState.Down;
+
+    /// <summary>One more change between UP and DOWN: beyond the limit within the window, the target flaps and alerts once as flapping.</summary>
+    private void CountChange(TargetObservation seen, DateTimeOffset now)
+    {
+        if (!_changes.TryGetValue(seen.Target, out var changes))
+        {
+            changes = new Queue<DateTimeOffset>();
+            _changes[seen.Target] = changes;
+        }
+
+        changes.Enqueue(seen.At);
+        while (changes.Peek() <= seen.At - _flap.Window)
+        {
+            changes.Dequeue();
+        }
+
+        if (_flapping.ContainsKey(seen.Target))
+        {
+            _flapping[seen.Target] = seen.At;
+            return;
+        }
+
+        if (changes.Count <= _flap.MaxChanges)
+        {
+            return;
+        }
+
+        _flapping[seen.Target] = seen.At;
+        Version++;
+        foreach (var route in _routes.Values)
+        {
+            if (TargetPattern.Matches(route.Rule.Targets, seen.Group, seen.Name))
+            {
+                route.Flap(seen, now);
+            }
+        }
+    }
+
+    /// <summary>Targets without a change for the flap window are stable again: their state is told as it is.</summary>
+    private void Settle(DateTimeOffset now)
+    {
+        if (_flapping.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (target, last) in _flapping.ToList())
+        {
+            if (last + _flap.Window > now)
+            {
+                continue;
+            }
+
+            _flapping.Remove(target);
+            _changes.Remove(target);
+            Version++;
+            foreach (var route in _routes.Values)
+            {
+                route.Settle(target, now);
+            }
+        }
+    }
+
+    /// <summary>A target removed from the engine: its alerts stay as told (nothing more is learnt of it); its dependants go free.</summary>
+    public void Forget(string target, DateTimeOffset now)
+    {
+        if (_targets.Remove(target, out var gone))
+        {
+            Depend(target, gone.DependsOn, null);
+            _held.Remove(target);
+            _changes.Remove(target);
+            _flapping.Remove(target);
+            Version++;
+            if (gone.State == TargetState.Down)
+            {
+                Release(target, now);
+            }
+        }
+    }
+
+    /// <summary>The alerts held back now, by target: each names the DOWN target it depends on.</summary>
+    public IReadOnlyDictionary<string, HeldAlert> Held => _held;
+
+    /// <summary>The DOWN target that holds back <paramref name="target"/>'s new alerts, or null (a chain that leads back to it holds nothing).</summary>
+    public string? HeldBy(string target)
+    {
+        if (_targets.GetValueOrDefault(target)?.DependsOn is not { } parent
+            || _targets.GetValueOrDefault(parent) is not { State: TargetState.Down })
+        {
+            return null;
+        }
+
+        // A cycle (dependencies edited one by one through the API) must not silence its targets for good.
+        var at = parent;
+        for (var steps = 0; steps < _targets.Count && _targets.GetValueOrDefault(at)?.DependsOn is { } next; steps++)
+        {
+            if (next == target)
+            {
+                return null;
+            }
+
+            at = next;
+        }
+
+        return parent;
+    }
+
+    private void Depend(string target, string? from, string? to)
+    {
+        if (from is not null && _dependants.TryGetValue(from, out var old))
+        {
+            old.Remove(target);
+            if (old.Count == 0)
+            {
+                _dependants.Remove(from);
+            }
+        }
+
+        if (to is not null)
+        {
+            if (!_dependants.TryGetValue(to, out var set))
+            {
+                set = new HashSet<string>(StringComparer.Ordinal);
+                _dependants[to] = set;
+            }
+
+            set.Add(target);
+        }
+    }
+
+    /// <summary><paramref name="parent"/> is no longer DOWN: the alerts its dependants held back go with the group's next message.</summary>
+    private void Release(string parent, DateTimeOffset now)
+    {
+        if (!_dependants.TryGetValue(parent, out var dependants))
+        {
+            return;
+        }
+
+        foreach (var target in dependants)
+        {
+            if (_held.Remove(target))
+            {
+                Version++;
+            }
+
+            foreach (var route in _routes.Values)
+            {
+                route.Release(target, now);
+            }
+        }
+    }
 
     public DateTimeOffset? NextDue
     {
         get
         {
             DateTimeOffset? next = null;
+            foreach (var last in _flapping.Values)
+            {
+                if (next is null || last + _flap.Window < next)
+                {
+                    next = last + _flap.Window;
+                }
+            }
+
             foreach (var route in _routes.Values)
             {
                 if (route.NextDue is { } due && (next is null || due < next))
@@ -125,12 +323,23 @@ internal sealed class AlertBook
 
     public List<AlertDecision> Due(DateTimeOffset now)
     {
+        Settle(now);
         var decisions = new List<AlertDecision>();
+        var held = new List<HeldAlert>();
         foreach (var route in _routes.Values)
         {
-            if (route.NextDue <= now && route.Due(now, _newId) is { } decision)
+            if (route.NextDue <= now && route.Due(now, _newId, HeldBy, held) is { } decision)
             {
                 decisions.Add(decision);
+            }
+        }
+
+        foreach (var alert in held)
+        {
+            if (!_held.TryGetValue(alert.Target, out var before) || before.Parent != alert.Parent || before.Since != alert.Since)
+            {
+                _held[alert.Target] = alert;
+                Version++;
             }
         }
 

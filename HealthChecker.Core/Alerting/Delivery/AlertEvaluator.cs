@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Threading.Channels;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Scheduling;
@@ -24,21 +25,33 @@ public sealed class AlertEvaluator : IAsyncDisposable
     private readonly AlertBook _book;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TargetScheduler> _attached = [];
+    // The attached schedulers, read without a lock on their threads: where a target's depends-on is looked up.
+    private volatile TargetScheduler[] _schedulers = [];
+    // The alerts held back by a DOWN dependency, by target: read by the pages on any thread.
+    private volatile IReadOnlyDictionary<string, HeldAlert> _held = new Dictionary<string, HeldAlert>();
+    private volatile IReadOnlySet<string> _flapping = FrozenSet<string>.Empty;
+    private long _published;
     private Task? _loop;
     private long _decisions;
     private long _observed;
 
-    public AlertEvaluator(IAlertSettingsSource settings, IAlertOutbox outbox, TimeProvider? clock = null, ILogger? log = null, Func<DateTimeOffset, Guid>? newId = null)
+    public AlertEvaluator(IAlertSettingsSource settings, IAlertOutbox outbox, TimeProvider? clock = null, ILogger? log = null, Func<DateTimeOffset, Guid>? newId = null, FlapDetection? flap = null)
     {
         _settings = settings;
         _outbox = outbox;
         _clock = clock ?? TimeProvider.System;
         _log = (log ?? Serilog.Core.Logger.None).ForContext<AlertEvaluator>();
-        _book = new AlertBook(newId);
+        _book = new AlertBook(newId, flap);
     }
 
     /// <summary>Decisions handed to the outbox since start.</summary>
     public long Decisions => Interlocked.Read(ref _decisions);
+
+    /// <summary>The alerts held back now because the target they depend on is DOWN, by target (<c>group/name</c>).</summary>
+    public IReadOnlyDictionary<string, HeldAlert> Held => _held;
+
+    /// <summary>The targets (<c>group/name</c>) flapping now: changing between UP and DOWN too often to alert each change.</summary>
+    public IReadOnlySet<string> Flapping => _flapping;
 
     /// <summary>Target observations taken (state changes and first settled checks) since start.</summary>
     public long Observed => Interlocked.Read(ref _observed);
@@ -65,6 +78,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
         lock (_attached)
         {
             _attached.Add(scheduler);
+            _schedulers = [.. _attached];
         }
     }
 
@@ -72,7 +86,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
     {
         _seen[change.Target] = change.To;
         var result = change.Result;
-        _inbox.Writer.TryWrite(Observation(change.Target, change.Id, change.To, change.At, result?.Code, Info(result?.Info), change.Reason));
+        _inbox.Writer.TryWrite(Observation(change.Target, change.Id, change.To, change.At, result?.Code, Info(result?.Info), change.Reason) with { DependsOn = DependsOn(change.Target) });
     }
 
     public void OnCheckCompleted(TargetCheckResult completed)
@@ -85,7 +99,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
         // The first settled state after start: no state change announces a target that was DOWN (or UP) already.
         _seen[completed.Target] = completed.State;
         var result = completed.Result;
-        _inbox.Writer.TryWrite(Observation(completed.Target, completed.Id, completed.State, completed.CompletedAt, result.Code, Info(result.Info), result.Description));
+        _inbox.Writer.TryWrite(Observation(completed.Target, completed.Id, completed.State, completed.CompletedAt, result.Code, Info(result.Info), result.Description) with { DependsOn = DependsOn(completed.Target) });
     }
 
     public async ValueTask DisposeAsync()
@@ -99,6 +113,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
             }
 
             _attached.Clear();
+            _schedulers = [];
         }
 
         _settings.Changed -= OnSettingsChanged;
@@ -114,6 +129,19 @@ public sealed class AlertEvaluator : IAsyncDisposable
 
     // "UP 2/3" or "DOWN 1/2" is on its way: a restart must not resolve (or alert) from a check that did not settle it.
     private static bool Settled(string display) => display is "UP" or "DOWN" or "MAINT";
+
+    private string? DependsOn(string target)
+    {
+        foreach (var scheduler in _schedulers)
+        {
+            if (scheduler.Find(target) is { } snapshot)
+            {
+                return snapshot.Definition.DependsOn;
+            }
+        }
+
+        return null;
+    }
 
     private static string? Info(string? info) => string.IsNullOrEmpty(info) ? null : info;
 
@@ -143,6 +171,13 @@ public sealed class AlertEvaluator : IAsyncDisposable
                     {
                         Interlocked.Increment(ref _decisions);
                         _outbox.Add(decision);
+                    }
+
+                    if (_book.Version != _published)
+                    {
+                        _published = _book.Version;
+                        _held = new Dictionary<string, HeldAlert>(_book.Held, StringComparer.Ordinal);
+                        _flapping = _book.Flapping.ToFrozenSet(StringComparer.Ordinal);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

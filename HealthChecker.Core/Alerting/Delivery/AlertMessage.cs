@@ -35,7 +35,11 @@ public sealed record AlertItem(
     DateTimeOffset? EndsAt,
     string? Code,
     string? Info,
-    string Description);
+    string Description)
+{
+    /// <summary>The target changes state too often to alert each change: this alert says so once (see <see cref="FlapDetection"/>).</summary>
+    public bool Flapping { get; init; }
+}
 
 /// <summary>What a (rule, channel, target) was last told: DOWN (an alert) or UP (its resolution); kept across restarts.</summary>
 public sealed record NotifiedState(
@@ -59,4 +63,13 @@ public sealed record AlertDecision(AlertMessage? Message, IReadOnlyList<Notified
 public interface IAlertOutbox
 {
     void Add(AlertDecision decision);
+}
+
+/// <summary>
+/// A new alert of <see cref="Target"/> (DOWN since <see cref="Since"/>) not sent at <see cref="At"/> because the target it
+/// depends on, <see cref="Parent"/>, was DOWN.
+/// </summary>
+public sealed record HeldAlert(string Rule, string Channel, string Target, string Parent, DateTimeOffset Since, DateTimeOffset At)
+{
+    public string Reason => $"alert suppressed: depends on {Parent}, which is DOWN";
 }

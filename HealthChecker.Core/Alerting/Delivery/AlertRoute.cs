@@ -63,6 +63,19 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
     {
         var alert = Alert(seen.Target, seen);
         alert.Latest = seen;
+        if (alert.Flapping)
+        {
+            // Its changes are not told one by one: the state is followed, and told once it is stable again.
+            alert.InMaintenance = seen.State == TargetState.Maint;
+            alert.DownSince = seen.State == TargetState.Down ? alert.DownSince ?? seen.At : null;
+            if (seen.State == TargetState.Down)
+            {
+                (alert.Code, alert.Info) = (seen.Code, seen.Info);
+            }
+
+            return;
+        }
+
         switch (seen.State)
         {
             case TargetState.Down:
@@ -117,8 +130,62 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         }
     }
 
-    /// <summary>What is due at <paramref name="now"/>: a message for the group, or only notified states (a silent resolution), or null.</summary>
-    public AlertDecision? Due(DateTimeOffset now, Func<DateTimeOffset, Guid> newId)
+    /// <summary>The target started flapping: one alert says so (unless it was told already); its changes are not told until it is stable.</summary>
+    public void Flap(TargetObservation seen, DateTimeOffset now)
+    {
+        var alert = Alert(seen.Target, seen);
+        alert.Latest = seen;
+        alert.Flapping = true;
+        alert.Firing = true;
+        alert.FlapToTell = true;
+        Schedule(now);
+    }
+
+    /// <summary>The target is stable again: its state is told as it is now (DOWN alerts anew, UP resolves).</summary>
+    public void Settle(string target, DateTimeOffset now)
+    {
+        if (!_alerts.TryGetValue(target, out var alert) || !alert.Flapping)
+        {
+            return;
+        }
+
+        alert.Flapping = false;
+        alert.FlapToTell = false;
+        switch (alert.Latest?.State)
+        {
+            case TargetState.Down:
+                alert.ToldDown = false;
+                Fire(alert, now);
+                break;
+            case TargetState.Up when alert.ToldDown:
+                alert.Firing = false;
+                Schedule(now);
+                break;
+            default:
+                alert.Firing = false;
+                if (!alert.ToldDown)
+                {
+                    _alerts.Remove(target);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A target's alert held back by its dependency may go now: the group's next message is scheduled.</summary>
+    public void Release(string target, DateTimeOffset now)
+    {
+        if (_alerts.TryGetValue(target, out var alert) && alert.Sendable && !alert.ToldDown)
+        {
+            Schedule(now);
+        }
+    }
+
+    /// <summary>
+    /// What is due at <paramref name="now"/>: a message for the group, or only notified states (a silent resolution), or null.
+    /// A new alert whose target's dependency is DOWN (<paramref name="heldBy"/> names it) is held back, not sent, and added to <paramref name="held"/>.
+    /// </summary>
+    public AlertDecision? Due(DateTimeOffset now, Func<DateTimeOffset, Guid> newId, Func<string, string?>? heldBy = null, List<HeldAlert>? held = null)
     {
         while (_waiting.TryPeek(out var target, out var at) && at <= now)
         {
@@ -136,10 +203,22 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         }
 
         _flushAt = null;
-        var firing = _alerts.Values.Where(a => a.Sendable).OrderBy(a => a.Target, StringComparer.Ordinal).ToList();
+        var firing = new List<RouteAlert>();
+        foreach (var a in _alerts.Values.Where(a => a.Sendable).OrderBy(a => a.Target, StringComparer.Ordinal))
+        {
+            if (!a.ToldDown && heldBy?.Invoke(a.Target) is { } parent)
+            {
+                held?.Add(new HeldAlert(rule.Name, channel, a.Target, parent, a.DownSince ?? now, now));
+            }
+            else
+            {
+                firing.Add(a);
+            }
+        }
+
         var resolved = _alerts.Values.Where(a => a.ToldDown && !a.Firing && !a.InMaintenance && a.Latest?.State == TargetState.Up)
             .OrderBy(a => a.Target, StringComparer.Ordinal).ToList();
-        bool changed = firing.Any(a => !a.ToldDown) || resolved.Count > 0;
+        bool changed = firing.Any(a => !a.ToldDown || a.FlapToTell) || resolved.Count > 0;
         if (!changed && !(reminder && firing.Count > 0))
         {
             if (firing.Count == 0)
@@ -157,13 +236,18 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         {
             // What changed first (a receiver that shows only the first alerts, or a truncated payload, still shows it), then what fires on.
             var items = (sendResolved ? resolved.Select(a => Item(a, false, now)) : [])
-                .Concat(firing.Where(a => !a.ToldDown).Select(a => Item(a, true, now)))
-                .Concat(firing.Where(a => a.ToldDown).Select(a => Item(a, true, now)))
+                .Concat(firing.Where(a => !a.ToldDown || a.FlapToTell).Select(a => Item(a, true, now)))
+                .Concat(firing.Where(a => a.ToldDown && !a.FlapToTell).Select(a => Item(a, true, now)))
                 .ToList();
             message = new AlertMessage(id, rule.Name, channel, GroupKey, now, items);
         }
 
         var told = new List<NotifiedState>();
+        foreach (var a in firing.Where(a => a.FlapToTell))
+        {
+            a.FlapToTell = false;
+        }
+
         foreach (var a in firing.Where(a => !a.ToldDown))
         {
             a.ToldDown = true;
@@ -227,7 +311,10 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
             firing ? null : seen?.At ?? now,
             a.Code,
             a.Info,
-            seen?.Description ?? "");
+            seen?.Description ?? "")
+        {
+            Flapping = a.Flapping,
+        };
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x <= b ? x : b;
@@ -250,6 +337,12 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         public bool ToldDown { get; set; }
 
         public bool InMaintenance { get; set; }
+
+        /// <summary>Changing state too often: one alert says so, its changes are not told.</summary>
+        public bool Flapping { get; set; }
+
+        /// <summary>The channel is still to be told that it flaps.</summary>
+        public bool FlapToTell { get; set; }
 
         public string? Code { get; set; }
 

@@ -14,4 +14,7 @@ public sealed record TargetObservation(
     string Description)
 {
     public string Target => $"{Group}/{Name}";
+
+    /// <summary>The target's <c>depends-on</c> when it was observed: its alerts are held back while that one is DOWN.</summary>
+    public string? DependsOn { get; init; }
 }

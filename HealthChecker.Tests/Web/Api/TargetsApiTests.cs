@@ -78,6 +78,50 @@ public sealed class TargetsApiTests(ApiApp api) : IClassFixture<ApiApp>
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Depends_on_round_trips_and_a_dependency_on_itself_missing_or_in_a_cycle_is_problem_details()
+    {
+        using var admin = api.Admin();
+        var db = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/db", ["check"] = "tcp://127.0.0.1:44" });
+        Assert.Equal(HttpStatusCode.Created, db.StatusCode);
+        var created = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/api", ["check"] = "tcp://127.0.0.1:40", ["depends-on"] = "dep/db" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("dep/db", Str(await Json(created), "depends-on"));
+
+        var self = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/self", ["check"] = "tcp://127.0.0.1:41", ["depends-on"] = "dep/self" });
+        Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
+        Assert.Equal("application/problem+json", self.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["a target cannot depend on itself"], Messages((await Json(self)).GetProperty("errors"), "depends-on"));
+
+        var missing = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/lost", ["check"] = "tcp://127.0.0.1:45", ["depends-on"] = "dep/nothere" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal(["there is no target named 'dep/nothere': add it first"], Messages((await Json(missing)).GetProperty("errors"), "depends-on"));
+
+        // dep/api depends on dep/db; dep/db may not depend on dep/api, directly or through dep/mid.
+        var mid = await admin.PostAsJsonAsync("api/targets", new Dictionary<string, object> { ["name"] = "dep/mid", ["check"] = "tcp://127.0.0.1:43", ["depends-on"] = "dep/api" });
+        Assert.Equal(HttpStatusCode.Created, mid.StatusCode);
+        var dbId = (await Json(db)).GetProperty("id").GetInt64();
+        var cycle = await admin.PutAsJsonAsync($"api/targets/{dbId}", new Dictionary<string, object> { ["name"] = "dep/db", ["check"] = "tcp://127.0.0.1:44", ["depends-on"] = "dep/mid" });
+        Assert.Equal(HttpStatusCode.BadRequest, cycle.StatusCode);
+        Assert.Equal(["'dep/mid' depends, through its own dependencies, on this target: a chain of dependencies must end at a target that depends on none"],
+            Messages((await Json(cycle)).GetProperty("errors"), "depends-on"));
+        Assert.Null((await Json(await admin.GetAsync($"api/targets/{dbId}"))).TryGetProperty("depends-on", out var none) && none.ValueKind == JsonValueKind.String ? none.GetString() : null);
+
+        const string file = """
+            targets:
+              - name: dep/web
+                check: tcp://127.0.0.1:42
+                depends-on: dep/nothere
+            """;
+        var rejected = await admin.PostAsync("api/targets/import", new StringContent(file, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Equal(["line 4: 'dep/nothere' is not a target of this file: a file names every target it depends on"],
+            Messages((await Json(rejected)).GetProperty("errors"), "targets[1] (dep/web).depends-on"));
+        Assert.Equal(0, await CountAsync("dep/web"));
+        Assert.Equal(0, await CountAsync("dep/self"));
+        Assert.Equal(0, await CountAsync("dep/lost"));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Writes_without_credentials_or_with_a_wrong_password_are_401_and_change_nothing()
     {
         using var admin = api.Admin();

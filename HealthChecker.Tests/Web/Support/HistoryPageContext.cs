@@ -21,6 +21,12 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
 
     protected FaultLog Faults { get; } = new(TestLog.Silent);
 
+    /// <summary>The alerts held back, as the evaluator would give them (the events page shows why).</summary>
+    protected HeldAlertsSource HeldAlerts { get; } = new();
+
+    /// <summary>The targets flapping, as the evaluator would say.</summary>
+    protected FlappingTargetsSource Flapping { get; } = new();
+
     protected NpgsqlDataSource Db { get; private set; } = null!;
 
     protected TargetStore Targets { get; private set; } = null!;
@@ -43,6 +49,8 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         var history = new HistoryStore(Db);
         Services.AddSingleton<ITargetHistory>(history);
         Services.AddSingleton<IStateChangeLog>(history);
+        Services.AddSingleton<HealthChecker.Web.Alerting.IHeldAlerts>(HeldAlerts);
+        Services.AddSingleton<HealthChecker.Web.Alerting.IFlappingTargets>(Flapping);
         Services.AddSingleton<ITargetEditor>(new TargetEditor(Targets, authorization, TestLog.Silent));
         Auth = AddAuthorization();
     }
@@ -57,4 +65,20 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         Targets.CreateAsync(TargetValidator.Validate(new TargetDraft { Name = fullName, Check = check }).Definition!);
 
     protected Task ExecuteAsync(string sql, object? args = null) => HistoryRows.ExecuteAsync(Db, sql, args);
+}
+
+/// <summary>Held alerts set by a test: the evaluator's own are covered in AlertEvaluatorTests.</summary>
+public sealed class HeldAlertsSource : HealthChecker.Web.Alerting.IHeldAlerts
+{
+    public Dictionary<string, HealthChecker.Core.Alerting.Delivery.HeldAlert> Items { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, HealthChecker.Core.Alerting.Delivery.HeldAlert> Held => Items;
+}
+
+/// <summary>Flapping targets set by a test: the evaluator's own decisions are covered in FlappingTests.</summary>
+public sealed class FlappingTargetsSource : HealthChecker.Web.Alerting.IFlappingTargets
+{
+    public HashSet<string> Targets { get; } = new(StringComparer.Ordinal);
+
+    public bool IsFlapping(string target) => Targets.Contains(target);
 }

@@ -25,6 +25,7 @@ public sealed class DashboardRenderTests : BunitContext
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
 
+    private readonly FlappingTargetsSource _flapping = new();
     private readonly FakeMonitorView _monitor = new();
     private readonly FakeTimeProvider _clock = new(Now);
 
@@ -33,6 +34,7 @@ public sealed class DashboardRenderTests : BunitContext
         Services.AddSingleton<IMonitorView>(_monitor);
         Services.AddSingleton(new FaultLog(TestLog.Silent));
         Services.AddSingleton(new UnreadableTargets());
+        Services.AddSingleton<HealthChecker.Web.Alerting.IFlappingTargets>(_flapping);
         Services.AddSingleton<TimeProvider>(_clock);
         // Live over a circuit; a test of the prerendered HTML says otherwise.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

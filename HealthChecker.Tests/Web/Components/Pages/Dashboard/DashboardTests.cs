@@ -18,6 +18,7 @@ using Dashboard = HealthChecker.Web.Components.Pages.Dashboard.Dashboard;
 /// <summary>The dashboard reads only the monitor view: every state it shows is set here.</summary>
 public sealed class DashboardTests : BunitContext
 {
+    private readonly FlappingTargetsSource _flapping = new();
     private readonly FakeMonitorView _monitor = new();
 
     public DashboardTests()
@@ -25,6 +26,7 @@ public sealed class DashboardTests : BunitContext
         Services.AddSingleton<IMonitorView>(_monitor);
         Services.AddSingleton(new FaultLog(TestLog.Silent));
         Services.AddSingleton(new UnreadableTargets());
+        Services.AddSingleton<HealthChecker.Web.Alerting.IFlappingTargets>(_flapping);
         Services.AddSingleton(TimeProvider.System);
         // Live over a circuit; a test of the prerendered HTML says otherwise.
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
@@ -73,6 +75,18 @@ public sealed class DashboardTests : BunitContext
         Assert.EndsWith("L4CON 7 ms: Connection refused", ticks[^1].GetAttribute("title"), StringComparison.Ordinal);
         Assert.Equal("targets/2", row.QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal("2 targets 1 up 1 down 0 paused", Normalize(page.Find("[data-testid=totals]").TextContent));
+    }
+
+    [Fact]
+    public void A_flapping_target_has_a_flapping_badge_on_its_row_and_the_others_none()
+    {
+        _monitor.Set([Target(1, "web/api", "UP", CheckStatus.L4Ok), Target(2, "web/db", "DOWN", CheckStatus.L4Connection, "Connection refused")]);
+        _flapping.Targets.Add("web/db");
+
+        var page = Render<Dashboard>();
+
+        Assert.Equal("flapping", Row(page, "web/db").QuerySelector("[data-testid=flapping]")!.TextContent);
+        Assert.Null(Row(page, "web/api").QuerySelector("[data-testid=flapping]"));
     }
 
     [Fact]

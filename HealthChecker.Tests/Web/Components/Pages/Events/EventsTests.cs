@@ -118,6 +118,30 @@ public sealed class EventsTests : HistoryPageContext
     private Microsoft.AspNetCore.Components.NavigationManager NavigationManager =>
         Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
 
+    [Fact]
+    public async Task A_down_change_whose_alert_is_held_back_says_by_which_dependency()
+    {
+        var api = await AddTargetAsync("shop/api");
+        var db = await AddTargetAsync("shop/db");
+        var at = new DateTimeOffset(2026, 1, 1, 0, 5, 0, TimeSpan.Zero);
+        await ExecuteAsync("""
+            INSERT INTO state_changes (target_id, at, from_state, to_state, status, info) VALUES
+              (@api, '2026-01-01 00:01Z', 'UP', 'DOWN', 'L4CON', 'Connection refused'),
+              (@api, '2026-01-01 00:02Z', 'DOWN', 'UP', 'L4OK', NULL),
+              (@db, '2026-01-01 00:04Z', 'UP', 'DOWN', 'L4CON', 'Connection refused'),
+              (@api, '2026-01-01 00:05Z', 'UP', 'DOWN', 'L4CON', 'Connection refused');
+            """, new { api = api.Id, db = db.Id });
+        HeldAlerts.Items["shop/api"] = new HealthChecker.Core.Alerting.Delivery.HeldAlert("r", "ops", "shop/api", "shop/db", at, at.AddSeconds(10));
+
+        var page = Render<Events>();
+
+        page.WaitForAssertion(() => Assert.Equal(4, Rows(page).Count));
+        var notes = page.FindAll("[data-testid=alert-held]");
+        // Only the change whose alert is held now: not the earlier DOWN of the same target, nor the parent's.
+        Assert.Equal("alert suppressed: depends on shop/db, which is DOWN", Assert.Single(notes).TextContent);
+        Assert.Contains("alert suppressed", Rows(page)[0].TextContent, StringComparison.Ordinal);
+    }
+
     private static IReadOnlyList<AngleSharp.Dom.IElement> Rows(IRenderedComponent<Events> page) => page.FindAll("[data-testid=events] tbody tr");
 
     private static string[] Names(IRenderedComponent<Events> page) => [.. Rows(page).Select(r => r.GetAttribute("data-target-name")!)];

@@ -145,6 +145,18 @@ public sealed class TargetDetailTests : HistoryPageContext
     }
 
     [Fact]
+    public async Task A_flapping_target_is_marked_flapping_in_its_header()
+    {
+        var target = await AddTargetAsync("web/api");
+        Monitor.Set([FakeMonitorView.Target(target.Id, "web/api", "DOWN", CheckStatus.L4Connection, "Connection refused")]);
+        Flapping.Targets.Add("web/api");
+
+        var page = Render<TargetDetail>(p => p.Add(d => d.Id, target.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("flapping", page.Find(".head [data-testid=flapping]").TextContent));
+    }
+
+    [Fact]
     public async Task Signed_in_the_page_links_to_edit_and_pauses()
     {
         var target = await AddTargetAsync("web/api");

@@ -22,6 +22,7 @@ public sealed class TargetFormTests : BunitContext
         ["downinter"] = "target-downinter",
         ["timeout"] = "target-timeout",
         ["connect-timeout"] = "target-connect-timeout",
+        ["depends-on"] = "target-depends-on",
         ["rise"] = "target-rise",
         ["fall"] = "target-fall",
         ["spread"] = "target-spread",
@@ -45,6 +46,8 @@ public sealed class TargetFormTests : BunitContext
         { "timeout", "timeout=5s" },
         { "connect-timeout", "connecttimeout=3s" },
         { "connect-timeout", "connecttimeout=later" },
+        { "depends-on", "dependson=web/app" },
+        { "depends-on", "dependson=a/b/c" },
         { "rise", "rise=0" },
         { "fall", "fall=many" },
         { "spread", "spread=60" },
@@ -175,6 +178,7 @@ public sealed class TargetFormTests : BunitContext
                 case "downinter": draft.DownInter = value; break;
                 case "timeout": draft.Timeout = value; break;
                 case "connecttimeout": draft.ConnectTimeout = value; break;
+                case "dependson": draft.DependsOn = value; break;
                 case "rise": draft.Rise = value; break;
                 case "fall": draft.Fall = value; break;
                 case "spread": draft.Spread = value; break;
@@ -206,7 +210,7 @@ public sealed class TargetFormTests : BunitContext
             Name = Given(d.Name), Check = Given(d.Check), Steps = d.Steps, HttpMethod = Given(d.HttpMethod), HttpHost = Given(d.HttpHost),
             HttpStatus = Given(d.HttpStatus), HttpBody = Given(d.HttpBody), TlsVerify = Given(d.TlsVerify), TlsServerName = Given(d.TlsServerName),
             TlsMinDaysToExpiry = Given(d.TlsMinDaysToExpiry), Inter = Given(d.Inter), FastInter = Given(d.FastInter), DownInter = Given(d.DownInter),
-            Timeout = Given(d.Timeout), ConnectTimeout = Given(d.ConnectTimeout), Rise = Given(d.Rise), Fall = Given(d.Fall), Spread = Given(d.Spread), Enabled = Given(d.Enabled), Start = Given(d.Start),
+            Timeout = Given(d.Timeout), ConnectTimeout = Given(d.ConnectTimeout), DependsOn = Given(d.DependsOn), Rise = Given(d.Rise), Fall = Given(d.Fall), Spread = Given(d.Spread), Enabled = Given(d.Enabled), Start = Given(d.Start),
         };
     }
 }
