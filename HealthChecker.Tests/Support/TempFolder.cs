@@ -10,6 +10,43 @@ internal static class TempFolder
         return path;
     }
 
+    /// <summary>
+    /// Deletes the folders named <paramref name="prefix"/>-* that earlier test runs left (an embedded cluster is only
+    /// signalled to stop when its run ends, so it cannot delete its own): those whose owner process and server are gone.
+    /// </summary>
+    public static void DeleteLeftovers(string prefix)
+    {
+        foreach (var folder in Directory.EnumerateDirectories("/tmp", $"{prefix}-*"))
+        {
+            if (!Alive(Path.Combine(folder, "owner.pid")) && !Alive(Path.Combine(folder, "pg", "postmaster.pid")))
+            {
+                Delete(folder);
+            }
+        }
+    }
+
+    // A pid file whose first line names a running process; unreadable counts as alive, so nothing in use is deleted.
+    private static bool Alive(string pidFile)
+    {
+        try
+        {
+            if (!File.Exists(pidFile))
+            {
+                return false;
+            }
+
+            return !int.TryParse(File.ReadLines(pidFile).FirstOrDefault()?.Trim(), out var pid) || Directory.Exists($"/proc/{pid}");
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
     public static void Delete(string? path)
     {
         try

@@ -45,6 +45,7 @@ internal static class TestDatabase
             return configured;
         }
 
+        TempFolder.DeleteLeftovers("hc-testdb");
         var folder = TempFolder.Create("hc-testdb");
         _cluster = await LocalCluster.StartAsync(folder, TestLog.Silent);
         // The test host may end this process soon after the handler starts: signal, don't wait.
