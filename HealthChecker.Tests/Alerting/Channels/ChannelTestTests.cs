@@ -21,7 +21,7 @@ public sealed class ChannelTestTests
 
         Assert.Equal((DeliveryOutcome.Failed, "HTTP 404 Not Found: answer 404"), (answer.Outcome, answer.Text));
         Assert.Equal(
-            "[DOWN] healthchecker/test-message is DOWN\nhealthchecker/test-message is DOWN since 2026-12-03 11:00:00 UTC: a test message to channel chat: it works\n/?q=healthchecker%2Ftest-message",
+            "[DOWN] healthchecker/test-message is DOWN\nhealthchecker/test-message is DOWN since 2026-12-03 11:00:00 UTC: TEST: a test message sent from HealthChecker to check this channel; no target is down\n/?q=healthchecker%2Ftest-message",
             Assert.Single(receiver.Received).Json.GetProperty("text").GetString());
     }
 

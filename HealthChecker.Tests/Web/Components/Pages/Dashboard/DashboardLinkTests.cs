@@ -22,6 +22,7 @@ public sealed class DashboardLinkTests : BunitContext
         Services.AddSingleton(new FaultLog(TestLog.Silent));
         Services.AddSingleton(new UnreadableTargets());
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<HealthChecker.Web.Alerting.IFlappingTargets>(new FlappingTargetsSource());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _monitor.Set([Target(1, "web/api", "DOWN"), Target(2, "web/db", "UP"), Target(3, "mail/smtp", "DOWN"), Target(4, "web/api-2", "DOWN")]);
     }
