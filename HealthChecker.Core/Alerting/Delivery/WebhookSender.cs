@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 
 namespace HealthChecker.Core.Alerting.Delivery;
 
@@ -13,7 +11,7 @@ public sealed class WebhookSender : IChannelSender, IDisposable
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    private readonly HttpClient _http;
+    private readonly Channels.HttpDelivery _http;
     private readonly Uri? _externalUrl;
 
     /// <param name="externalUrl">The app's address, for the links in a message; null: relative links.</param>
@@ -21,77 +19,15 @@ public sealed class WebhookSender : IChannelSender, IDisposable
     public WebhookSender(Uri? externalUrl = null, TimeSpan? attemptTimeout = null)
     {
         _externalUrl = externalUrl;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            AllowAutoRedirect = false,
-        })
-        {
-            Timeout = attemptTimeout ?? TimeSpan.FromSeconds(10),
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("HealthChecker", "1"));
+        _http = new Channels.HttpDelivery(attemptTimeout);
     }
 
     public ChannelKind Kind => ChannelKind.Webhook;
 
-    public async Task<DeliveryAnswer> SendAsync(ChannelDefinition channel, AlertMessage message, CancellationToken cancellationToken)
-    {
-        if (channel.Url is not { } url)
-        {
-            return DeliveryAnswer.Failed("the channel has no URL");
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = JsonContent.Create(WebhookPayload.From(message, _externalUrl)),
-        };
-        request.Headers.TryAddWithoutValidation(IdempotencyHeader, message.Id.ToString());
-        foreach (var header in channel.Headers)
-        {
-            if (SecretValues.Resolve(header.Value) is not { } value)
-            {
-                return DeliveryAnswer.Failed($"the secret of header {header.Name} is not set ({header.Value})");
-            }
-
-            if (!request.Headers.TryAddWithoutValidation(header.Name, value))
-            {
-                request.Content.Headers.TryAddWithoutValidation(header.Name, value);
-            }
-        }
-
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            var body = await StartOfBodyAsync(response, cancellationToken).ConfigureAwait(false);
-            var code = (int)response.StatusCode;
-            var text = $"HTTP {code} {response.ReasonPhrase}" + (body.Length > 0 ? $": {body.Trim()}" : "");
-            return code switch
-            {
-                >= 200 and < 300 => DeliveryAnswer.Delivered(text),
-                408 or 429 or >= 500 => DeliveryAnswer.Retry(text),
-                _ => DeliveryAnswer.Failed(text),
-            };
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return DeliveryAnswer.Retry($"no answer within {_http.Timeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException e)
-        {
-            return DeliveryAnswer.Retry(e.InnerException is SocketException s ? $"{s.SocketErrorCode}: {s.Message}" : e.Message);
-        }
-    }
+    public Task<DeliveryAnswer> SendAsync(ChannelDefinition channel, AlertMessage message, CancellationToken cancellationToken) =>
+        channel.Url is not { } url
+            ? Task.FromResult(DeliveryAnswer.Failed("the channel has no URL"))
+            : _http.PostAsync(channel, url, message.Id, JsonContent.Create(WebhookPayload.From(message, _externalUrl)), cancellationToken);
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>Only as much of the receiver's answer as is kept: a hostile receiver's endless body is not read.</summary>
-    private static async Task<string> StartOfBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream);
-        var buffer = new char[DeliveryAnswer.MaxText + 1];
-        int read = await reader.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return new string(buffer, 0, read);
-    }
 }
