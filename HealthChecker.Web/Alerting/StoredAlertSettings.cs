@@ -13,9 +13,6 @@ namespace HealthChecker.Web.Alerting;
 /// <remarks>Built before the database is open (an app part): the store and the data source are asked for at start.</remarks>
 public sealed class StoredAlertSettings(Func<AlertSettingsStore> store, Func<NpgsqlDataSource> dataSource, Serilog.ILogger log) : IAlertSettingsSource, IHostedService, IAsyncDisposable
 {
-    private static readonly TimeSpan ListenPing = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-
     private readonly Serilog.ILogger _log = log.ForContext<StoredAlertSettings>();
     private readonly SemaphoreSlim _reload = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -34,11 +31,18 @@ public sealed class StoredAlertSettings(Func<AlertSettingsStore> store, Func<Npg
     /// <summary>Listens first (so nothing committed from here on is missed), then loads.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var connection = await ListenOnAsync(cancellationToken);
+        var heard = 0;
+        var follower = new NotifyFollower(dataSource(), AlertSettingsStore.NotifyChannel,
+            _ => Interlocked.Exchange(ref heard, 1),
+            // Notices sent while no one listened are lost: read everything again.
+            ReloadAsync,
+            _log,
+            afterWait: ct => Interlocked.Exchange(ref heard, 0) > 0 ? ReloadAsync(ct) : Task.CompletedTask);
+        var connection = await follower.ListenAsync(cancellationToken);
         await ReloadAsync(cancellationToken);
         _log.Information("Alerting: {Channels} channels and {Rules} rules; listening on {Channel} for changes",
             Current.Channels.Count, Current.Rules.Count, AlertSettingsStore.NotifyChannel);
-        _listener = Task.Run(() => ListenAsync(connection, _stop.Token), CancellationToken.None);
+        _listener = Task.Run(() => follower.FollowAsync(connection, _stop.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -83,87 +87,6 @@ public sealed class StoredAlertSettings(Func<AlertSettingsStore> store, Func<Npg
         finally
         {
             _reload.Release();
-        }
-    }
-
-    private async Task<NpgsqlConnection> ListenOnAsync(CancellationToken ct)
-    {
-        var connection = await dataSource().OpenConnectionAsync(ct);
-        try
-        {
-            await using var listen = new NpgsqlCommand($"LISTEN {AlertSettingsStore.NotifyChannel}", connection);
-            await listen.ExecuteNonQueryAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task ListenAsync(NpgsqlConnection? connection, CancellationToken ct)
-    {
-        var backoff = TimeSpan.FromSeconds(1);
-        var heard = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                if (connection is null)
-                {
-                    connection = await ListenOnAsync(ct);
-                    // Notices sent while no one listened are lost: read everything again.
-                    await ReloadAsync(ct);
-                    _log.Information("Listening on {Channel} again", AlertSettingsStore.NotifyChannel);
-                    backoff = TimeSpan.FromSeconds(1);
-                }
-
-                connection.Notification += (_, _) => Interlocked.Increment(ref heard);
-                while (!ct.IsCancellationRequested)
-                {
-                    // A quiet connection is pinged now and then, so that a server gone away is noticed.
-                    if (!await connection.WaitAsync(ListenPing, ct))
-                    {
-                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                        await ping.ExecuteNonQueryAsync(ct);
-                    }
-
-                    if (Interlocked.Exchange(ref heard, 0) > 0)
-                    {
-                        await ReloadAsync(ct);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                _log.Warning("Following alert settings on {Channel} failed, retrying in {Delay} s: {Reason}", AlertSettingsStore.NotifyChannel, backoff.TotalSeconds, e.Message);
-                if (connection is not null)
-                {
-                    await connection.DisposeAsync();
-                    connection = null;
-                }
-
-                try
-                {
-                    await Task.Delay(backoff, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
-        }
-
-        if (connection is not null)
-        {
-            await connection.DisposeAsync();
         }
     }
 }

@@ -20,7 +20,6 @@ namespace HealthChecker.Web.Monitoring;
 internal sealed class TargetSync : IAsyncDisposable
 {
     private static readonly long[] Everything = [-1];
-    private static readonly TimeSpan ListenPing = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly TargetStore _store;
@@ -67,12 +66,21 @@ internal sealed class TargetSync : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         _subscription = _feed.Subscribe(changes => _pending.Writer.TryWrite([.. changes.Select(c => c.Id)]));
-        var connection = await ListenOnAsync(ct);
+        var follower = new NotifyFollower(_dataSource, TargetStore.NotifyChannel,
+            payload => _pending.Writer.TryWrite(TargetNotices.Parse(payload)?.ToArray() ?? Everything),
+            _ =>
+            {
+                // Notices sent while no one listened are lost: read the whole table again.
+                _pending.Writer.TryWrite(Everything);
+                return Task.CompletedTask;
+            },
+            _log);
+        var connection = await follower.ListenAsync(ct);
         var stored = await StoredStates.LatestAsync(_dataSource, ct);
         var loaded = await ReloadAsync(stored, ct);
         _log.Information("Check engine started with {Targets} targets on {Loops} loops; listening on {Channel} for changes",
             loaded, _scheduler.LoopCount, TargetStore.NotifyChannel);
-        _listener = Task.Run(() => ListenAsync(connection, _stop.Token), CancellationToken.None);
+        _listener = Task.Run(() => follower.FollowAsync(connection, _stop.Token), CancellationToken.None);
         _worker = Task.Run(() => WorkAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -263,78 +271,6 @@ internal sealed class TargetSync : IAsyncDisposable
             {
                 _recorder.Expect(id!.Value);
             }
-        }
-    }
-
-    private async Task<NpgsqlConnection> ListenOnAsync(CancellationToken ct)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            connection.Notification += (_, e) => _pending.Writer.TryWrite(TargetNotices.Parse(e.Payload)?.ToArray() ?? Everything);
-            await using var listen = new NpgsqlCommand($"LISTEN {TargetStore.NotifyChannel}", connection);
-            await listen.ExecuteNonQueryAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task ListenAsync(NpgsqlConnection? connection, CancellationToken ct)
-    {
-        var backoff = TimeSpan.FromSeconds(1);
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                if (connection is null)
-                {
-                    connection = await ListenOnAsync(ct);
-                    // Notices sent while no one listened are lost: read the whole table again.
-                    _pending.Writer.TryWrite(Everything);
-                    _log.Information("Listening on {Channel} again", TargetStore.NotifyChannel);
-                    backoff = TimeSpan.FromSeconds(1);
-                }
-
-                // A quiet connection is pinged now and then, so that a server gone away is noticed.
-                if (!await connection.WaitAsync(ListenPing, ct))
-                {
-                    await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                    await ping.ExecuteNonQueryAsync(ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                _log.Warning("Listening on {Channel} failed, retrying in {Delay} s: {Reason}", TargetStore.NotifyChannel, backoff.TotalSeconds, e.Message);
-                if (connection is not null)
-                {
-                    await connection.DisposeAsync();
-                    connection = null;
-                }
-
-                try
-                {
-                    await Task.Delay(backoff, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
-        }
-
-        if (connection is not null)
-        {
-            await connection.DisposeAsync();
         }
     }
 }
