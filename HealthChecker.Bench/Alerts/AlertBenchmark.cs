@@ -1,3 +1,4 @@
+using HealthChecker.Testing;
 using System.Collections.Concurrent;
 using System.Globalization;
 using HealthChecker.Core.Alerting;
@@ -64,7 +65,7 @@ internal static class AlertBenchmark
         var groupWait = TimeSpan.FromSeconds(s.GroupWait);
         var groupInterval = TimeSpan.FromSeconds(s.GroupInterval);
         using var hooks = new HookReceiver();
-        using var mail = new MailReceiver();
+        using var mail = new SmtpReceiver();
         using var listeners = new StormListeners(s.Listeners + 1);
         int latencyListener = s.Listeners;
 
@@ -133,7 +134,7 @@ internal static class AlertBenchmark
             closing, down, recovering, recovered, Interlocked.Read(ref changes.StormUp), Interlocked.Read(ref changes.StormDown),
             changes.FirstStormTicks == long.MaxValue ? null : new DateTimeOffset(changes.FirstStormTicks, TimeSpan.Zero),
             new DateTimeOffset(Interlocked.Read(ref changes.LastStormTicks), TimeSpan.Zero),
-            hooks.At("hc/storm"), mail.Received, hooks.At("am/storm"), alertmanager.Posts, alertmanager.Failures);
+            hooks.At("hc/storm"), [.. mail.Received.Select(m => new ReceivedAlert("smtp", m.At, "", 0, 0, 0, m.Mail.Subject ?? ""))], hooks.At("am/storm"), alertmanager.Posts, alertmanager.Failures);
 
         Console.WriteLine(AlertTable.Render(s, load, AlertmanagerBaseline.Version(), storm, latency));
         return 0;

@@ -1,12 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using HealthChecker.Testing;
-using MimeKit;
-using SmtpServer;
-using SmtpServer.Protocol;
-using SmtpServer.Storage;
 
 namespace HealthChecker.Bench.Alerts;
 
@@ -76,57 +71,6 @@ internal sealed class HookReceiver : IDisposable
             }
 
             context.Response.Close();
-        }
-    }
-}
-
-/// <summary>An SMTP server on 127.0.0.1 (the SmtpServer library, in-process, as the tests use): records each mail's arrival and subject.</summary>
-internal sealed class MailReceiver : IDisposable
-{
-    private readonly ConcurrentQueue<ReceivedAlert> _received = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _running;
-
-    public MailReceiver()
-    {
-        Port = LoopbackPorts.Free();
-        var options = new SmtpServerOptionsBuilder()
-            .ServerName("localhost")
-            .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
-            .Build();
-        var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(this));
-        _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
-    }
-
-    public int Port { get; }
-
-    public IReadOnlyList<ReceivedAlert> Received => [.. _received];
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        try
-        {
-            _running.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-            // Stopped.
-        }
-
-        _stop.Dispose();
-    }
-
-    private sealed class Store(MailReceiver receiver) : MessageStore
-    {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
-        {
-            var at = DateTimeOffset.UtcNow;
-            using var stream = new MemoryStream(buffer.ToArray());
-            var mail = MimeMessage.Load(stream, cancellationToken);
-            receiver._received.Enqueue(new ReceivedAlert("smtp", at, "", 0, 0, 0, mail.Subject ?? ""));
-            return Task.FromResult(SmtpResponse.Ok);
         }
     }
 }

@@ -21,11 +21,11 @@ internal static class AlertFields
             var valueLine = events.Line;
             if (key == "name")
             {
-                draft.Name = Scalar(events, key, errors);
+                draft.Name = TargetFields.Scalar(events, key, errors);
             }
             else if (ChannelValidator.UrlKinds.ContainsKey(key))
             {
-                draft.Urls.Add((key, Scalar(events, key, errors)));
+                draft.Urls.Add((key, TargetFields.Scalar(events, key, errors)));
             }
             else if (key == "headers")
             {
@@ -59,14 +59,14 @@ internal static class AlertFields
             var valueLine = events.Line;
             switch (key)
             {
-                case "name": draft.Name = Scalar(events, key, errors); break;
-                case "targets": draft.Targets = Scalar(events, key, errors); break;
+                case "name": draft.Name = TargetFields.Scalar(events, key, errors); break;
+                case "targets": draft.Targets = TargetFields.Scalar(events, key, errors); break;
                 case "channels": draft.Channels = List(events, key, draft.Lines, errors); break;
-                case "after": draft.After = Scalar(events, key, errors); break;
-                case "repeat": draft.Repeat = Scalar(events, key, errors); break;
-                case "resolved": draft.Resolved = Scalar(events, key, errors); break;
-                case "group-wait": draft.GroupWait = Scalar(events, key, errors); break;
-                case "group-interval": draft.GroupInterval = Scalar(events, key, errors); break;
+                case "after": draft.After = TargetFields.Scalar(events, key, errors); break;
+                case "repeat": draft.Repeat = TargetFields.Scalar(events, key, errors); break;
+                case "resolved": draft.Resolved = TargetFields.Scalar(events, key, errors); break;
+                case "group-wait": draft.GroupWait = TargetFields.Scalar(events, key, errors); break;
+                case "group-interval": draft.GroupInterval = TargetFields.Scalar(events, key, errors); break;
                 default:
                     errors.Add(new TargetError(EchoedText.Clip(key), $"unknown field: use {string.Join(", ", RuleKeys)}", line));
                     events.Skip();
@@ -97,7 +97,7 @@ internal static class AlertFields
                 continue;
             }
 
-            draft.Headers.Add((key, Scalar(events, field, errors)));
+            draft.Headers.Add((key, TargetFields.Scalar(events, field, errors)));
         }
     }
 
@@ -117,12 +117,12 @@ internal static class AlertFields
             draft.Lines[field] = events.Line;
             switch (key)
             {
-                case "host": email.Host = Scalar(events, field, errors); break;
-                case "port": email.Port = Scalar(events, field, errors); break;
-                case "security": email.Security = Scalar(events, field, errors); break;
-                case "from": email.From = Scalar(events, field, errors); break;
-                case "user": email.User = Scalar(events, field, errors); break;
-                case "password": email.Password = Scalar(events, field, errors); break;
+                case "host": email.Host = TargetFields.Scalar(events, field, errors); break;
+                case "port": email.Port = TargetFields.Scalar(events, field, errors); break;
+                case "security": email.Security = TargetFields.Scalar(events, field, errors); break;
+                case "from": email.From = TargetFields.Scalar(events, field, errors); break;
+                case "user": email.User = TargetFields.Scalar(events, field, errors); break;
+                case "password": email.Password = TargetFields.Scalar(events, field, errors); break;
                 case "to": email.To = List(events, field, draft.Lines, errors) ?? []; break;
                 default:
                     errors.Add(new TargetError(field, $"unknown field: use {string.Join(", ", EmailKeys)}", line));
@@ -148,9 +148,9 @@ internal static class AlertFields
             draft.Lines[field] = events.Line;
             switch (key)
             {
-                case "title": templates.Title = Scalar(events, field, errors); break;
-                case "text": templates.Text = Scalar(events, field, errors); break;
-                case "html": templates.Html = Scalar(events, field, errors); break;
+                case "title": templates.Title = TargetFields.Scalar(events, field, errors); break;
+                case "text": templates.Text = TargetFields.Scalar(events, field, errors); break;
+                case "html": templates.Html = TargetFields.Scalar(events, field, errors); break;
                 default:
                     errors.Add(new TargetError(field, $"unknown field: use {string.Join(", ", TemplateKeys)}", line));
                     events.Skip();
@@ -181,23 +181,10 @@ internal static class AlertFields
         {
             var itemField = $"{field}[{items.Count + 1}]";
             lines[itemField] = events.Line;
-            items.Add(Scalar(events, itemField, errors));
+            items.Add(TargetFields.Scalar(events, itemField, errors));
         }
 
         events.Next(); // SequenceEnd
         return items;
-    }
-
-    private static string? Scalar(YamlEventReader events, string field, List<TargetError> errors)
-    {
-        var line = events.Line;
-        if (events.TakeScalar() is { } value)
-        {
-            return value;
-        }
-
-        errors.Add(new TargetError(field, "must be a single value, not a list or mapping", line));
-        events.Skip();
-        return null;
     }
 }

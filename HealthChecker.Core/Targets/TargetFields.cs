@@ -184,7 +184,8 @@ internal static class TargetFields
         events.Next(); // SequenceEnd
     }
 
-    private static string? Scalar(YamlEventReader events, string field, List<TargetError> errors)
+    /// <summary>The value at <paramref name="events"/>, or null with an error on <paramref name="field"/> when it is a list or mapping.</summary>
+    internal static string? Scalar(YamlEventReader events, string field, List<TargetError> errors)
     {
         var line = events.Line;
         if (events.TakeScalar() is { } value)

@@ -21,14 +21,14 @@ public sealed record NotificationQuery(int Limit, Guid? After, NotificationFilte
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var limit = PageQuery.DefaultLimit;
-        if (Single(query, "limit", errors) is { } limitText
+        if (PageQuery.Single(query, "limit", errors) is { } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PageQuery.MaxLimit))
         {
             errors["limit"] = [$"must be a whole number from 1 to {PageQuery.MaxLimit}"];
         }
 
         Guid? after = null;
-        if (Single(query, "after", errors) is { } afterText)
+        if (PageQuery.Single(query, "after", errors) is { } afterText)
         {
             if (Guid.TryParseExact(afterText, "D", out var id))
             {
@@ -41,7 +41,7 @@ public sealed record NotificationQuery(int Limit, Guid? After, NotificationFilte
         }
 
         string? target = null;
-        if (Single(query, "target", errors) is { Length: > 0 } targetText)
+        if (PageQuery.Single(query, "target", errors) is { Length: > 0 } targetText)
         {
             if (TargetKey.TryParse(targetText, out _))
             {
@@ -54,7 +54,7 @@ public sealed record NotificationQuery(int Limit, Guid? After, NotificationFilte
         }
 
         string? channel = null;
-        if (Single(query, "channel", errors) is { Length: > 0 } channelText)
+        if (PageQuery.Single(query, "channel", errors) is { Length: > 0 } channelText)
         {
             if (channelText.Length <= MaxNameLength && !channelText.Any(char.IsControl))
             {
@@ -79,21 +79,5 @@ public sealed record NotificationQuery(int Limit, Guid? After, NotificationFilte
         }
 
         return Filter.Channel is { } channel ? url + $"&channel={Uri.EscapeDataString(channel)}" : url;
-    }
-
-    private static string? Single(IQueryCollection query, string name, Dictionary<string, string[]> errors)
-    {
-        if (!query.TryGetValue(name, out StringValues values))
-        {
-            return null;
-        }
-
-        if (values.Count != 1)
-        {
-            errors[name] = ["must be given once"];
-            return null;
-        }
-
-        return values[0];
     }
 }

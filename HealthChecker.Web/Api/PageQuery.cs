@@ -57,7 +57,8 @@ public sealed record PageQuery(int Limit, TargetKey? After)
         return TypedResults.Ok(page);
     }
 
-    private static string? Single(IQueryCollection query, string name, Dictionary<string, string[]> errors)
+    /// <summary>A query parameter given at most once (null when absent); twice is an error on its name.</summary>
+    internal static string? Single(IQueryCollection query, string name, Dictionary<string, string[]> errors)
     {
         if (!query.TryGetValue(name, out StringValues values))
         {

@@ -1,3 +1,4 @@
+using HealthChecker.Testing;
 using HealthChecker.Core.Alerting;
 using HealthChecker.Core.Alerting.Delivery;
 using HealthChecker.Core.Alerting.Delivery.Channels;

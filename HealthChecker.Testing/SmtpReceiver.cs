@@ -2,21 +2,20 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using HealthChecker.Testing;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Authentication;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace HealthChecker.Tests.Support;
+namespace HealthChecker.Testing;
 
 /// <summary>
 /// A real SMTP server on 127.0.0.1 (the SmtpServer library, in-process): records every mail it takes, with the login
 /// it came with and whether the session was encrypted; answers each mail with the next scripted reply (then 250).
 /// With a certificate it offers STARTTLS, or speaks TLS from the first byte when <c>implicitTls</c>.
 /// </summary>
-internal sealed class SmtpReceiver : IDisposable
+public sealed class SmtpReceiver : IDisposable
 {
     private readonly ConcurrentQueue<SmtpResponse> _answers = new();
     private readonly ConcurrentQueue<ReceivedMail> _received = new();
@@ -90,15 +89,16 @@ internal sealed class SmtpReceiver : IDisposable
     {
         public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            var at = DateTimeOffset.UtcNow;
             using var stream = new MemoryStream(buffer.ToArray());
-            var mail = MimeMessage.Load(stream);
+            var mail = MimeMessage.Load(stream, cancellationToken);
             var answer = receiver._answers.TryDequeue(out var scripted) ? scripted : SmtpResponse.Ok;
             var user = context.Authentication.IsAuthenticated ? context.Authentication.User : null;
-            receiver._received.Enqueue(new ReceivedMail(mail, user, context.Pipe.IsSecure, (int)answer.ReplyCode));
+            receiver._received.Enqueue(new ReceivedMail(mail, user, context.Pipe.IsSecure, (int)answer.ReplyCode, at));
             return Task.FromResult(answer);
         }
     }
 }
 
-/// <summary>A mail an <see cref="SmtpReceiver"/> took (or refused, by <see cref="Reply"/>), who logged in, and whether over TLS.</summary>
-internal sealed record ReceivedMail(MimeMessage Mail, string? User, bool Secure, int Reply);
+/// <summary>A mail an <see cref="SmtpReceiver"/> took (or refused, by <see cref="Reply"/>), who logged in, whether over TLS, and when it arrived.</summary>
+public sealed record ReceivedMail(MimeMessage Mail, string? User, bool Secure, int Reply, DateTimeOffset At);
