@@ -35,6 +35,36 @@ public static class OutboxStore
                 DeliveryState.Queued, q.Attempts, Utc(q.NextTryAt), Utc(q.LastAttemptAt), q.LastAnswer, null)).ToList());
     }
 
+    // The id and delivery columns of a row: all an update of a stored message sets.
+    private static DynamicParameters DeliveryOf(OutboxRow row) => new(new
+    {
+        row.Message.Id,
+        row.Delivery,
+        row.Attempts,
+        NextTryAt = row.NextTryAt?.UtcDateTime,
+        LastAttemptAt = row.LastAttemptAt?.UtcDateTime,
+        row.LastAnswer,
+        DeliveredAt = row.DeliveredAt?.UtcDateTime,
+    });
+
+    // What a new message's row adds to its delivery columns.
+    private static DynamicParameters WithMessage(DynamicParameters delivery, AlertMessage m)
+    {
+        delivery.AddDynamicParams(new
+        {
+            m.Rule,
+            m.Channel,
+            m.GroupKey,
+            m.Status,
+            Targets = m.Alerts.Select(a => a.Target).ToArray(),
+            Firing = m.FiringCount,
+            Resolved = m.ResolvedCount,
+            CreatedAt = m.CreatedAt.UtcDateTime,
+            Message = JsonSerializer.Serialize(m, Json),
+        });
+        return delivery;
+    }
+
     /// <summary>
     /// Stores the rows and notified states in one transaction (inserted, or updated to what they say now). The rows of
     /// <paramref name="stored"/> are known to be there: only their delivery is updated, their message is not sent again.
@@ -55,16 +85,7 @@ public static class OutboxStore
                         last_attempt_at = @LastAttemptAt, last_answer = @LastAnswer, delivered_at = @DeliveredAt
                     WHERE id = @Id
                     """,
-                    new
-                    {
-                        m.Id,
-                        row.Delivery,
-                        row.Attempts,
-                        NextTryAt = row.NextTryAt?.UtcDateTime,
-                        LastAttemptAt = row.LastAttemptAt?.UtcDateTime,
-                        row.LastAnswer,
-                        DeliveredAt = row.DeliveredAt?.UtcDateTime,
-                    },
+                    DeliveryOf(row),
                     tx,
                     cancellationToken: ct)).ConfigureAwait(false);
                 continue;
@@ -80,25 +101,7 @@ public static class OutboxStore
                     delivery = EXCLUDED.delivery, attempts = EXCLUDED.attempts, next_try_at = EXCLUDED.next_try_at,
                     last_attempt_at = EXCLUDED.last_attempt_at, last_answer = EXCLUDED.last_answer, delivered_at = EXCLUDED.delivered_at
                 """,
-                new
-                {
-                    m.Id,
-                    m.Rule,
-                    m.Channel,
-                    m.GroupKey,
-                    m.Status,
-                    Targets = m.Alerts.Select(a => a.Target).ToArray(),
-                    Firing = m.FiringCount,
-                    Resolved = m.ResolvedCount,
-                    CreatedAt = m.CreatedAt.UtcDateTime,
-                    row.Delivery,
-                    row.Attempts,
-                    NextTryAt = row.NextTryAt?.UtcDateTime,
-                    LastAttemptAt = row.LastAttemptAt?.UtcDateTime,
-                    row.LastAnswer,
-                    DeliveredAt = row.DeliveredAt?.UtcDateTime,
-                    Message = JsonSerializer.Serialize(m, Json),
-                },
+                WithMessage(DeliveryOf(row), m),
                 tx,
                 cancellationToken: ct)).ConfigureAwait(false);
         }
