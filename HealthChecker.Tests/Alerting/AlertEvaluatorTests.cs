@@ -119,6 +119,8 @@ public sealed class AlertEvaluatorTests
             var (outbox, evaluator) = await StartAsync(first, settings, db);
             await first.Scheduler.AddRangeAsync([.. targets.Select(t => (t, (long?)null))]);
             await first.AdvanceAsync(Inter);
+            // The first checks must have ended before a listener closes, or a check still connecting sees it closed.
+            await EventuallyAsync(() => evaluator.Observed == 3, "a, b and c seen UP");
             a.Close();
             b.Close();
             await first.AdvanceAsync(Inter);
@@ -147,7 +149,8 @@ public sealed class AlertEvaluatorTests
                 [("shop/b", "resolved"), ("shop/a", "firing")],
                 resolution.Alerts.Select(x => (x.GetProperty("labels").GetProperty("target").GetString(), x.GetProperty("status").GetString())));
 
-            // A later change of c is the next message: nothing was sent twice in between.
+            // A later change of c is the next message: nothing was sent twice in between. Its first check ended before.
+            await EventuallyAsync(() => evaluator.Observed == 4, "a seen DOWN (its first check and its change), b and c seen UP");
             c.Close();
             await second.AdvanceAsync(Inter);
             await EventuallyAsync(() => evaluator.Observed == 5, "c seen DOWN (a is seen twice: its first check and its change)");

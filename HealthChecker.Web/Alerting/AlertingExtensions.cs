@@ -18,6 +18,7 @@ public static class AlertingExtensions
         services.AddSingleton<AlertingService>();
         services.AddSingleton<IHeldAlerts>(sp => sp.GetRequiredService<AlertingService>());
         services.AddSingleton<IFlappingTargets>(sp => sp.GetRequiredService<AlertingService>());
+        services.AddSingleton<IChannelDelivery>(sp => sp.GetRequiredService<AlertingService>());
         services.AddSingleton<NotificationMetrics>();
         services.AddSingleton<IChannelTester, ChannelTester>();
         return builder;

@@ -17,7 +17,7 @@ public sealed class AlertingService(
     MonitorService monitor,
     IAlertSettingsSource settings,
     IConfiguration configuration,
-    Serilog.ILogger log) : IHostedService, IAsyncDisposable, IHeldAlerts, IFlappingTargets
+    Serilog.ILogger log) : IHostedService, IAsyncDisposable, IHeldAlerts, IFlappingTargets, IChannelDelivery
 {
     private readonly AlertingOptions _options = configuration.GetSection(AlertingOptions.Section).Get<AlertingOptions>() ?? new AlertingOptions();
     private readonly Serilog.ILogger _log = log.ForContext<AlertingService>();

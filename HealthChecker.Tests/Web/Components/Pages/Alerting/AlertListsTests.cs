@@ -20,9 +20,25 @@ public sealed class AlertListsTests : BunitContext
         ]));
 
         var rows = list.FindAll("tbody tr");
-        Assert.Equal(["ops", "slack", "https://hooks.slack.test/x", "Authorization (kept), X-Env (${ENV})"], Cells(rows[0]));
-        Assert.Equal(["mail", "email", "hc@example.com → a@example.com via smtp.test:587", "password (kept)"], Cells(rows[1]));
+        Assert.Equal(["ops", "slack", "https://hooks.slack.test/x", "Authorization (kept), X-Env (${ENV})", "nothing sent since start"], Cells(rows[0]));
+        Assert.Equal(["mail", "email", "hc@example.com → a@example.com via smtp.test:587", "password (kept)", "nothing sent since start"], Cells(rows[1]));
         Assert.DoesNotContain("zq-secret", list.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_channels_row_says_what_waits_when_it_last_delivered_and_its_last_failure_with_the_answer()
+    {
+        var at = new DateTimeOffset(At);
+        var list = Render<ChannelList>(p => p
+            .Add(l => l.Channels, [Row(3, new ChannelDefinition("ops", ChannelKind.Webhook, new Uri("http://h/"), [], null))])
+            .Add(l => l.Delivery, new Dictionary<string, HealthChecker.Core.Alerting.Delivery.ChannelDeliveryStatus>
+            {
+                ["ops"] = new("ops", 4, 1, 2, at, at.AddMinutes(1), "HTTP 500 Internal Server Error: busy", 2, at.AddSeconds(30)),
+            }));
+
+        Assert.Equal(
+            "2 queued (oldest 2026-01-02 03:04:35 UTC); last delivered 2026-01-02 03:04:05 UTC; last failure 2026-01-02 03:05:05 UTC: HTTP 500 Internal Server Error: busy",
+            list.Find("[data-channel-name=ops] [data-testid=delivery]").TextContent.Trim());
     }
 
     [Fact]
