@@ -13,8 +13,6 @@ namespace HealthChecker.Tests.Web.Components.Pages.Alerting;
 /// <summary>Alerting set up in the real app's pages, in Debian's Chromium driven by Playwright, down to a real receiver.</summary>
 public sealed partial class AlertingBrowserTests(ApiApp api) : IClassFixture<ApiApp>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact(Timeout = 300_000)]
     public async Task A_webhook_channel_and_rule_added_in_the_pages_send_the_alert_of_a_stopped_listener_and_the_log_shows_it_delivered()
     {
@@ -24,7 +22,7 @@ public sealed partial class AlertingBrowserTests(ApiApp api) : IClassFixture<Api
         using var admin = api.Admin();
         var file = $"targets:\n  - name: browser/api\n    check: tcp://127.0.0.1:{listener.EndPoint.Port}\n    inter: 1s\n";
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("api/targets/import", new StringContent(file, Encoding.UTF8, "application/yaml"))).StatusCode);
-        await using var browser = await LaunchAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await browser.Browser.NewPageAsync();
         await SignInAsync(page);
 
@@ -89,30 +87,6 @@ public sealed partial class AlertingBrowserTests(ApiApp api) : IClassFixture<Api
         var box = page.Locator(selector);
         await box.FillAsync(value);
         await box.BlurAsync();
-    }
-
-    private static async Task<BrowserSession> LaunchAsync()
-    {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's Chromium (apt-get install chromium), as test.sh does.");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        return new BrowserSession(playwright, browser);
-    }
-
-    private sealed class BrowserSession(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
-    {
-        public IBrowser Browser => browser;
-
-        public async ValueTask DisposeAsync()
-        {
-            await browser.DisposeAsync();
-            playwright.Dispose();
-        }
     }
 
     [GeneratedRegex("/alerting$")]

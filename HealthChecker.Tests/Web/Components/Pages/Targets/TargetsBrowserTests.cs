@@ -5,20 +5,20 @@ using HealthChecker.Tests.Web.Support;
 using Microsoft.Playwright;
 using Npgsql;
 
+using HealthChecker.Tests.Support;
+
 namespace HealthChecker.Tests.Web.Components.Pages.Targets;
 
 /// <summary>The targets page of the real app, in Debian's Chromium driven by Playwright.</summary>
 public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiApp>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact(Timeout = 300_000)]
     public async Task Signed_in_a_target_for_a_loopback_listener_is_added_listed_paused_and_deleted_after_confirmation()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        await using var browser = await LaunchAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await browser.Browser.NewPageAsync();
         await SignInAsync(page);
 
@@ -54,7 +54,7 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
     [Fact(Timeout = 300_000)]
     public async Task A_bad_port_shows_its_message_beside_the_check_URL_and_saves_nothing()
     {
-        await using var browser = await LaunchAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await browser.Browser.NewPageAsync();
         await SignInAsync(page);
         var before = await CountAsync();
@@ -72,7 +72,7 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
     [Fact(Timeout = 300_000)]
     public async Task Import_lists_each_error_with_its_line_and_applies_nothing_then_applies_a_good_file_whole()
     {
-        await using var browser = await LaunchAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await browser.Browser.NewPageAsync();
         await SignInAsync(page);
         var before = await CountAsync();
@@ -99,7 +99,7 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
     public async Task A_target_named_like_a_script_shows_as_text_and_runs_nothing()
     {
         const string name = "<script>alert(1)</script>";
-        await using var browser = await LaunchAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await browser.Browser.NewPageAsync();
         var dialogs = new List<string>();
         page.Dialog += (_, dialog) =>
@@ -135,7 +135,7 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
         using var admin = api.Admin();
         var created = await admin.PostAsync("api/targets", new StringContent("""{"name":"view/only","check":"tcp://127.0.0.1:7"}""", System.Text.Encoding.UTF8, "application/json"));
         var id = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
-        await using var browser = await LaunchAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await browser.Browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(api.App.BaseUrl, "targets").ToString());
@@ -185,30 +185,6 @@ public sealed partial class TargetsBrowserTests(ApiApp api) : IClassFixture<ApiA
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM targets WHERE $1::text IS NULL OR group_name || '/' || name = $1", conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)fullName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         return (long)(await cmd.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<BrowserSession> LaunchAsync()
-    {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's Chromium (apt-get install chromium), as test.sh does.");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        return new BrowserSession(playwright, browser);
-    }
-
-    private sealed class BrowserSession(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
-    {
-        public IBrowser Browser => browser;
-
-        public async ValueTask DisposeAsync()
-        {
-            await browser.DisposeAsync();
-            playwright.Dispose();
-        }
     }
 
     [GeneratedRegex("/targets$")]
