@@ -3,30 +3,25 @@ using HealthChecker.Tests.Web.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
+using HealthChecker.Tests.Support;
+
 namespace HealthChecker.Tests.Web.Components.Pages.Dashboard;
 
 /// <summary>The real app (its own embedded PostgreSQL) in Debian's Chromium, driven by Playwright.</summary>
 public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact(Timeout = 300_000)]
     public async Task Dashboard_shows_the_navigation_goes_to_Targets_and_back_then_SIGTERM_stops_app_and_cluster()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's Chromium (apt-get install chromium), as test.sh does.");
+        Assert.True(File.Exists(HeadlessChromium.Path), $"{HeadlessChromium.Path} is missing: install Debian's Chromium (apt-get install chromium), as test.sh does.");
 
         var app = await WebAppProcess.StartAsync();
         await using var _ = app;
         int exitCode;
         try
         {
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Chromium,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
+            await using var chromium = await HeadlessChromium.LaunchAsync();
+            var browser = chromium.Browser;
             var page = await browser.NewPageAsync();
 
             await page.GotoAsync(app.BaseUrl.ToString());

@@ -5,6 +5,8 @@ using HealthChecker.Tests.Web.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
+using HealthChecker.Tests.Support;
+
 namespace HealthChecker.Tests.Web.Components.Pages.Dashboard;
 
 /// <summary>
@@ -16,7 +18,6 @@ namespace HealthChecker.Tests.Web.Components.Pages.Dashboard;
 /// </summary>
 public sealed partial class MonitorBrowserTests(ApiApp api, ITestOutputHelper output) : IClassFixture<ApiApp>
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 60_000 };
 
     private Uri BaseUrl => Environment.GetEnvironmentVariable("HC_WALK_URL") is { Length: > 0 } url ? new Uri(url) : api.App.BaseUrl;
@@ -26,17 +27,12 @@ public sealed partial class MonitorBrowserTests(ApiApp api, ITestOutputHelper ou
     [Fact(Timeout = 300_000)]
     public async Task A_target_added_in_the_browser_shows_UP_turns_DOWN_live_when_its_listener_stops_and_the_change_is_an_event()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's Chromium (apt-get install chromium), as test.sh does.");
+        Assert.True(File.Exists(HeadlessChromium.Path), $"{HeadlessChromium.Path} is missing: install Debian's Chromium (apt-get install chromium), as test.sh does.");
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var browser = chromium.Browser;
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         try
         {
