@@ -30,7 +30,7 @@ public class ReaderRoleTests
 
         Assert.Superset(
             new HashSet<string> { "check_history", "state_intervals", "availability_daily", "monitor_coverage", "check_results", "check_results_default",
-                "targets", "state_changes", "monitor_runs", "rollup_minute", "rollup_hour", "rollup_day", "schema_migrations" },
+                "targets", "state_changes", "monitor_runs", "rollup_minute", "rollup_hour", "rollup_day", "schema_migrations", "cluster_nodes" },
             relations.ToHashSet());
         Assert.Contains(relations, r => r.StartsWith("check_results_2", StringComparison.Ordinal));
         Assert.Equal(87.5m, await conn.ExecuteScalarAsync<decimal>("SELECT uptime_pct FROM availability_daily WHERE day = '2026-01-02'"));
