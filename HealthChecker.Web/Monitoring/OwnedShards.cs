@@ -12,7 +12,12 @@ internal sealed class OwnedShards
 
     public ShardSet Current => Volatile.Read(ref _shards);
 
-    public bool Holds(long targetId) => Current.HoldsTarget(targetId);
+    public bool Holds(long targetId)
+    {
+        var shards = Current;
+        // A single node owns everything: no hash per result on that path.
+        return ReferenceEquals(shards, ShardSet.All) || shards.HoldsTarget(targetId);
+    }
 
     public void Set(ShardSet shards) => Volatile.Write(ref _shards, shards);
 }

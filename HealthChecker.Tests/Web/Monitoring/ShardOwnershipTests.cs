@@ -80,12 +80,34 @@ public sealed class ShardOwnershipTests
         Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM state_changes WHERE at >= @at", new { at = at.UtcDateTime }));
     }
 
-    private static async Task<long[]> AddTargetsAsync(NpgsqlDataSource db)
+    [Fact]
+    public async Task A_target_taken_over_from_another_node_goes_on_from_its_state_and_is_next_checked_an_interval_after_that_nodes_check()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var id = (await AddTargetsAsync(db, count: 1))[0];
+        await using var a = await Node.StartAsync(db, new ClusterMembers(A, [B], 1));
+        await using var b = await Node.StartAsync(db, ClusterMembers.Alone(B));
+        await EventuallyAsync(() => b.Scheduler.ChecksCompleted == 1, "B checked the target");
+        await b.Writer.FlushAsync();
+        var checkedAt = await ScalarAsync<DateTime>(db, "SELECT max(checked_at) FROM check_results WHERE target_id = @id", new { id });
+
+        // B stops (it is no longer Active) and A, alone now, takes the target over.
+        b.Ownership.Set(new ClusterMembers(B, [A], 2));
+        a.Ownership.Set(ClusterMembers.Alone(A));
+        await EventuallyAsync(() => a.Scheduler.Count == 1 && b.Scheduler.Count == 0, "A took the target over");
+
+        var taken = a.Scheduler.Snapshot().Single();
+        Assert.Equal((TargetState.Down, "DOWN"), (taken.State, taken.Display));
+        Assert.Equal(new DateTimeOffset(checkedAt, TimeSpan.Zero) + TimeSpan.FromHours(1), taken.NextCheckAt!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0L, a.Scheduler.ChecksCompleted);
+    }
+
+    private static async Task<long[]> AddTargetsAsync(NpgsqlDataSource db, int count = Targets)
     {
         // Checks an hour apart: the first checks spread over that hour, so the tests watch scheduling, not results.
         await ExecuteAsync(db, $"""
             INSERT INTO targets (name, kind, host, port, inter_ms)
-            SELECT 't' || g, 'tcp', '127.0.0.1', 9, 3600000 FROM generate_series(1, {Targets}) g
+            SELECT 't' || g, 'tcp', '127.0.0.1', 9, 3600000 FROM generate_series(1, {count}) g
             """);
         await ExecuteAsync(db, "UPDATE targets SET name = 't' || id");
         await using var conn = await db.OpenConnectionAsync();
