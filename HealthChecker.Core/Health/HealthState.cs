@@ -25,6 +25,22 @@ public sealed class HealthState
         Health = startUp ? rise : 0;
     }
 
+    /// <summary>
+    /// Goes on from a stored state: UP at full health (as after a full rise: it falls after <c>fall</c> failures), DOWN at 0
+    /// (it rises after <c>rise</c> passes); any other state starts as a new target.
+    /// </summary>
+    public static HealthState Resumed(int rise, int fall, bool startUp, TargetState state)
+    {
+        var health = new HealthState(rise, fall, startUp);
+        health.Health = state switch
+        {
+            TargetState.Up => health.Max,
+            TargetState.Down => 0,
+            _ => health.Health,
+        };
+        return health;
+    }
+
     public int Rise { get; }
 
     public int Fall { get; }

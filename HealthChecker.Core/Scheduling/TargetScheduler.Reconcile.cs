@@ -19,10 +19,12 @@ public sealed partial class TargetScheduler
     /// <summary>
     /// The one reconciler: makes the scheduled targets that <paramref name="inScope"/> selects (and any that holds a
     /// wanted name) exactly <paramref name="wanted"/>. A name held by another id is replaced, not updated: health
-    /// belongs to the id. <paramref name="beforeAdd"/> sees the new targets just before they are added together.
+    /// belongs to the id. <paramref name="beforeAdd"/> sees the new targets just before they are added together; those with an
+    /// entry in <paramref name="resumed"/> go on from it (see <see cref="AddRangeAsync(IReadOnlyList{ValueTuple{TargetDefinition, long?}}, IReadOnlyDictionary{long, ResumedHealth}?, CancellationToken)"/>).
     /// </summary>
     public async Task<Reconciled> ReconcileAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> wanted, Func<TargetSnapshot, bool> inScope,
-        Action<IReadOnlyList<(TargetDefinition Definition, long? Id)>>? beforeAdd = null, CancellationToken cancellationToken = default)
+        Action<IReadOnlyList<(TargetDefinition Definition, long? Id)>>? beforeAdd = null, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<long, ResumedHealth>? resumed = null)
     {
         await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -73,7 +75,7 @@ public sealed partial class TargetScheduler
             if (added.Count > 0)
             {
                 beforeAdd?.Invoke(added);
-                await AddRangeAsync(added, cancellationToken).ConfigureAwait(false);
+                await AddRangeAsync(added, resumed, cancellationToken).ConfigureAwait(false);
             }
 
             return new Reconciled(added, changed, removed, unchanged);

@@ -99,29 +99,43 @@ public sealed partial class TargetScheduler : IDisposable
     /// Adds targets with their first checks spread evenly over each one's first interval; names already
     /// present are skipped. Returns how many were added.
     /// </summary>
-    public async Task<int> AddRangeAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, CancellationToken cancellationToken = default)
+    public Task<int> AddRangeAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, CancellationToken cancellationToken = default) =>
+        AddRangeAsync(targets, null, cancellationToken);
+
+    /// <summary>
+    /// As above; a target whose id has a <see cref="ResumedHealth"/> starts from it instead of its configured start, and when
+    /// its last check ended less than an interval ago, its first check waits for that interval instead of being spread.
+    /// </summary>
+    public async Task<int> AddRangeAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, IReadOnlyDictionary<long, ResumedHealth>? resumed,
+        CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var resolved = await ResolveAllAsync(targets.Select(t => t.Definition).ToList(), cancellationToken).ConfigureAwait(false);
         var now = Clock.GetUtcNow();
         var perLoop = new List<(ScheduledTarget Target, TimeSpan FirstDelay)>?[_loops.Length];
-        var fresh = new List<(ScheduledTarget Target, int Index)>(targets.Count);
+        var fresh = new List<(ScheduledTarget Target, TimeSpan? FirstDelay)>(targets.Count);
         for (int i = 0; i < targets.Count; i++)
         {
             var (definition, id) = targets[i];
             var loop = _loops[LoopOf(definition.FullName)];
             var target = new ScheduledTarget(loop, definition, id, now) { EndPoint = resolved[i].EndPoint, ResolveError = resolved[i].Error };
+            TimeSpan? firstDelay = null;
+            if (id is { } known && resumed is not null && resumed.TryGetValue(known, out var from))
+            {
+                target.Health = HealthState.Resumed(definition.Rise, definition.Fall, definition.StartUp, from.State);
+                firstDelay = ResumeDelay(target.Health, definition, from.LastCheckAt, now);
+            }
             if (_targets.TryAdd(definition.FullName, target))
             {
                 Interlocked.Increment(ref _membership);
-                fresh.Add((target, i));
+                fresh.Add((target, firstDelay));
             }
         }
         for (int n = 0; n < fresh.Count; n++)
         {
-            var (target, _) = fresh[n];
+            var (target, firstDelay) = fresh[n];
             int loop = Array.IndexOf(_loops, target.Loop);
-            (perLoop[loop] ??= []).Add((target, CheckInterval.FirstDelay(n, fresh.Count, target.Definition.Inter)));
+            (perLoop[loop] ??= []).Add((target, firstDelay ?? CheckInterval.FirstDelay(n, fresh.Count, target.Definition.Inter)));
         }
         var handed = new List<Task>();
         for (int l = 0; l < _loops.Length; l++)
@@ -144,6 +158,18 @@ public sealed partial class TargetScheduler : IDisposable
         }
         await Task.WhenAll(handed).ConfigureAwait(false);
         return fresh.Count;
+    }
+
+    // A target checked less than an interval ago (here, or by the node that had it) is next due an interval after that check.
+    private static TimeSpan? ResumeDelay(HealthState health, TargetDefinition definition, DateTimeOffset? lastCheckAt, DateTimeOffset now)
+    {
+        if (lastCheckAt is not { } last)
+        {
+            return null;
+        }
+
+        var due = last + CheckInterval.For(health, definition.Inter, definition.FastInter, definition.DownInter);
+        return due > now ? due - now : null;
     }
 
     /// <summary>Replaces a target's definition; its current due time is kept. False if no such target.</summary>

@@ -45,6 +45,10 @@ public sealed class ResultWriter : IAsyncDisposable
     private long _droppedReported;
     private long _skipped;
     private long _skippedChanges;
+    private long _disowned;
+    private long _disownedResults;
+    private long _disownedChanges;
+    private Func<long, bool>? _keeps;
     private long _failedAttempts;
 
     public ResultWriter(NpgsqlDataSource dataSource, ILogger log, ResultWriterOptions? options = null)
@@ -73,6 +77,15 @@ public sealed class ResultWriter : IAsyncDisposable
     public long Skipped => Interlocked.Read(ref _skipped);
 
     public long SkippedStateChanges => Interlocked.Read(ref _skippedChanges);
+
+    /// <summary>Results and state changes not written because this node no longer checks their target (see <see cref="Fence"/>).</summary>
+    public long Disowned => Interlocked.Read(ref _disowned);
+
+    /// <summary>
+    /// From now on, rows of a target for which <paramref name="keeps"/> says false are discarded when they are taken from the
+    /// buffer: a node that handed a target over writes nothing more of it, not even what it had buffered.
+    /// </summary>
+    public void Fence(Func<long, bool> keeps) => Volatile.Write(ref _keeps, keeps);
 
     /// <summary>Write attempts that failed (PostgreSQL unreachable or refusing); they are retried.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
@@ -228,8 +241,35 @@ public sealed class ResultWriter : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _written + _dropped + _skipped >= results && _writtenChanges + _droppedChanges + _skippedChanges >= changes;
+            return _written + _dropped + _skipped + _disownedResults >= results
+                && _writtenChanges + _droppedChanges + _skippedChanges + _disownedChanges >= changes;
         }
+    }
+
+    /// <summary>Drops the batch's rows of targets this node no longer checks; true when nothing is left to write.</summary>
+    private bool DiscardDisowned(ResultBatch batch, Func<long, bool> keeps)
+    {
+        int results = batch.Results.RemoveAll(r => !keeps(r.TargetId));
+        int changes = batch.Changes.RemoveAll(c => !keeps(c.TargetId));
+        if (results + changes > 0)
+        {
+            lock (_lock)
+            {
+                _disownedResults += results;
+                _disownedChanges += changes;
+                _disowned += results + changes;
+            }
+
+            _log.Debug("Discarded {Results} results and {Changes} state changes of targets this node no longer checks", results, changes);
+        }
+
+        if (!batch.IsEmpty)
+        {
+            return false;
+        }
+
+        NotifyProgress();
+        return true;
     }
 
     private void Wake()
@@ -274,6 +314,11 @@ public sealed class ResultWriter : IAsyncDisposable
                     {
                         _results.TakeFront(batch.Results, _options.BatchSize);
                         _changes.TakeFront(batch.Changes, _options.BatchSize);
+                    }
+
+                    if (Volatile.Read(ref _keeps) is { } keeps && DiscardDisowned(batch, keeps))
+                    {
+                        continue;
                     }
 
                     batch.Id = Guid.NewGuid();

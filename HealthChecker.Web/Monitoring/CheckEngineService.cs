@@ -35,7 +35,10 @@ public sealed class CheckEngineService(
             Log = _log.ForContext<TargetScheduler>(),
             Faults = faults,
         });
-        var recorder = new HistoryRecorder(writer, monitor.Touch);
+        // What this node checks: every shard on its own, its share in a cluster; the recorder and the writer fence by it.
+        var owned = new OwnedShards();
+        writer.Fence(owned.Holds);
+        var recorder = new HistoryRecorder(writer, monitor.Touch, owned);
         _scheduler.CheckCompleted += recorder.OnCheckCompleted;
         _scheduler.StateChanged += recorder.OnStateChanged;
 
@@ -51,7 +54,7 @@ public sealed class CheckEngineService(
         }
 
         _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, monitor.Touch, _log, services.GetService<TargetRules>(), faults,
-            services.GetService<UnreadableTargets>());
+            services.GetService<UnreadableTargets>(), services.GetService<IShardOwnership>(), owned);
         monitor.Checks(_scheduler, _sync);
     }
 

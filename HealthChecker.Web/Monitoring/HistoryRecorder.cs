@@ -10,10 +10,15 @@ namespace HealthChecker.Web.Monitoring;
 /// Turns the scheduler's events into rows for the <see cref="ResultWriter"/>: every result into
 /// <c>check_results</c>, every state transition into <c>state_changes</c>. A target's first state after it
 /// is loaded is recorded as a change from UNKNOWN (the monitor did not know it before), set by its first
-/// check; a paused target's is MAINT. The handlers run on the loop threads: they only queue rows.
+/// check; a paused target's is MAINT; a target resumed from its stored state (<see cref="Known"/>) records nothing until it
+/// really changes. Events of a target whose shard this node no longer owns are discarded, not written.
+/// The handlers run on the loop threads: they only queue rows.
 /// </summary>
-internal sealed class HistoryRecorder(ResultWriter writer, Action touched)
+internal sealed class HistoryRecorder(ResultWriter writer, Action touched, OwnedShards? owned = null)
 {
+    private readonly OwnedShards _owned = owned ?? new OwnedShards();
+    private long _discarded;
+
     // The state last queued for state_changes, per target id. Each target's events come from its one loop.
     private readonly ConcurrentDictionary<long, TargetState> _recorded = new();
     private readonly ConcurrentDictionary<long, byte> _awaitingFirst = new();
@@ -28,7 +33,10 @@ internal sealed class HistoryRecorder(ResultWriter writer, Action touched)
         _recorded.TryRemove(id, out _);
     }
 
-    /// <summary>What <c>state_changes</c> already says of a target loaded paused: MAINT stays one period across restarts.</summary>
+    /// <summary>Results and changes of targets this node had just handed over, discarded.</summary>
+    public long Discarded => Interlocked.Read(ref _discarded);
+
+    /// <summary>What <c>state_changes</c> already says of a target as it is loaded: a first check that confirms it writes nothing, and MAINT stays one period across restarts.</summary>
     public void Known(long id, TargetState state) => _recorded[id] = state;
 
     /// <summary>A target loaded paused: no check will run, so its first state is recorded now.</summary>
@@ -41,7 +49,7 @@ internal sealed class HistoryRecorder(ResultWriter writer, Action touched)
     public void OnCheckCompleted(TargetCheckResult completed)
     {
         touched();
-        if (completed.Id is not { } id)
+        if (completed.Id is not { } id || Disowned(id))
         {
             return;
         }
@@ -64,13 +72,25 @@ internal sealed class HistoryRecorder(ResultWriter writer, Action touched)
     public void OnStateChanged(TargetStateChange change)
     {
         touched();
-        if (change.Id is not { } id)
+        if (change.Id is not { } id || Disowned(id))
         {
             return;
         }
 
         _awaitingFirst.TryRemove(id, out _);
         Transition(id, change.To, change.At, change.Result, change.Reason);
+    }
+
+    // A check that ended after its shard was handed over: the new owner writes this target's history now.
+    private bool Disowned(long id)
+    {
+        if (_owned.Holds(id))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _discarded);
+        return true;
     }
 
     private void Transition(long id, TargetState to, DateTimeOffset at, CheckResult? result, string reason)
@@ -98,13 +118,5 @@ internal sealed class HistoryRecorder(ResultWriter writer, Action touched)
         TargetState.Down => "DOWN",
         TargetState.Maint => "MAINT",
         _ => "UNKNOWN",
-    };
-
-    public static TargetState Parse(string state) => state switch
-    {
-        "UP" => TargetState.Up,
-        "DOWN" => TargetState.Down,
-        "MAINT" => TargetState.Maint,
-        _ => TargetState.Unknown,
     };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using HealthChecker.Core.Cluster;
 using HealthChecker.Core.Faults;
 using HealthChecker.Core.Health;
 using HealthChecker.Core.Scheduling;
@@ -16,6 +17,9 @@ namespace HealthChecker.Web.Monitoring;
 /// change twice (feed and NOTIFY) or of one that changed nothing leaves the target's schedule alone. A write's
 /// ids arrive together (one feed call, a few NOTIFY payloads) and are applied as one burst.
 /// A NOTIFY whose payload is not a list of ids, or a LISTEN connection that was lost, reloads the whole table.
+/// Only the targets of the shards this node owns (<see cref="IShardOwnership"/>) are scheduled: when the membership
+/// changes, the targets of shards lost are dropped at once, before anything else, and the table is read again for the
+/// shards gained. A target added to the scheduler goes on from its stored state and its last stored check.
 /// </summary>
 internal sealed class TargetSync : IAsyncDisposable
 {
@@ -32,18 +36,26 @@ internal sealed class TargetSync : IAsyncDisposable
     private readonly Serilog.ILogger _log;
     private readonly FaultLog _faults;
     private readonly UnreadableTargets _unreadable;
+    private readonly IShardOwnership _ownership;
+    private readonly OwnedShards _owned;
+    // One apply at a time: a burst read under the old ownership must not add targets of a shard dropped meanwhile.
+    private readonly SemaphoreSlim _applying = new(1, 1);
+    private readonly Channel<bool> _membersChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<long[]> _pending = Channel.CreateUnbounded<long[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<long, string> _names = new();
     private readonly CancellationTokenSource _stop = new();
     private IDisposable? _subscription;
     private Task? _listener;
     private Task? _worker;
+    private Task? _members;
     private long _applied;
 
     public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
         HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null, FaultLog? faults = null,
-        UnreadableTargets? unreadable = null)
+        UnreadableTargets? unreadable = null, IShardOwnership? ownership = null, OwnedShards? owned = null)
     {
+        _ownership = ownership ?? new SingleNodeOwnership();
+        _owned = owned ?? new OwnedShards();
         _faults = faults ?? new FaultLog(log);
         _unreadable = unreadable ?? new UnreadableTargets();
         _rules = rules ?? TargetRules.Default;
@@ -76,20 +88,81 @@ internal sealed class TargetSync : IAsyncDisposable
             },
             _log);
         var connection = await follower.ListenAsync(ct);
-        var stored = await StoredStates.LatestAsync(_dataSource, ct);
-        var loaded = await ReloadAsync(stored, ct);
-        _log.Information("Check engine started with {Targets} targets on {Loops} loops; listening on {Channel} for changes",
-            loaded, _scheduler.LoopCount, TargetStore.NotifyChannel);
+        // Subscribed before the snapshot is read: a change from here on is not missed.
+        _ownership.Changed += OnMembersChanged;
+        var members = _ownership.Current;
+        _owned.Set(members.Owned);
+        var loaded = await ReloadAsync(ct);
+        _log.Information("Check engine started with {Targets} targets of {Shards} on {Loops} loops; listening on {Channel} for changes",
+            loaded, members.Owned, _scheduler.LoopCount, TargetStore.NotifyChannel);
         _listener = Task.Run(() => follower.FollowAsync(connection, _stop.Token), CancellationToken.None);
         _worker = Task.Run(() => WorkAsync(_stop.Token), CancellationToken.None);
+        _members = Task.Run(() => FollowMembersAsync(_stop.Token), CancellationToken.None);
+    }
+
+    private void OnMembersChanged(ClusterMembers members)
+    {
+        // The fence first, on the notifying thread: from here on nothing of a lost shard is written, not even a check in flight now.
+        _owned.Set(_ownership.Current.Owned);
+        _membersChanged.Writer.TryWrite(true);
+    }
+
+    /// <summary>Each new snapshot: the shards lost are dropped at once (the worker may be waiting for PostgreSQL), then the table is read for the ones gained.</summary>
+    private async Task FollowMembersAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await _membersChanged.Reader.WaitToReadAsync(ct))
+            {
+                _membersChanged.Reader.TryRead(out _);
+                await DropLostAsync(_ownership.Current, ct);
+                _pending.Writer.TryWrite(Everything);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DropLostAsync(ClusterMembers members, CancellationToken ct)
+    {
+        await _applying.WaitAsync(ct);
+        try
+        {
+            var owned = members.Owned;
+            _owned.Set(owned);
+            var dropped = await _scheduler.ReconcileAsync([], s => s.Id is { } id && !owned.HoldsTarget(id), cancellationToken: ct);
+            foreach (var removed in dropped.Removed)
+            {
+                if (removed.Id is { } id)
+                {
+                    _names.TryRemove(KeyValuePair.Create(id, removed.Target));
+                    _recorder.Forget(id);
+                }
+            }
+
+            _log.Information("Membership {Version}: this node is {State} among {Members} members and checks {Shards}; dropped {Targets} targets of shards handed over",
+                members.Version, members.SelfActive ? "Active" : "not Active", members.Active.Count, owned, dropped.Removed.Count);
+            if (dropped.Removed.Count > 0)
+            {
+                Interlocked.Add(ref _applied, dropped.Removed.Count);
+                _touched();
+            }
+        }
+        finally
+        {
+            _applying.Release();
+        }
     }
 
     public async Task StopAsync()
     {
         _subscription?.Dispose();
+        _ownership.Changed -= OnMembersChanged;
         _pending.Writer.TryComplete();
+        _membersChanged.Writer.TryComplete();
         await _stop.CancelAsync();
-        foreach (var task in new[] { _listener, _worker })
+        foreach (var task in new[] { _listener, _worker, _members })
         {
             if (task is not null)
             {
@@ -102,6 +175,7 @@ internal sealed class TargetSync : IAsyncDisposable
     {
         await StopAsync();
         _stop.Dispose();
+        _applying.Dispose();
     }
 
     private async Task WorkAsync(CancellationToken ct)
@@ -123,7 +197,7 @@ internal sealed class TargetSync : IAsyncDisposable
                 {
                     if (ids.Contains(Everything[0]))
                     {
-                        await ReloadAsync(null, ct);
+                        await ReloadAsync(ct);
                     }
                     else
                     {
@@ -159,19 +233,11 @@ internal sealed class TargetSync : IAsyncDisposable
     }
 
     /// <summary>Makes the scheduler equal to the whole table; new targets' first checks are spread. Returns the targets scheduled.</summary>
-    private async Task<int> ReloadAsync(IReadOnlyDictionary<long, string>? storedStates, CancellationToken ct)
+    private async Task<int> ReloadAsync(CancellationToken ct)
     {
         var rows = await _store.ListAsync(ct);
         var present = rows.Select(r => r.Id).ToHashSet();
         var gone = _names.Keys.Where(id => !present.Contains(id)).Select(id => (id, (TargetRecord?)null));
-        foreach (var row in rows)
-        {
-            if (storedStates is not null && !row.Enabled && storedStates.TryGetValue(row.Id, out var last))
-            {
-                _recorder.Known(row.Id, HistoryRecorder.Parse(last));
-            }
-        }
-
         await ApplyAsync([.. gone, .. rows.Select(r => (r.Id, (TargetRecord?)r))], _ => true, ct);
         return _names.Count;
     }
@@ -197,13 +263,58 @@ internal sealed class TargetSync : IAsyncDisposable
             }
         }
 
-        var done = await _scheduler.ReconcileAsync(wanted, inScope, Expect, ct);
+        var resumed = await ResumedAsync(wanted, ct);
+        await _applying.WaitAsync(ct);
+        try
+        {
+            // Under the lock: the ownership a membership change set meanwhile is the one applied.
+            var owned = _owned.Current;
+            wanted.RemoveAll(w => !owned.HoldsTarget(w.Id!.Value));
+            foreach (var (definition, id) in wanted)
+            {
+                if (!_names.ContainsKey(id!.Value) && resumed.TryGetValue(id.Value, out var from) && from.State != TargetState.Unknown)
+                {
+                    _recorder.Known(id.Value, from.State);
+                }
+            }
+
+            Recorded(rows, await _scheduler.ReconcileAsync(wanted, inScope, Expect, ct, resumed));
+        }
+        finally
+        {
+            _applying.Release();
+        }
+    }
+
+    /// <summary>
+    /// Where the targets about to be added stood, in one read for the burst; checks older than the longest interval among
+    /// them cannot delay a first check and are not read.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<long, ResumedHealth>> ResumedAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> wanted, CancellationToken ct)
+    {
+        var fresh = wanted.Where(w => !_names.ContainsKey(w.Id!.Value) && _owned.Holds(w.Id.Value)).ToList();
+        if (fresh.Count == 0)
+        {
+            return new Dictionary<long, ResumedHealth>();
+        }
+
+        var longest = fresh.Max(w => new[] { w.Definition.Inter, w.Definition.FastInter, w.Definition.DownInter }.Max());
+        return await StoredStates.ResumeAsync(_dataSource, [.. fresh.Select(w => w.Id!.Value)], _scheduler.Clock.GetUtcNow() - longest, ct);
+    }
+
+    private void Recorded(IReadOnlyList<(long Id, TargetRecord? Row)> rows, Reconciled done)
+    {
         var considered = rows.Select(r => r.Id).ToHashSet();
         foreach (var removed in done.Removed)
         {
             if (removed.Id is { } id)
             {
                 _names.TryRemove(KeyValuePair.Create(id, removed.Target));
+                if (!_owned.Holds(id))
+                {
+                    _recorder.Forget(id);
+                }
+
                 if (!considered.Contains(id))
                 {
                     // Two targets that swapped names: the other one's change may not be applied yet.

@@ -1,0 +1,160 @@
+using HealthChecker.Core.Checks;
+using HealthChecker.Core.Cluster;
+using HealthChecker.Core.Health;
+using HealthChecker.Core.Scheduling;
+using HealthChecker.Core.Store;
+using HealthChecker.Tests.Support;
+using HealthChecker.Tests.Web.Support;
+using HealthChecker.Web.Monitoring;
+using Npgsql;
+using static HealthChecker.Tests.Support.HistoryRows;
+
+namespace HealthChecker.Tests.Web.Monitoring;
+
+/// <summary>
+/// Two nodes' target syncs on one real database, each following its own membership snapshots: every target is scheduled
+/// by exactly one of them, a change of membership moves targets at once, and a node writes nothing of a target it handed over.
+/// </summary>
+public sealed class ShardOwnershipTests
+{
+    private const string A = "10.0.0.1:11111@1";
+    private const string B = "10.0.0.2:11111@1";
+    private const int Targets = 40;
+
+    [Fact]
+    public async Task Every_target_is_scheduled_by_exactly_one_node_and_a_leave_or_a_join_moves_only_the_shards_that_change_owner()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var ids = await AddTargetsAsync(db);
+        await using var a = await Node.StartAsync(db, new ClusterMembers(A, [A, B], 1));
+        await using var b = await Node.StartAsync(db, new ClusterMembers(B, [A, B], 1));
+
+        var onA = a.ScheduledIds();
+        var onB = b.ScheduledIds();
+        Assert.Empty(onA.Intersect(onB));
+        Assert.Equal(ids, onA.Union(onB).Order());
+        Assert.Equal(ids.Where(id => ShardMap.OwnerOf(ShardMap.ShardOf(id), [A, B]) == A), onA.Order());
+        Assert.NotEmpty(onB);
+
+        // B leaves: it no longer is an Active member, A takes its targets; A's own stay as they were.
+        // The scheduler's membership counter moves once per target added or removed: A's own targets are not touched.
+        var movesOnA = a.Scheduler.Membership;
+        b.Ownership.Set(new ClusterMembers(B, [A], 2));
+        a.Ownership.Set(new ClusterMembers(A, [A], 2));
+        await EventuallyAsync(() => b.Scheduler.Count == 0 && a.Scheduler.Count == Targets, "B dropped everything and A checks every target");
+        Assert.Equal(movesOnA + onB.Count, a.Scheduler.Membership);
+
+        // B joins again: it takes back exactly the shards it wins.
+        a.Ownership.Set(new ClusterMembers(A, [A, B], 3));
+        b.Ownership.Set(new ClusterMembers(B, [A, B], 3));
+        await EventuallyAsync(() => a.ScheduledIds().SetEquals(onA) && b.ScheduledIds().SetEquals(onB), "each node checks its share again");
+        Assert.Equal(movesOnA + (2 * onB.Count), a.Scheduler.Membership);
+    }
+
+    [Fact]
+    public async Task A_node_declared_dead_drops_every_target_and_writes_nothing_of_them_from_then_on()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var ids = await AddTargetsAsync(db);
+        await using var a = await Node.StartAsync(db, ClusterMembers.Alone(A));
+        Assert.Equal(Targets, a.Scheduler.Count);
+
+        a.Ownership.Set(new ClusterMembers(A, [B], 2));
+        await EventuallyAsync(() => a.Scheduler.Count == 0, "A dropped every target");
+        // Rows of the checks before the drop (the first target is due at once) are settled, written or discarded.
+        await a.Writer.FlushAsync();
+        var disowned = a.Writer.Disowned;
+
+        // A check that was in flight when the target was dropped ends now: its result and its change are discarded.
+        var at = DateTimeOffset.UtcNow;
+        var result = new CheckResult(CheckTarget.Of("tcp", "127.0.0.1", 9), CheckStatus.L4Connection, "Connection refused", 1, default);
+        a.Recorder.OnCheckCompleted(new TargetCheckResult($"default/t{ids[0]}", ids[0], result, at, TimeSpan.Zero, at, TargetState.Down, "DOWN"));
+        a.Recorder.OnStateChanged(new TargetStateChange($"default/t{ids[0]}", ids[0], TargetState.Up, TargetState.Down, "DOWN", "refused", result, at));
+        // A row buffered before the drop is not written either.
+        a.Writer.Add(new CheckResultRow(ids[1], at.UtcDateTime, "L4OK", true, 1, null, null));
+        await a.Writer.FlushAsync();
+
+        Assert.Equal(2, a.Recorder.Discarded);
+        Assert.Equal(disowned + 1, a.Writer.Disowned);
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results WHERE checked_at >= @at", new { at = at.UtcDateTime }));
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM state_changes WHERE at >= @at", new { at = at.UtcDateTime }));
+    }
+
+    [Fact]
+    public async Task A_target_taken_over_from_another_node_goes_on_from_its_state_and_is_next_checked_an_interval_after_that_nodes_check()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var id = (await AddTargetsAsync(db, count: 1))[0];
+        await using var a = await Node.StartAsync(db, new ClusterMembers(A, [B], 1));
+        await using var b = await Node.StartAsync(db, ClusterMembers.Alone(B));
+        await EventuallyAsync(() => b.Scheduler.ChecksCompleted == 1, "B checked the target");
+        await b.Writer.FlushAsync();
+        var checkedAt = await ScalarAsync<DateTime>(db, "SELECT max(checked_at) FROM check_results WHERE target_id = @id", new { id });
+
+        // B stops (it is no longer Active) and A, alone now, takes the target over.
+        b.Ownership.Set(new ClusterMembers(B, [A], 2));
+        a.Ownership.Set(ClusterMembers.Alone(A));
+        await EventuallyAsync(() => a.Scheduler.Count == 1 && b.Scheduler.Count == 0, "A took the target over");
+
+        var taken = a.Scheduler.Snapshot().Single();
+        Assert.Equal((TargetState.Down, "DOWN"), (taken.State, taken.Display));
+        Assert.Equal(new DateTimeOffset(checkedAt, TimeSpan.Zero) + TimeSpan.FromHours(1), taken.NextCheckAt!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0L, a.Scheduler.ChecksCompleted);
+    }
+
+    private static async Task<long[]> AddTargetsAsync(NpgsqlDataSource db, int count = Targets)
+    {
+        // Checks an hour apart: the first checks spread over that hour, so the tests watch scheduling, not results.
+        await ExecuteAsync(db, $"""
+            INSERT INTO targets (name, kind, host, port, inter_ms)
+            SELECT 't' || g, 'tcp', '127.0.0.1', 9, 3600000 FROM generate_series(1, {count}) g
+            """);
+        await ExecuteAsync(db, "UPDATE targets SET name = 't' || id");
+        await using var conn = await db.OpenConnectionAsync();
+        return [.. await Dapper.SqlMapper.QueryAsync<long>(conn, "SELECT id FROM targets ORDER BY id")];
+    }
+
+    private sealed class Node : IAsyncDisposable
+    {
+        private readonly TargetSync _sync;
+
+        private Node(NpgsqlDataSource db, ClusterMembers first)
+        {
+            Ownership = new SettableOwnership(first);
+            Writer = new ResultWriter(db, TestLog.Silent);
+            Scheduler = new TargetScheduler(new SchedulerOptions { Loops = 1, Log = TestLog.Silent });
+            var owned = new OwnedShards();
+            Writer.Fence(owned.Holds);
+            Recorder = new HistoryRecorder(Writer, () => { }, owned);
+            Scheduler.CheckCompleted += Recorder.OnCheckCompleted;
+            Scheduler.StateChanged += Recorder.OnStateChanged;
+            _sync = new TargetSync(new TargetStore(db), db, new TargetChangeFeed(), Scheduler, Recorder, () => { }, TestLog.Silent,
+                ownership: Ownership, owned: owned);
+        }
+
+        public SettableOwnership Ownership { get; }
+
+        public ResultWriter Writer { get; }
+
+        public TargetScheduler Scheduler { get; }
+
+        public HistoryRecorder Recorder { get; }
+
+        public static async Task<Node> StartAsync(NpgsqlDataSource db, ClusterMembers first)
+        {
+            var node = new Node(db, first);
+            node.Writer.Start();
+            await node._sync.StartAsync(CancellationToken.None);
+            return node;
+        }
+
+        public HashSet<long> ScheduledIds() => [.. Scheduler.Snapshot().Select(s => s.Id!.Value)];
+
+        public async ValueTask DisposeAsync()
+        {
+            await _sync.DisposeAsync();
+            Scheduler.Dispose();
+            await Writer.DisposeAsync();
+        }
+    }
+}
