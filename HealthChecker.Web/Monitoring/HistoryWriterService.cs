@@ -26,8 +26,14 @@ public sealed class HistoryWriterService(DatabaseService database, MonitorServic
         // Before the first result: rows no daily partition covers would land in the default one.
         await new HistoryMaintenance(dataSource, _log).EnsurePartitionsAsync(ct: cancellationToken);
 
-        _writer = new ResultWriter(dataSource, _log, new ResultWriterOptions { Capacity = Math.Max(1, options.ResultBuffer) });
+        var fence = monitor.Fence;
+        _writer = new ResultWriter(dataSource, _log, new ResultWriterOptions { Capacity = Math.Max(1, options.ResultBuffer), Fence = fence });
+        _writer.FencedOut += _ => monitor.ReportFencedOut();
         _writer.Start();
+        if (fence is not null)
+        {
+            _log.Information("Results and state changes are written while this node ({Member}) is an Active member of its cluster", fence);
+        }
         monitor.WritesTo(_writer);
     }
 
