@@ -18,6 +18,7 @@ public sealed class CheckEngineService(
     private readonly Serilog.ILogger _log = log.ForContext<CheckEngineService>();
     private TargetScheduler? _scheduler;
     private TargetSync? _sync;
+    private volatile bool _halt;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +55,11 @@ public sealed class CheckEngineService(
             services.GetService<UnreadableTargets>());
         monitor.Checks(_scheduler, _sync);
         monitor.NodeFencedOut += Halt;
+        if (_halt)
+        {
+            // Told to halt before the engine existed.
+            Halt();
+        }
     }
 
     /// <summary>
@@ -63,6 +69,7 @@ public sealed class CheckEngineService(
     /// </summary>
     public void Halt()
     {
+        _halt = true;
         if (_scheduler is not { Halted: false } scheduler)
         {
             return;

@@ -43,8 +43,8 @@ public sealed class HistoryWriterService(DatabaseService database, MonitorServic
         {
             // Writes what is buffered; gives up after ResultWriterOptions.ShutdownTimeout if PostgreSQL is away (and says what was lost).
             await _writer.DisposeAsync();
-            _log.Information("Check engine stopped after {Checks} checks: {Written} results written, {Skipped} of deleted targets skipped, {Dropped} dropped",
-                monitor.Scheduler?.ChecksCompleted ?? 0, _writer.Written, _writer.Skipped, _writer.Dropped);
+            _log.Information("Check engine stopped after {Checks} checks: {Written} results written, {Skipped} of deleted targets skipped, {Dropped} dropped, {Fenced} fenced out",
+                monitor.Scheduler?.ChecksCompleted ?? 0, _writer.Written, _writer.Skipped, _writer.Dropped, _writer.FencedResults);
         }
 
         if (_heartbeat?.RunId is not null)
