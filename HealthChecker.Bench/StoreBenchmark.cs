@@ -17,7 +17,7 @@ internal static class StoreBenchmark
 {
     public const string Usage =
         "       HealthChecker.Bench store [--rows 2000000] [--single-rows 20000] [--multi-rows 2000000] [--batch 1000] [--fill-rows 50000000] " +
-        "[--targets 580] [--days 30] [--read-rows 86400] [--read-runs 20] [--database <connection string>] [--temp /var/tmp] [--write-targets 100]";
+        "[--targets 580] [--days 30] [--read-rows 86400] [--read-runs 20] [--database <connection string>] [--temp /var/tmp] [--write-targets 100] [--fence 0|1]";
 
     /// <summary>The sizes of one run; every row count is an option so that a quick run is possible.</summary>
     public sealed record Settings(
@@ -32,7 +32,8 @@ internal static class StoreBenchmark
         int ReadRuns,
         string? Database,
         string? TempRoot,
-        int WriteTargets)
+        int WriteTargets,
+        bool Fence)
     {
         public static Settings From(Func<string, int, int> number, Func<string, string?> text) => new(
             CopyRows: number("rows", 2_000_000),
@@ -46,7 +47,9 @@ internal static class StoreBenchmark
             ReadRuns: number("read-runs", 20),
             Database: text("database"),
             TempRoot: text("temp"),
-            WriteTargets: number("write-targets", 100));
+            WriteTargets: number("write-targets", 100),
+            // 1: every batch of the COPY writer passes the membership fence of a node that is Active.
+            Fence: number("fence", 0) != 0);
 
         public void Validate()
         {
@@ -114,6 +117,8 @@ internal static class StoreBenchmark
                 Progress("removing the benchmark's rows from the external database");
                 await ExecuteAsync(ds, "TRUNCATE check_results, result_batches").ConfigureAwait(false);
                 await ExecuteAsync(ds, $"DELETE FROM targets WHERE group_name = '{StoreWrites.Group}'").ConfigureAwait(false);
+                await ExecuteAsync(ds, $"DELETE FROM orleansmembershiptable WHERE deploymentid = '{StoreWrites.Group}'").ConfigureAwait(false);
+                await ExecuteAsync(ds, $"DELETE FROM orleansmembershipversiontable WHERE deploymentid = '{StoreWrites.Group}'").ConfigureAwait(false);
             }
 
             Console.WriteLine(Report(settings, server, before, Uptime(), writes, fill, read, disk));

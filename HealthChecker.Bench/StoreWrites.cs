@@ -28,17 +28,18 @@ internal static class StoreWrites
     {
         var targets = await CreateTargetsAsync(ds, "write", s.WriteTargets).ConfigureAwait(false);
         var start = DateTime.UtcNow;
+        var fence = s.Fence ? await JoinActiveAsync(ds).ConfigureAwait(false) : null;
 
         // A short untimed round of each first: JIT, pooled connections and prepared plans are not
         // what a long-running writer pays per row.
-        await CopyAsync(ds, Rows(targets, start.AddHours(-1), 5_000), s.BatchSize, log, ct).ConfigureAwait(false);
+        await CopyAsync(ds, Rows(targets, start.AddHours(-1), 5_000), s.BatchSize, fence, log, ct).ConfigureAwait(false);
         await SingleRowAsync(ds, Rows(targets, start.AddHours(-1).AddMinutes(10), 200), ct).ConfigureAwait(false);
         await MultiRowAsync(ds, Rows(targets, start.AddHours(-1).AddMinutes(20), 5_000), s.BatchSize, ct).ConfigureAwait(false);
 
         var runs = new List<Run>();
         StoreBenchmark.Progress($"COPY writer: {s.CopyRows} rows in batches of {s.BatchSize}");
-        runs.Add(new Run($"ResultWriter (binary COPY, {s.BatchSize}-row batches)", s.CopyRows,
-            await CopyAsync(ds, Rows(targets, start, s.CopyRows), s.BatchSize, log, ct).ConfigureAwait(false)));
+        runs.Add(new Run($"ResultWriter (binary COPY, {s.BatchSize}-row batches{(fence is null ? "" : ", fenced")})", s.CopyRows,
+            await CopyAsync(ds, Rows(targets, start, s.CopyRows), s.BatchSize, fence, log, ct).ConfigureAwait(false)));
         Report(runs[^1]);
 
         StoreBenchmark.Progress($"single-row INSERTs: {s.SingleRows} rows");
@@ -109,9 +110,9 @@ internal static class StoreWrites
     /// Feeds the writer as fast as it takes rows, in bursts of one batch, never more than a few
     /// batches ahead so that nothing is dropped; seconds until everything is stored.
     /// </summary>
-    private static async Task<double> CopyAsync(NpgsqlDataSource ds, IEnumerable<CheckResultRow> rows, int batchSize, ILogger log, CancellationToken ct)
+    private static async Task<double> CopyAsync(NpgsqlDataSource ds, IEnumerable<CheckResultRow> rows, int batchSize, MembershipFence? fence, ILogger log, CancellationToken ct)
     {
-        var options = new ResultWriterOptions { BatchSize = batchSize };
+        var options = new ResultWriterOptions { BatchSize = batchSize, Fence = fence };
         var ahead = Math.Min(options.Capacity / 2, batchSize * 8);
         await using var writer = new ResultWriter(ds, log, options);
         writer.Start();
@@ -132,12 +133,26 @@ internal static class StoreWrites
 
         await writer.FlushAsync(ct).ConfigureAwait(false);
         clock.Stop();
-        if (writer.Dropped != 0 || writer.Skipped != 0 || writer.FailedAttempts != 0)
+        if (writer.Dropped != 0 || writer.Skipped != 0 || writer.FailedAttempts != 0 || writer.IsFencedOut)
         {
-            throw new InvalidOperationException($"the writer dropped {writer.Dropped}, skipped {writer.Skipped}, failed {writer.FailedAttempts} times");
+            throw new InvalidOperationException(
+                $"the writer dropped {writer.Dropped}, skipped {writer.Skipped}, failed {writer.FailedAttempts} times, fenced out: {writer.IsFencedOut}");
         }
 
         return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>An Active member row for the fenced writer, as Orleans' clustering would have written it.</summary>
+    private static async Task<MembershipFence> JoinActiveAsync(NpgsqlDataSource ds)
+    {
+        var fence = new MembershipFence(Group, "127.0.0.1", 11111, 1);
+        await using var conn = await ds.OpenConnectionAsync().ConfigureAwait(false);
+        await conn.ExecuteAsync("""
+            INSERT INTO orleansmembershipversiontable (deploymentid) VALUES (@DeploymentId);
+            INSERT INTO orleansmembershiptable (deploymentid, address, port, generation, siloname, hostname, status, starttime, iamalivetime)
+            VALUES (@DeploymentId, @Address, @Port, @Generation, 'bench', 'localhost', 3, now(), now());
+            """, fence).ConfigureAwait(false);
+        return fence;
     }
 
     /// <summary>What a naive writer does: one INSERT per result, each its own transaction, on one open connection.</summary>

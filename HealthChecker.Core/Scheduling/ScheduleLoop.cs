@@ -182,6 +182,12 @@ internal sealed class ScheduleLoop : ITimerEntry
     {
         Engine.Forget(check);
         InFlight--;
+        if (_owner.Halted)
+        {
+            // Halted: the result is not this node's to report.
+            target.Running = null;
+            return;
+        }
         if (target.Running == check)
         {
             target.Running = null;
@@ -197,6 +203,10 @@ internal sealed class ScheduleLoop : ITimerEntry
     private void StartWaiting()
     {
         // Checks that end at once (refused on connect) call back into Finished; this loop starts the next ones.
+        if (_owner.Halted)
+        {
+            return;
+        }
         _starting = true;
         try
         {
@@ -296,7 +306,8 @@ internal sealed class ScheduleLoop : ITimerEntry
     /// <summary>Keeps the engine's one wake-up entry at the earliest due time (or out of its heap when none is).</summary>
     private void Rearm()
     {
-        if (_waiting.Count > 0 && InFlight < _maxInFlight)
+        // Halted, the queued never start: waking for them would spin.
+        if (_waiting.Count > 0 && InFlight < _maxInFlight && !_owner.Halted)
         {
             // Nothing should wait with a free slot (or a spent budget) for long: start it on the next round.
             Arm(Stopwatch.GetTimestamp());

@@ -23,6 +23,7 @@ public sealed partial class TargetScheduler : IDisposable
     private readonly SemaphoreSlim _reload = new(1, 1);
     private long _membership;
     private bool _disposed;
+    private volatile bool _halted;
 
     public TargetScheduler(SchedulerOptions? options = null)
     {
@@ -210,6 +211,20 @@ public sealed partial class TargetScheduler : IDisposable
     public Task<bool> ResumeAsync(string target) =>
         _targets.TryGetValue(target, out var t) ? OnLoop(t.Loop, () => t.Loop.Resume(t, "resumed by the operator")) : Task.FromResult(false);
 
+    /// <summary>True once <see cref="Halt"/> was called: no check starts and no result comes out any more.</summary>
+    public bool Halted => _halted;
+
+    /// <summary>
+    /// Stops checking at once and for good, from any thread: no check starts, and the results of those still in flight are
+    /// discarded (no <see cref="CheckCompleted"/>, no <see cref="StateChanged"/>). For a node that must no longer check its
+    /// targets (fenced out of, or declared dead by, its cluster); targets can still be added and removed, none is checked.
+    /// </summary>
+    public void Halt()
+    {
+        // Each loop reads it before it starts a check and before it reports one.
+        _halted = true;
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -229,6 +244,11 @@ public sealed partial class TargetScheduler : IDisposable
 
     internal void RaiseCheckCompleted(TargetCheckResult result)
     {
+        if (_halted)
+        {
+            return;
+        }
+
         if (CheckCompleted is { } handlers)
         {
             Raise(handlers, result, "check completion", result.Target, result.Id);
@@ -237,6 +257,11 @@ public sealed partial class TargetScheduler : IDisposable
 
     internal void RaiseStateChanged(TargetStateChange change)
     {
+        if (_halted)
+        {
+            return;
+        }
+
         StateChangeLog.Write(_options.Log, change);
         if (StateChanged is { } handlers)
         {

@@ -50,6 +50,15 @@ internal sealed class DropOldestQueue<T>
         DropFront(n);
     }
 
+    /// <summary>Drops everything queued.</summary>
+    public void Clear()
+    {
+        if (Count > 0)
+        {
+            DropFront(Count);
+        }
+    }
+
     /// <summary>
     /// Puts <paramref name="items"/> (older than everything queued) back at the front; returns how many
     /// of them were dropped because the queue would exceed its capacity.

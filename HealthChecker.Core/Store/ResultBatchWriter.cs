@@ -3,7 +3,11 @@ using NpgsqlTypes;
 
 namespace HealthChecker.Core.Store;
 
-/// <summary>Writes one <see cref="ResultBatch"/> in one transaction: binary COPY into check_results and state_changes.</summary>
+/// <summary>
+/// Writes one <see cref="ResultBatch"/> in one transaction: binary COPY into check_results and state_changes. With a
+/// <see cref="MembershipFence"/>, the transaction first reads this node's membership row FOR SHARE and writes nothing
+/// unless it is Active (<see cref="FencedOutException"/>).
+/// </summary>
 internal static class ResultBatchWriter
 {
     private const string CopyResults =
@@ -14,7 +18,7 @@ internal static class ResultBatchWriter
 
     /// <summary>Returns what was stored, the results skipped and the count of state changes skipped (their target is gone).</summary>
     public static async Task<((int Results, int Changes) Written, List<CheckResultRow> SkippedResults, int SkippedChanges)> WriteAsync(
-        NpgsqlDataSource dataSource, ResultBatch batch, CancellationToken ct)
+        NpgsqlDataSource dataSource, ResultBatch batch, MembershipFence? fence, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -24,9 +28,9 @@ internal static class ResultBatchWriter
             return ((batch.Results.Count, batch.Changes.Count), [], 0);
         }
 
-        // Lock the targets still there against deletion until commit (a deletion waits, then deletes
-        // these results with its target), and record the batch, in one round trip.
-        var existing = await LockTargetsAndRecordAsync(conn, tx, batch, ct).ConfigureAwait(false);
+        // Pass the fence, lock the targets still there against deletion until commit (a deletion waits,
+        // then deletes these results with its target), and record the batch, in one round trip.
+        var existing = await LockTargetsAndRecordAsync(conn, tx, batch, fence, ct).ConfigureAwait(false);
         var results = batch.Results.Where(r => existing.Contains(r.TargetId)).ToList();
         var skipped = batch.Results.Count == results.Count ? [] : batch.Results.Where(r => !existing.Contains(r.TargetId)).ToList();
         var changes = batch.Changes.Where(c => existing.Contains(c.TargetId)).ToList();
@@ -70,7 +74,8 @@ internal static class ResultBatchWriter
         return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
     }
 
-    private static async Task<HashSet<long>> LockTargetsAndRecordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ResultBatch batch, CancellationToken ct)
+    private static async Task<HashSet<long>> LockTargetsAndRecordAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, ResultBatch batch, MembershipFence? fence, CancellationToken ct)
     {
         var ids = batch.Results.Select(r => r.TargetId).Concat(batch.Changes.Select(c => c.TargetId)).Distinct().Order().ToArray();
         var existing = new HashSet<long>();
@@ -86,7 +91,19 @@ internal static class ResultBatchWriter
                 },
             },
         };
+        if (fence is not null)
+        {
+            // First: a node declaring this one Dead waits for this transaction, and this one sees the row as it ends up.
+            cmd.BatchCommands.Insert(0, fence.Command());
+        }
+
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (fence is not null)
+        {
+            await fence.PassAsync(reader, ct).ConfigureAwait(false);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+        }
+
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             existing.Add(reader.GetInt64(0));

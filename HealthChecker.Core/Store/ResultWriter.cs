@@ -11,6 +11,9 @@ namespace HealthChecker.Core.Store;
 /// each batch one transaction with binary COPY. While PostgreSQL is unreachable the rows stay
 /// buffered and the loop retries with backoff; each row is stored once when it returns.
 /// Rows of targets deleted meanwhile are skipped and counted, never stored as orphans.
+/// With a <see cref="ResultWriterOptions.Fence"/>, a batch refused because this node is no longer an Active member is
+/// dropped, not retried, and so is every row after it: they are counted as fenced, logged once, and
+/// <see cref="FencedOut"/> tells the node to stop checking.
 /// </summary>
 public sealed class ResultWriter : IAsyncDisposable
 {
@@ -50,6 +53,9 @@ public sealed class ResultWriter : IAsyncDisposable
     private long _disownedChanges;
     private Func<long, bool>? _keeps;
     private long _failedAttempts;
+    private long _fencedResults;
+    private long _fencedChanges;
+    private volatile bool _fencedOut;
 
     public ResultWriter(NpgsqlDataSource dataSource, ILogger log, ResultWriterOptions? options = null)
     {
@@ -89,6 +95,20 @@ public sealed class ResultWriter : IAsyncDisposable
 
     /// <summary>Write attempts that failed (PostgreSQL unreachable or refusing); they are retried.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>Results not stored because this node was fenced out of the cluster (see <see cref="FencedOut"/>).</summary>
+    public long FencedResults => Interlocked.Read(ref _fencedResults);
+
+    public long FencedStateChanges => Interlocked.Read(ref _fencedChanges);
+
+    /// <summary>True once a write was refused because this node is no longer an Active member; it stays so.</summary>
+    public bool IsFencedOut => _fencedOut;
+
+    /// <summary>
+    /// Raised once, on the writer's loop, when a batch was refused because this node's membership row is not Active:
+    /// the node must stop checking. Nothing is written after it.
+    /// </summary>
+    public event Action<FencedOutException>? FencedOut;
 
     /// <summary>Results waiting in memory (a batch being written is not counted).</summary>
     public int Buffered
@@ -130,6 +150,12 @@ public sealed class ResultWriter : IAsyncDisposable
         lock (_lock)
         {
             _addedResults++;
+            if (_fencedOut)
+            {
+                _fencedResults++;
+                return;
+            }
+
             if (_finished)
             {
                 _dropped++;
@@ -159,6 +185,12 @@ public sealed class ResultWriter : IAsyncDisposable
         lock (_lock)
         {
             _addedChanges++;
+            if (_fencedOut)
+            {
+                _fencedChanges++;
+                return;
+            }
+
             if (_finished)
             {
                 _droppedChanges++;
@@ -241,8 +273,8 @@ public sealed class ResultWriter : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _written + _dropped + _skipped + _disownedResults >= results
-                && _writtenChanges + _droppedChanges + _skippedChanges + _disownedChanges >= changes;
+            return _written + _dropped + _skipped + _disownedResults + _fencedResults >= results
+                && _writtenChanges + _droppedChanges + _skippedChanges + _disownedChanges + _fencedChanges >= changes;
         }
     }
 
@@ -327,7 +359,7 @@ public sealed class ResultWriter : IAsyncDisposable
                 try
                 {
                     var (written, skippedResults, skippedChanges) = await _retry.RunAsync(
-                        "Writing a batch of check results", t => ResultBatchWriter.WriteAsync(_dataSource, batch, t), _abort.Token).ConfigureAwait(false);
+                        "Writing a batch of check results", t => ResultBatchWriter.WriteAsync(_dataSource, batch, _options.Fence, t), _abort.Token).ConfigureAwait(false);
                     lock (_lock)
                     {
                         _written += written.Results;
@@ -356,6 +388,10 @@ public sealed class ResultWriter : IAsyncDisposable
                 {
                     Requeue(batch);
                     return;
+                }
+                catch (FencedOutException e)
+                {
+                    FenceOut(batch, e);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -439,6 +475,35 @@ public sealed class ResultWriter : IAsyncDisposable
             // A partial batch waits for more rows, at most BatchDelay; a full one wakes us early.
             await _wake.WaitAsync(_options.BatchDelay, _abort.Token).ConfigureAwait(false);
             return true;
+        }
+    }
+
+    /// <summary>The batch, and all that waits behind it, is no longer this node's to write: dropped and counted, never retried.</summary>
+    private void FenceOut(ResultBatch batch, FencedOutException e)
+    {
+        int results, changes;
+        lock (_lock)
+        {
+            _fencedOut = true;
+            results = batch.Results.Count + _results.Count;
+            changes = batch.Changes.Count + _changes.Count;
+            _fencedResults += results;
+            _fencedChanges += changes;
+            _results.Clear();
+            _changes.Clear();
+        }
+
+        batch.Clear();
+        _log.Error("{Reason}; dropped {Results} results and {Changes} state changes, and every one after them: another node checks these targets now",
+            e.Message, results, changes);
+        NotifyProgress();
+        try
+        {
+            FencedOut?.Invoke(e);
+        }
+        catch (Exception handlerError)
+        {
+            _log.Error(handlerError, "A handler of the fenced-out event threw");
         }
     }
 

@@ -22,4 +22,7 @@ public sealed record ResultWriterOptions
 
     /// <summary>How long <see cref="ResultWriter.DisposeAsync"/> keeps trying to write what is buffered.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>This node's membership row every batch is fenced by; none writes unfenced (one node, no cluster).</summary>
+    public MembershipFence? Fence { get; init; }
 }

@@ -15,10 +15,10 @@ public class ResultBatchWriterTests
         batch.Results.AddRange(Enumerable.Range(0, 50).Select(n => Result(target, n)));
         batch.Changes.Add(new StateChangeRow(target, Base, "UNKNOWN", "UP", "L4OK", null, 1));
 
-        await ResultBatchWriter.WriteAsync(db, batch, CancellationToken.None);
+        await ResultBatchWriter.WriteAsync(db, batch, fence: null, CancellationToken.None);
         // As after a connection lost during COMMIT: the writer cannot tell, and asks again.
         batch.MayBeStored = true;
-        var (written, skipped, skippedChanges) = await ResultBatchWriter.WriteAsync(db, batch, CancellationToken.None);
+        var (written, skipped, skippedChanges) = await ResultBatchWriter.WriteAsync(db, batch, fence: null, CancellationToken.None);
 
         Assert.Equal((50, 1), written);
         Assert.Equal((0, 0), (skipped.Count, skippedChanges));
@@ -35,7 +35,7 @@ public class ResultBatchWriterTests
         var batch = new ResultBatch { Id = Guid.NewGuid(), MayBeStored = true };
         batch.Results.Add(Result(target, 1));
 
-        var (written, _, _) = await ResultBatchWriter.WriteAsync(db, batch, CancellationToken.None);
+        var (written, _, _) = await ResultBatchWriter.WriteAsync(db, batch, fence: null, CancellationToken.None);
 
         Assert.Equal((1, 0), written);
         Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results"));

@@ -59,7 +59,9 @@ public sealed class AlertingService(
             RetryFor = _options.RetryFor,
             FirstRetryDelay = _options.FirstRetryDelay,
             MaxRetryDelay = _options.MaxRetryDelay,
+            Fence = monitor.Fence,
         }, _log);
+        outbox.FencedOut += _ => monitor.ReportFencedOut();
         outbox.Resume(queued);
         _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log, flap: _options.Flap);
         _evaluator.Attach(scheduler);

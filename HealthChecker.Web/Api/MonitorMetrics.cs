@@ -26,6 +26,9 @@ public sealed class MonitorMetrics
     private readonly Counter _dropped;
     private readonly Counter _droppedChanges;
     private readonly Counter _written;
+    private readonly Counter _fenced;
+    private readonly Counter _fencedChanges;
+    private readonly Gauge _fencedOut;
     private readonly Gauge _buffered;
     private readonly Gauge _running;
     private readonly Gauge _unreachable;
@@ -48,6 +51,9 @@ public sealed class MonitorMetrics
         _written = factory.CreateCounter("healthchecker_results_written_total", "Check results stored in PostgreSQL since the app started.");
         _dropped = factory.CreateCounter("healthchecker_results_dropped_total", "Check results dropped because the buffer overflowed while PostgreSQL was unreachable.");
         _droppedChanges = factory.CreateCounter("healthchecker_state_changes_dropped_total", "State changes dropped because their buffer overflowed while PostgreSQL was unreachable.");
+        _fenced = factory.CreateCounter("healthchecker_results_fenced_total", "Check results not stored because this node was fenced out of its cluster.");
+        _fencedChanges = factory.CreateCounter("healthchecker_state_changes_fenced_total", "State changes not stored because this node was fenced out of its cluster.");
+        _fencedOut = factory.CreateGauge("healthchecker_fenced_out", "1 once a write of this node was refused because it is no longer an Active member of its cluster; it stopped checking.");
         _buffered = factory.CreateGauge("healthchecker_results_buffered", "Check results waiting in memory to be written.");
         _running = factory.CreateGauge("healthchecker_engine_running", "1 while the check engine runs.");
         _unreachable = factory.CreateGauge("healthchecker_database_unreachable", "1 while the result writer cannot reach PostgreSQL.");
@@ -83,6 +89,9 @@ public sealed class MonitorMetrics
             _written.IncTo(stats.ResultsWritten);
             _dropped.IncTo(stats.ResultsDropped);
             _droppedChanges.IncTo(stats.StateChangesDropped);
+            _fenced.IncTo(stats.ResultsFenced);
+            _fencedChanges.IncTo(stats.StateChangesFenced);
+            _fencedOut.Set(stats.FencedOut ? 1 : 0);
             _buffered.Set(stats.ResultsBuffered);
             _running.Set(stats.EngineRunning ? 1 : 0);
             _unreachable.Set(stats.DatabaseUnreachable ? 1 : 0);

@@ -36,7 +36,8 @@ public static class StatusApi
             failure,
             new CountsModel(s.Counts.Targets, s.Counts.Up, s.Counts.Down, s.Counts.Maint),
             s.Counts.Checks,
-            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped),
+            new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped,
+                s.ResultsFenced, s.StateChangesFenced, s.FencedOut),
             FaultsModel.From(faults, admin),
             NotificationsModel.From(alerting, admin)));
     }
@@ -88,9 +89,11 @@ public sealed record CountsModel(int Targets, int Up, int Down, int Maint);
 
 /// <summary>
 /// Results waiting in memory, stored, dropped (buffer overflow while the database was away) and skipped (their target was
-/// deleted meanwhile); state changes stored and dropped.
+/// deleted meanwhile); state changes stored and dropped; results and state changes not stored because this node was fenced
+/// out of its cluster (<see cref="FencedOut"/>: no longer an Active member, it stopped checking).
 /// </summary>
-public sealed record ResultsModel(int Buffered, long Written, long Dropped, long Skipped, long StateChangesWritten, long StateChangesDropped);
+public sealed record ResultsModel(int Buffered, long Written, long Dropped, long Skipped, long StateChangesWritten, long StateChangesDropped,
+    long Fenced, long StateChangesFenced, bool FencedOut);
 
 /// <summary>One target as the engine sees it: <see cref="State"/> UP, DOWN or MAINT, <see cref="Display"/> as HAProxy shows it (<c>UP 2/3</c>).</summary>
 public sealed record TargetStatusModel(long? Id, string Name, bool Enabled, string State, string Display, string? LastStatus, string? LastInfo,

@@ -18,6 +18,7 @@ public sealed class CheckEngineService(
     private readonly Serilog.ILogger _log = log.ForContext<CheckEngineService>();
     private TargetScheduler? _scheduler;
     private TargetSync? _sync;
+    private volatile bool _halt;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,6 +57,30 @@ public sealed class CheckEngineService(
         _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, monitor.Touch, _log, services.GetService<TargetRules>(), faults,
             services.GetService<UnreadableTargets>(), services.GetService<IShardOwnership>(), owned);
         monitor.Checks(_scheduler, _sync);
+        monitor.NodeFencedOut += Halt;
+        if (_halt)
+        {
+            // Told to halt before the engine existed.
+            Halt();
+        }
+    }
+
+    /// <summary>
+    /// Stops checking at once and for good (this node is no longer a member that may check): no check starts, results in
+    /// flight are dropped, the engine reports itself stopped. Called when a write was fenced out, and by the cluster part
+    /// when its silo learns it was declared dead.
+    /// </summary>
+    public void Halt()
+    {
+        _halt = true;
+        if (_scheduler is not { Halted: false } scheduler)
+        {
+            return;
+        }
+
+        scheduler.Halt();
+        monitor.SetRunning(false);
+        _log.Error("Stopped checking: this node is no longer an Active member of its cluster, another node checks its targets");
     }
 
     /// <summary>
@@ -77,11 +102,18 @@ public sealed class CheckEngineService(
             throw;
         }
 
+        if (_scheduler!.Halted)
+        {
+            // Fenced out while the targets were loading: the halt's "not running" stands.
+            monitor.SetRunning(false);
+        }
+
         monitor.Touch();
     }
 
     protected override async Task StopPartAsync()
     {
+        monitor.NodeFencedOut -= Halt;
         monitor.SetRunning(false);
         if (_sync is not null)
         {

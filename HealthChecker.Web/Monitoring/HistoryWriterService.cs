@@ -26,8 +26,14 @@ public sealed class HistoryWriterService(DatabaseService database, MonitorServic
         // Before the first result: rows no daily partition covers would land in the default one.
         await new HistoryMaintenance(dataSource, _log).EnsurePartitionsAsync(ct: cancellationToken);
 
-        _writer = new ResultWriter(dataSource, _log, new ResultWriterOptions { Capacity = Math.Max(1, options.ResultBuffer) });
+        var fence = monitor.Fence;
+        _writer = new ResultWriter(dataSource, _log, new ResultWriterOptions { Capacity = Math.Max(1, options.ResultBuffer), Fence = fence });
+        _writer.FencedOut += _ => monitor.ReportFencedOut();
         _writer.Start();
+        if (fence is not null)
+        {
+            _log.Information("Results and state changes are written while this node ({Member}) is an Active member of its cluster", fence);
+        }
         monitor.WritesTo(_writer);
     }
 
@@ -37,8 +43,8 @@ public sealed class HistoryWriterService(DatabaseService database, MonitorServic
         {
             // Writes what is buffered; gives up after ResultWriterOptions.ShutdownTimeout if PostgreSQL is away (and says what was lost).
             await _writer.DisposeAsync();
-            _log.Information("Check engine stopped after {Checks} checks: {Written} results written, {Skipped} of deleted targets skipped, {Dropped} dropped",
-                monitor.Scheduler?.ChecksCompleted ?? 0, _writer.Written, _writer.Skipped, _writer.Dropped);
+            _log.Information("Check engine stopped after {Checks} checks: {Written} results written, {Skipped} of deleted targets skipped, {Dropped} dropped, {Fenced} fenced out",
+                monitor.Scheduler?.ChecksCompleted ?? 0, _writer.Written, _writer.Skipped, _writer.Dropped, _writer.FencedResults);
         }
 
         if (_heartbeat?.RunId is not null)

@@ -14,10 +14,21 @@ public sealed class MonitorService(IConfiguration configuration)
     private TargetScheduler? _scheduler;
     private ResultWriter? _writer;
     private TargetSync? _sync;
+    private MembershipFence? _fence;
     private volatile bool _running;
+    private int _fencedOut;
     private long _version;
 
     public MonitorOptions Options => _options;
+
+    /// <summary>This node's membership row the writes are fenced by (from <see cref="MonitorOptions.Member"/> unless set); none outside a cluster.</summary>
+    public MembershipFence? Fence => Volatile.Read(ref _fence) ?? _options.Member?.ToFence();
+
+    /// <summary>True once a write was refused because this node is no longer an Active member of its cluster.</summary>
+    public bool FencedOut => Volatile.Read(ref _fencedOut) == 1;
+
+    /// <summary>Raised once, when a write of this node was fenced out: the engine stops checking.</summary>
+    public event Action? NodeFencedOut;
 
     /// <summary>True once every stored target is scheduled; false before and from the start of the stop.</summary>
     public bool Running => _running;
@@ -47,12 +58,28 @@ public sealed class MonitorService(IConfiguration configuration)
             writer?.Skipped ?? 0,
             writer?.WrittenStateChanges ?? 0,
             writer?.DroppedStateChanges ?? 0,
-            writer?.DatabaseUnreachable ?? false);
+            writer?.DatabaseUnreachable ?? false,
+            writer?.FencedResults ?? 0,
+            writer?.FencedStateChanges ?? 0,
+            FencedOut);
     }
 
     internal void Touch() => Interlocked.Increment(ref _version);
 
     internal void WritesTo(ResultWriter writer) => Volatile.Write(ref _writer, writer);
+
+    /// <summary>The node's own membership row, for the cluster part to set before the history writer starts.</summary>
+    public void FencesAs(MembershipFence fence) => Volatile.Write(ref _fence, fence);
+
+    /// <summary>A writer's batch was fenced out: tells <see cref="NodeFencedOut"/> once, whoever reports it.</summary>
+    internal void ReportFencedOut()
+    {
+        if (Interlocked.Exchange(ref _fencedOut, 1) == 0)
+        {
+            Touch();
+            NodeFencedOut?.Invoke();
+        }
+    }
 
     internal void Checks(TargetScheduler scheduler, TargetSync sync)
     {
@@ -77,4 +104,7 @@ public sealed record MonitorStatistics(
     long ResultsSkipped,
     long StateChangesWritten,
     long StateChangesDropped,
-    bool DatabaseUnreachable);
+    bool DatabaseUnreachable,
+    long ResultsFenced,
+    long StateChangesFenced,
+    bool FencedOut);

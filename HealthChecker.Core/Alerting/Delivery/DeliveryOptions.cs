@@ -21,4 +21,7 @@ public sealed record DeliveryOptions
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>This node's membership row every outbox write is fenced by; none writes unfenced (one node, no cluster).</summary>
+    public Store.MembershipFence? Fence { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using HealthChecker.Core.Store;
 using Npgsql;
 using Polly;
 using Polly.Retry;
@@ -73,6 +74,29 @@ public sealed class NotificationOutbox : IAlertOutbox, IAsyncDisposable
 
     /// <summary>Rows and notified states waiting to be stored.</summary>
     public int PendingWrites => _writer?.Pending ?? 0;
+
+    /// <summary>Rows and notified states not stored because this node was fenced out of its cluster (<see cref="DeliveryOptions.Fence"/>).</summary>
+    public long FencedWrites => _writer?.Fenced ?? 0;
+
+    /// <summary>Raised once when a write of the outbox was fenced out: this node is no longer an Active member of its cluster.</summary>
+    public event Action<FencedOutException>? FencedOut
+    {
+        add
+        {
+            if (_writer is not null)
+            {
+                _writer.FencedOut += value;
+            }
+        }
+
+        remove
+        {
+            if (_writer is not null)
+            {
+                _writer.FencedOut -= value;
+            }
+        }
+    }
 
     /// <summary>Delivers the messages left queued by the previous run (read by <see cref="OutboxStore.LoadAsync"/>).</summary>
     public void Resume(IEnumerable<OutboxRow> queued)

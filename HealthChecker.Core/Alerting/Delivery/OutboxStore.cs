@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using HealthChecker.Core.Store;
 
 namespace HealthChecker.Core.Alerting.Delivery;
 
@@ -68,12 +69,17 @@ public static class OutboxStore
     /// <summary>
     /// Stores the rows and notified states in one transaction (inserted, or updated to what they say now). The rows of
     /// <paramref name="stored"/> are known to be there: only their delivery is updated, their message is not sent again.
+    /// With a <paramref name="fence"/>, nothing is stored unless this node is still an Active member: <see cref="FencedOutException"/>.
     /// </summary>
     public static async Task WriteAsync(NpgsqlDataSource dataSource, IReadOnlyList<OutboxRow> rows, IReadOnlyList<NotifiedState> told,
-        CancellationToken ct = default, IReadOnlySet<Guid>? stored = null)
+        CancellationToken ct = default, IReadOnlySet<Guid>? stored = null, MembershipFence? fence = null)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (fence is not null)
+        {
+            await PassFenceAsync(conn, tx, fence, ct).ConfigureAwait(false);
+        }
         foreach (var row in rows)
         {
             var m = row.Message;
@@ -128,6 +134,14 @@ public static class OutboxStore
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    // Sent with the BEGIN Npgsql holds back until the first command: the fence costs one round trip.
+    private static async Task PassFenceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, MembershipFence fence, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(conn, tx) { BatchCommands = { fence.Command() } };
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await fence.PassAsync(reader, ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the messages delivered or failed before <paramref name="before"/>; queued ones stay whatever their age.</summary>

@@ -1,3 +1,4 @@
+using HealthChecker.Core.Store;
 using Npgsql;
 using Serilog;
 
@@ -6,7 +7,9 @@ namespace HealthChecker.Core.Alerting.Delivery;
 /// <summary>
 /// Carries the outbox's rows and the notified states to PostgreSQL in the background: what changed is kept in
 /// memory (the latest state of each row wins) and written in one transaction; while PostgreSQL is unreachable it
-/// stays and the write is retried with backoff, so an outage delays the records, never the messages.
+/// stays and the write is retried with backoff, so an outage delays the records, never the messages. A write fenced out
+/// (this node is no longer an Active member of its cluster) is dropped, not retried, with every record after it; they
+/// are counted, logged once, and <see cref="FencedOut"/> tells the node.
 /// </summary>
 internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions options, ILogger log) : IAsyncDisposable
 {
@@ -20,6 +23,14 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
     private volatile bool _unreachable;
     private int _writing;
     private long _failedWrites;
+    private long _fenced;
+    private bool _fencedOut;
+
+    /// <summary>Raised once, on the writer's loop, when a write was fenced out.</summary>
+    public event Action<FencedOutException>? FencedOut;
+
+    /// <summary>Outbox rows and notified states not stored because this node was fenced out.</summary>
+    public long Fenced => Interlocked.Read(ref _fenced);
 
     /// <summary>True from a failed write until one succeeds.</summary>
     public bool DatabaseUnreachable => _unreachable;
@@ -45,6 +56,12 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
     {
         lock (_lock)
         {
+            if (_fencedOut)
+            {
+                _fenced += 1 + (told?.Count ?? 0);
+                return;
+            }
+
             _rows[entry.Message.Id] = entry;
             foreach (var state in told ?? [])
             {
@@ -60,6 +77,12 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
     {
         lock (_lock)
         {
+            if (_fencedOut)
+            {
+                _fenced += told.Count;
+                return;
+            }
+
             foreach (var state in told)
             {
                 _told[(state.Rule, state.Channel, state.Target)] = state;
@@ -146,7 +169,7 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
             try
             {
                 var stored = rows.Where(r => r.Stored).Select(r => r.Message.Id).ToHashSet();
-                await OutboxStore.WriteAsync(dataSource, [.. rows.Select(r => r.Row)], told, _abort.Token, stored).ConfigureAwait(false);
+                await OutboxStore.WriteAsync(dataSource, [.. rows.Select(r => r.Row)], told, _abort.Token, stored, options.Fence).ConfigureAwait(false);
                 foreach (var row in rows)
                 {
                     row.Stored = true;
@@ -159,6 +182,10 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
                     _unreachable = false;
                     log.Information("PostgreSQL is reachable again: the outbox rows kept meanwhile are stored");
                 }
+            }
+            catch (FencedOutException e)
+            {
+                FenceOut(rows.Count + told.Count, e);
             }
             catch (Exception e)
             {
@@ -186,6 +213,31 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
 
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.StoreRetryMaxDelay.Ticks));
             }
+        }
+    }
+
+    /// <summary>The records are no longer this node's to write: dropped and counted with all that waits, never retried.</summary>
+    private void FenceOut(int taken, FencedOutException e)
+    {
+        long dropped;
+        lock (_lock)
+        {
+            _fencedOut = true;
+            dropped = taken + _rows.Count + _told.Count;
+            _fenced += dropped;
+            _rows.Clear();
+            _told.Clear();
+            Volatile.Write(ref _writing, 0);
+        }
+
+        log.Error("{Reason}; dropped {Records} outbox rows and notified states, and every one after them", e.Message, dropped);
+        try
+        {
+            FencedOut?.Invoke(e);
+        }
+        catch (Exception handlerError)
+        {
+            log.Error(handlerError, "A handler of the fenced-out event threw");
         }
     }
 
