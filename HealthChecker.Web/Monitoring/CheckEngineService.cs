@@ -18,6 +18,7 @@ public sealed class CheckEngineService(
     private readonly Serilog.ILogger _log = log.ForContext<CheckEngineService>();
     private TargetScheduler? _scheduler;
     private TargetSync? _sync;
+    private HistoryRecorder? _recorder;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +37,7 @@ public sealed class CheckEngineService(
             Faults = faults,
         });
         var recorder = new HistoryRecorder(writer, monitor.Touch);
+        _recorder = recorder;
         _scheduler.CheckCompleted += recorder.OnCheckCompleted;
         _scheduler.StateChanged += recorder.OnStateChanged;
 
@@ -75,6 +77,26 @@ public sealed class CheckEngineService(
         }
 
         monitor.Touch();
+    }
+
+    /// <summary>
+    /// Stops checking at once, from any thread, when this node may no longer check (declared dead by the cluster): no check
+    /// starts after this and results still in flight are discarded, not recorded. The process ends soon after.
+    /// </summary>
+    public void Halt()
+    {
+        monitor.SetRunning(false);
+        if (Volatile.Read(ref _scheduler) is { } scheduler)
+        {
+            if (_recorder is { } recorder)
+            {
+                scheduler.CheckCompleted -= recorder.OnCheckCompleted;
+                scheduler.StateChanged -= recorder.OnStateChanged;
+            }
+
+            // Joins the loop threads: no check runs after this.
+            scheduler.Dispose();
+        }
     }
 
     protected override async Task StopPartAsync()
