@@ -20,7 +20,7 @@ public static class FailureDetection
         options.NumVotesForDeathDeclaration = 2;
         // Every node reads the table every 2 s, so a node that missed the gossip learns a death soon after.
         options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        // Heartbeats in the table every 2 s: an Active row 6 s without one is stale, and a starting node does not wait for it.
+        // Heartbeats in the table every 2 s: an Active row 6 s without one is stale and no longer votes, so a node starting alone declares it dead soon.
         options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
         options.NumMissedTableIAmAliveLimit = 3;
         // A node that cannot join gives up after a minute (the start fails with that reason) rather than five.
