@@ -9,6 +9,8 @@ public static partial class Signals
     public const int SigHup = 1;
     public const int SigInt = 2;
     public const int SigTerm = 15;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
 
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; throws when the kernel refuses (no such process, not permitted).</summary>
     public static void Send(int pid, int signal)

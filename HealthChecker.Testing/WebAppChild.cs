@@ -9,7 +9,8 @@ namespace HealthChecker.Testing;
 public sealed class WebAppChild : IAsyncDisposable
 {
     // Settings a developer's shell may hold that would point the child at another database, address or password.
-    private static readonly string[] Inherited = ["HC_DATABASE", "HC_URLS", "HC_ADMIN_PASSWORD", "HC_REQUIRE_LOGIN", "HC_ALLOWED_ORIGINS", "ConnectionStrings__HealthChecker", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"];
+    private static readonly string[] Inherited = ["HC_DATABASE", "HC_URLS", "HC_ADMIN_PASSWORD", "HC_REQUIRE_LOGIN", "HC_ALLOWED_ORIGINS", "ConnectionStrings__HealthChecker", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
+        "HC_CLUSTER_ID", "HC_SILO_PORT", "HC_GATEWAY_PORT", "HC_ADVERTISED_ADDRESS", "HC_NODE_NAME"];
     private static readonly TimeSpan DisposeStopLimit = TimeSpan.FromMinutes(1);
 
     private readonly Process _process;
@@ -77,6 +78,9 @@ public sealed class WebAppChild : IAsyncDisposable
         }
 
         info.Environment["HC_DATA_DIR"] = Path.Combine(root, "data");
+        // Its own silo and gateway ports, so that apps started side by side (tests in parallel) do not fight over the defaults.
+        info.Environment["HC_SILO_PORT"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["HC_GATEWAY_PORT"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;

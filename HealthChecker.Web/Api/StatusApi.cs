@@ -4,6 +4,7 @@ using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
 using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
+using HealthChecker.Web.Cluster;
 using HealthChecker.Web.Monitoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,7 +26,7 @@ public static class StatusApi
     }
 
     private static async Task<Ok<StatusModel>> StatusAsync(MonitorService monitor, DatabaseProbe database, FaultLog faults, AlertingService alerting,
-        ClaimsPrincipal user, CancellationToken ct)
+        IClusterOverview cluster, ClaimsPrincipal user, CancellationToken ct)
     {
         var admin = user.IsInRole(AuthSchemes.AdminRole);
         var failure = DatabaseProbe.Shown(await database.FailureAsync(ct), admin);
@@ -39,7 +40,8 @@ public static class StatusApi
             new ResultsModel(s.ResultsBuffered, s.ResultsWritten, s.ResultsDropped, s.ResultsSkipped, s.StateChangesWritten, s.StateChangesDropped,
                 s.ResultsFenced, s.StateChangesFenced, s.FencedOut),
             FaultsModel.From(faults, admin),
-            NotificationsModel.From(alerting, admin)));
+            NotificationsModel.From(alerting, admin),
+            cluster.Summary()));
     }
 
     private static Results<Ok<PageModel<TargetStatusModel>>, ValidationProblem> TargetsPage(HttpContext http, IMonitorView view)
@@ -59,6 +61,7 @@ public static class StatusApi
 /// <summary>
 /// The engine at one moment. <see cref="DatabaseReachable"/> is a fresh <c>SELECT 1</c>; <see cref="DatabaseProblem"/> says why
 /// it failed (in detail only to the admin, else <c>database unreachable</c>). <see cref="Checks"/> counts checks completed since start.
+/// <see cref="Cluster"/>: the cluster's id, this node's name and member id, and the nodes by status.
 /// </summary>
 public sealed record StatusModel(
     bool EngineRunning,
@@ -68,7 +71,8 @@ public sealed record StatusModel(
     long Checks,
     ResultsModel Results,
     FaultsModel Faults,
-    NotificationsModel Notifications);
+    NotificationsModel Notifications,
+    ClusterSummary Cluster);
 
 /// <summary>
 /// Failures the app survived since start, by kind (<c>check_handler</c>, <c>unreadable_target</c>, <c>page_task</c>), and

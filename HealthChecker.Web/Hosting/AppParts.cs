@@ -1,5 +1,6 @@
 using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
+using HealthChecker.Web.Cluster;
 using HealthChecker.Web.Monitoring;
 
 namespace HealthChecker.Web.Hosting;
@@ -20,6 +21,9 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         services.GetRequiredService<AdminCredentials>(),
         // A setting that cannot work stops the start with one line, before the web server builds its pipeline.
         new StartupCheck(() => services.GetRequiredService<CrossSiteRule>()),
+        new StartupCheck(() => services.GetRequiredService<ClusterSettings>().ThrowIfUnusable()),
+        // Joins the cluster (membership table in the database); left after the engine and the result writer stopped.
+        services.GetRequiredService<ClusterNodeService>(),
         // The channels and rules in force, followed from then on; alerting reads them from the engine's first state change.
         services.GetRequiredService<StoredAlertSettings>(),
         // Opens this run and starts the result writer; stopped after the engine, so it writes every result the engine gave.

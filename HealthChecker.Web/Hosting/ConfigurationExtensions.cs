@@ -34,6 +34,11 @@ public static class ConfigurationExtensions
         Map(shortNames, "HC_MIN_INTERVAL", $"{Targets.TargetOptions.Section}:MinInterval");
         Map(shortNames, "HC_EXTERNAL_URL", $"{Alerting.AlertingOptions.Section}:ExternalUrl");
         Map(shortNames, "HC_MAX_IMPORT_MB", $"{Targets.TargetOptions.Section}:MaxImportMegabytes");
+        Map(shortNames, "HC_CLUSTER_ID", $"{Cluster.ClusterSettings.Section}:ClusterId");
+        Map(shortNames, "HC_SILO_PORT", $"{Cluster.ClusterSettings.Section}:SiloPort");
+        Map(shortNames, "HC_GATEWAY_PORT", $"{Cluster.ClusterSettings.Section}:GatewayPort");
+        Map(shortNames, "HC_ADVERTISED_ADDRESS", $"{Cluster.ClusterSettings.Section}:AdvertisedAddress");
+        Map(shortNames, "HC_NODE_NAME", $"{Cluster.ClusterSettings.Section}:NodeName");
         var commandLine = sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is CommandLineConfigurationSource);
         var at = commandLine.source is null ? sources.Count : commandLine.index;
         sources.Insert(at, new MemoryConfigurationSource { InitialData = shortNames });

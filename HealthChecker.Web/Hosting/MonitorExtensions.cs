@@ -36,9 +36,11 @@ public static class MonitorExtensions
     {
         app.MapHealthz();
         app.MapStatusApi();
+        app.MapClusterApi();
         // prometheus-net maps every method; anything but a scrape is 405.
         // Alert delivery's series join the engine's registry before the first scrape.
         _ = app.Services.GetService<Alerting.NotificationMetrics>();
+        _ = app.Services.GetService<ClusterMetrics>();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<MonitorMetrics>().Registry)
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         return app;

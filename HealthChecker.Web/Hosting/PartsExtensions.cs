@@ -13,6 +13,7 @@ public static class PartsExtensions
         builder.AddHealthCheckerAuth();
         builder.AddHealthCheckerApi();
         builder.AddHealthCheckerMonitor();
+        builder.AddHealthCheckerCluster();
         builder.AddHealthCheckerAlerting();
         builder.AddHealthCheckerWeb();
         return builder;

@@ -44,6 +44,28 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 180_000)]
+    public async Task A_silo_port_in_use_is_one_fatal_line_naming_HC_SILO_PORT_and_exit_code_1()
+    {
+        // Another node's silo on this port (Orleans binds with address reuse, so a second silo would share it unnoticed).
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        await using var app = WebAppProcess.Launch(new Dictionary<string, string>
+        {
+            ["HC_DATABASE"] = await HealthChecker.Tests.Support.TestDatabase.CreateEmptyAsync(),
+            ["HC_SILO_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        var exitCode = await app.WaitForExitAsync();
+        output.WriteLine(app.Output);
+
+        Assert.Equal(1, exitCode);
+        var fatal = AssertOneFatalLineAndNoStackTrace(app.Output);
+        Assert.Contains($"HC_SILO_PORT {port}", fatal, StringComparison.Ordinal);
+        Assert.Contains("in use", fatal, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 180_000)]
     public async Task A_malformed_HC_ALLOWED_ORIGINS_is_one_fatal_line_naming_the_setting_and_the_entry()
     {
         await using var app = WebAppProcess.Launch(new Dictionary<string, string>

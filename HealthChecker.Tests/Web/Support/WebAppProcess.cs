@@ -27,6 +27,8 @@ public sealed class WebAppProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    public int Pid => _child.Pid;
+
     /// <summary>Everything the app wrote to stdout and stderr so far.</summary>
     public string Output => _child.Output;
 

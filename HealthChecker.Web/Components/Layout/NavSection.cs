@@ -10,6 +10,7 @@ public enum NavSection
     Events,
     Notifications,
     Alerting,
+    Nodes,
 }
 
 /// <summary>Maps a page's path (relative to the app's base, query ignored) to its nav section.</summary>
@@ -30,6 +31,7 @@ public static class NavSections
             ["targets", var id, "edit"] when long.TryParse(id, out _) => NavSection.Targets,
             ["events"] => NavSection.Events,
             ["notifications"] => NavSection.Notifications,
+            ["nodes"] => NavSection.Nodes,
             ["alerting"] or ["alerting", "channels" or "rules", "new"] => NavSection.Alerting,
             ["alerting", "channels" or "rules", var id, "edit"] when long.TryParse(id, out _) => NavSection.Alerting,
             _ => NavSection.None,

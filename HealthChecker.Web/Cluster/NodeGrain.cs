@@ -1,0 +1,40 @@
+using Orleans.Placement;
+using Orleans.Runtime.Placement;
+
+namespace HealthChecker.Web.Cluster;
+
+/// <summary>One per node, keyed by the node's member id (<c>ip:port@generation</c>) and living on that node (<see cref="NodePlacement"/>).</summary>
+[Alias("HealthChecker.INodeGrain")]
+public interface INodeGrain : IGrainWithStringKey
+{
+    [Alias("Figures")]
+    Task<NodeFigures> FiguresAsync();
+}
+
+[NodePlacement]
+public sealed class NodeGrain(NodeFigureSource figures, ILocalSiloDetails silo) : Grain, INodeGrain
+{
+    public Task<NodeFigures> FiguresAsync() => Task.FromResult(figures.Read(silo.SiloAddress.Endpoint.ToString()));
+}
+
+/// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>
+[Serializable, GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("HealthChecker.NodePlacement")]
+public sealed class NodePlacement : PlacementStrategy
+{
+    public static NodePlacement Instance { get; } = new();
+}
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class NodePlacementAttribute() : PlacementAttribute(NodePlacement.Instance);
+
+public sealed class NodePlacementDirector : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var key = target.GrainIdentity.Key.ToString() ?? "";
+        var wanted = SiloAddress.FromParsableString(key);
+        return context.GetCompatibleSilos(target).Contains(wanted)
+            ? Task.FromResult(wanted)
+            : Task.FromException<SiloAddress>(new OrleansException($"No active node {key} to place its grain on"));
+    }
+}
