@@ -39,6 +39,9 @@ public sealed record AlertItem(
 {
     /// <summary>The target changes state too often to alert each change: this alert says so once (see <see cref="FlapDetection"/>).</summary>
     public bool Flapping { get; init; }
+
+    /// <summary>Resolved because the target was deleted while its alert fired (<see cref="EndsAt"/> is when).</summary>
+    public bool Deleted { get; init; }
 }
 
 /// <summary>What a (rule, channel, target) was last told: DOWN (an alert) or UP (its resolution); kept across restarts.</summary>

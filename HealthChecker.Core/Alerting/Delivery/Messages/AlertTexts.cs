@@ -15,9 +15,17 @@ public static class AlertTexts
         _ => a.Description,
     };
 
-    public static string Summary(AlertItem a) => a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again";
+    public static string Summary(AlertItem a) => a switch
+    {
+        { Deleted: true } => $"{a.Target} was deleted",
+        { Firing: true } => $"{a.Target} is DOWN",
+        _ => $"{a.Target} is UP again",
+    };
 
-    public static string Description(AlertItem a) => a.Firing
-        ? $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}"
-        : $"{a.Target} is UP again ({a.Description}); it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}";
+    public static string Description(AlertItem a) => a switch
+    {
+        { Deleted: true } => $"{a.Target} was deleted while DOWN, so its alert is resolved; it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
+        { Firing: true } => $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
+        _ => $"{a.Target} is UP again ({a.Description}); it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
+    };
 }

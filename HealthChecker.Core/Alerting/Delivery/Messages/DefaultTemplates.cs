@@ -4,7 +4,7 @@ namespace HealthChecker.Core.Alerting.Delivery.Messages;
 public static class DefaultTemplates
 {
     public const string Title =
-        "{%- if status == 'firing' -%}[DOWN] {% else -%}[UP] {% endif -%}" +
+        "{%- if status == 'firing' -%}[DOWN] {% elsif count == 1 and first.deleted -%}[RESOLVED] {% else -%}[UP] {% endif -%}" +
         "{%- if count == 1 -%}{{ first.summary }}" +
         "{%- elsif status == 'firing' -%}{{ firing_count }} target{% if firing_count != 1 %}s{% endif %} DOWN{% if group != '' %} in {{ group }}{% endif %}{% if resolved_count > 0 %}, {{ resolved_count }} UP again{% endif %}" +
         "{%- else -%}{{ resolved_count }} targets UP again{% if group != '' %} in {{ group }}{% endif %}{%- endif -%}";
@@ -17,7 +17,11 @@ public static class DefaultTemplates
         {%- if a.firing -%}
         {{ a.target }} is DOWN since {{ a.since }}: {{ a.failure }}
         {% else -%}
+        {%- if a.deleted -%}
+        {{ a.target }} was deleted{% if a.ended != '' %} at {{ a.ended }}{% endif %}, so its alert is resolved; it was DOWN since {{ a.since }}: {{ a.failure }}
+        {% else -%}
         {{ a.target }} is UP again{% if a.ended != '' %} since {{ a.ended }}{% endif %} ({{ a.description }}); it was DOWN since {{ a.since }}: {{ a.failure }}
+        {% endif -%}
         {% endif -%}
         {{ a.url }}
         {% endfor -%}
@@ -37,7 +41,11 @@ public static class DefaultTemplates
         {%- if a.firing -%}
         <li><a href="{{ a.url }}"><b>{{ a.target }}</b></a> is <b>DOWN</b> since {{ a.since }}: {{ a.failure }}</li>
         {% else -%}
+        {%- if a.deleted -%}
+        <li><b>{{ a.target }}</b> was <b>deleted</b>{% if a.ended != '' %} at {{ a.ended }}{% endif %}, so its alert is resolved; it was DOWN since {{ a.since }}: {{ a.failure }}</li>
+        {% else -%}
         <li><a href="{{ a.url }}"><b>{{ a.target }}</b></a> is <b>UP</b> again{% if a.ended != '' %} since {{ a.ended }}{% endif %} ({{ a.description }}); it was DOWN since {{ a.since }}: {{ a.failure }}</li>
+        {% endif -%}
         {% endif -%}
         {%- endfor -%}
         </ul>
