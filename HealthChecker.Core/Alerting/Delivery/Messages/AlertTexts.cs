@@ -17,6 +17,7 @@ public static class AlertTexts
 
     public static string Summary(AlertItem a) => a switch
     {
+        { Flapping: true } => $"{a.Target} is flapping",
         { Deleted: true } => $"{a.Target} was deleted",
         { Firing: true } => $"{a.Target} is DOWN",
         _ => $"{a.Target} is UP again",
@@ -24,6 +25,7 @@ public static class AlertTexts
 
     public static string Description(AlertItem a) => a switch
     {
+        { Flapping: true } => $"{a.Target} is flapping: it changes between UP and DOWN too often to alert each change; last failure: {Failure(a)}",
         { Deleted: true } => $"{a.Target} was deleted while DOWN, so its alert is resolved; it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
         { Firing: true } => $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
         _ => $"{a.Target} is UP again ({a.Description}); it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",

@@ -4,7 +4,7 @@ namespace HealthChecker.Core.Alerting.Delivery.Messages;
 public static class DefaultTemplates
 {
     public const string Title =
-        "{%- if status == 'firing' -%}[DOWN] {% elsif count == 1 and first.deleted -%}[RESOLVED] {% else -%}[UP] {% endif -%}" +
+        "{%- if status == 'firing' and count == 1 and first.flapping -%}[FLAPPING] {% elsif status == 'firing' -%}[DOWN] {% elsif count == 1 and first.deleted -%}[RESOLVED] {% else -%}[UP] {% endif -%}" +
         "{%- if count == 1 -%}{{ first.summary }}" +
         "{%- elsif status == 'firing' -%}{{ firing_count }} target{% if firing_count != 1 %}s{% endif %} DOWN{% if group != '' %} in {{ group }}{% endif %}{% if resolved_count > 0 %}, {{ resolved_count }} UP again{% endif %}" +
         "{%- else -%}{{ resolved_count }} targets UP again{% if group != '' %} in {{ group }}{% endif %}{%- endif -%}";
@@ -14,7 +14,9 @@ public static class DefaultTemplates
         {{ firing_count }} DOWN, {{ resolved_count }} UP again (rule {{ rule }}):
         {% endif -%}
         {%- for a in shown -%}
-        {%- if a.firing -%}
+        {%- if a.flapping -%}
+        {{ a.target }} is flapping: it changes between UP and DOWN too often to alert each change; last failure: {{ a.failure }}
+        {% elsif a.firing -%}
         {{ a.target }} is DOWN since {{ a.since }}: {{ a.failure }}
         {% else -%}
         {%- if a.deleted -%}
@@ -38,7 +40,9 @@ public static class DefaultTemplates
         {% endif -%}
         <ul>
         {% for a in shown -%}
-        {%- if a.firing -%}
+        {%- if a.flapping -%}
+        <li><a href="{{ a.url }}"><b>{{ a.target }}</b></a> is <b>flapping</b>: it changes between UP and DOWN too often to alert each change; last failure: {{ a.failure }}</li>
+        {% elsif a.firing -%}
         <li><a href="{{ a.url }}"><b>{{ a.target }}</b></a> is <b>DOWN</b> since {{ a.since }}: {{ a.failure }}</li>
         {% else -%}
         {%- if a.deleted -%}

@@ -47,6 +47,7 @@ internal static class MessageModel
             ["name"] = a.Name,
             ["status"] = a.Firing ? "firing" : "resolved",
             ["firing"] = a.Firing,
+            ["flapping"] = a.Flapping,
             ["deleted"] = a.Deleted,
             ["since"] = Time(a.StartsAt),
             ["ended"] = a.EndsAt is { } end ? Time(end) : "",
