@@ -17,6 +17,7 @@ public static class AlertTexts
 
     public static string Summary(AlertItem a) => a switch
     {
+        { Test: true } => "TEST message from HealthChecker: no target is down",
         { Flapping: true } => $"{a.Target} is flapping",
         { Deleted: true } => $"{a.Target} was deleted",
         { Firing: true } => $"{a.Target} is DOWN",
@@ -25,6 +26,7 @@ public static class AlertTexts
 
     public static string Description(AlertItem a) => a switch
     {
+        { Test: true } => "This is a TEST message sent from HealthChecker to check this channel; no target is down",
         { Flapping: true } => $"{a.Target} is flapping: it changes between UP and DOWN too often to alert each change; last failure: {Failure(a)}",
         { Deleted: true } => $"{a.Target} was deleted while DOWN, so its alert is resolved; it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
         { Firing: true } => $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",

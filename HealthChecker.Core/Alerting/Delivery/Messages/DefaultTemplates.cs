@@ -4,12 +4,16 @@ namespace HealthChecker.Core.Alerting.Delivery.Messages;
 public static class DefaultTemplates
 {
     public const string Title =
+        "{%- if test -%}[TEST] Test message from HealthChecker to the channel {{ channel }}{%- else -%}" +
         "{%- if status == 'firing' and count == 1 and first.flapping -%}[FLAPPING] {% elsif status == 'firing' -%}[DOWN] {% elsif count == 1 and first.deleted -%}[RESOLVED] {% else -%}[UP] {% endif -%}" +
         "{%- if count == 1 -%}{{ first.summary }}" +
         "{%- elsif status == 'firing' -%}{{ firing_count }} target{% if firing_count != 1 %}s{% endif %} DOWN{% if group != '' %} in {{ group }}{% endif %}{% if resolved_count > 0 %}, {{ resolved_count }} UP again{% endif %}" +
-        "{%- else -%}{{ resolved_count }} targets UP again{% if group != '' %} in {{ group }}{% endif %}{%- endif -%}";
+        "{%- else -%}{{ resolved_count }} targets UP again{% if group != '' %} in {{ group }}{% endif %}{%- endif -%}{%- endif -%}";
 
     public const string Text = """
+        {%- if test -%}
+        This is a TEST message sent from HealthChecker to check the channel {{ channel }}; no target is down.
+        {%- else -%}
         {%- if count > 1 -%}
         {{ firing_count }} DOWN, {{ resolved_count }} UP again (rule {{ rule }}):
         {% endif -%}
@@ -32,9 +36,13 @@ public static class DefaultTemplates
         {% elsif count > 1 -%}
         All of them: {{ dashboard_url }}
         {% endif -%}
+        {%- endif -%}
         """;
 
     public const string Html = """
+        {%- if test -%}
+        <p>This is a <b>TEST</b> message sent from HealthChecker to check the channel {{ channel }}; no target is down.</p>
+        {%- else -%}
         {%- if count > 1 -%}
         <p>{{ firing_count }} DOWN, {{ resolved_count }} UP again (rule {{ rule }}):</p>
         {% endif -%}
@@ -58,5 +66,6 @@ public static class DefaultTemplates
         {% elsif count > 1 -%}
         <p><a href="{{ dashboard_url }}">All of them on the dashboard</a></p>
         {% endif -%}
+        {%- endif -%}
         """;
 }
