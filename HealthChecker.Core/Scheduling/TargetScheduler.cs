@@ -47,6 +47,9 @@ public sealed partial class TargetScheduler : IDisposable
     /// <summary>Every UP/DOWN/MAINT change, on the owning loop thread, after it was logged.</summary>
     public event Action<TargetStateChange>? StateChanged;
 
+    /// <summary>A target removed, on its loop thread after its last result or change: nothing more comes of it.</summary>
+    public event Action<TargetRemoval>? Removed;
+
     public TimeProvider Clock => _options.Clock;
 
     public int LoopCount => _loops.Length;
@@ -199,7 +202,14 @@ public sealed partial class TargetScheduler : IDisposable
         }
 
         Interlocked.Increment(ref _membership);
-        await OnLoop(removed.Loop, () => removed.Loop.Remove(removed)).ConfigureAwait(false);
+        await OnLoop(removed.Loop, () =>
+        {
+            removed.Loop.Remove(removed);
+            if (Removed is { } handlers)
+            {
+                Raise(handlers, new TargetRemoval(target, removed.Id, Clock.GetUtcNow()), "removal", target, removed.Id);
+            }
+        }).ConfigureAwait(false);
         return true;
     }
 

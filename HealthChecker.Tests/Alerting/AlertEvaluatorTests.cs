@@ -210,4 +210,54 @@ public sealed class AlertEvaluatorTests
             await StopAsync(outbox, evaluator);
         }
     }
+
+    [Fact]
+    public async Task A_target_deleted_while_its_alert_fires_is_resolved_as_deleted_and_forgotten()
+    {
+        using var ops = new WebhookReceiver();
+        using var a = new SwitchablePeer();
+        using var b = new SwitchablePeer();
+        a.Open();
+        b.Open();
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        using var run = new SchedulerHarness(record: false);
+        var settings = new InMemoryAlertSettings(Settings(Rule(TimeSpan.FromSeconds(10), "ops"), ("ops", ops.Url)));
+        var (outbox, evaluator) = await StartAsync(run, settings, db);
+        try
+        {
+            await run.Scheduler.AddRangeAsync([(Target("shop/a", a), null), (Target("shop/b", b), null)]);
+            await run.AdvanceAsync(Inter);
+            await EventuallyAsync(() => evaluator.Observed == 2, "a and b seen UP");
+            a.Close();
+            b.Close();
+            await run.AdvanceAsync(Inter);
+            await EventuallyAsync(() => evaluator.Observed == 4, "a and b seen DOWN");
+            await run.AdvanceAsync(TimeSpan.FromSeconds(10));
+            await ops.WaitForAsync(r => r.Count == 1 && r[0].Targets.Count == 2, "a and b DOWN in one message");
+
+            // a is deleted while DOWN: the group's next message resolves it, saying why; b fires on.
+            Assert.True(await run.Scheduler.RemoveAsync("shop/a"));
+            await run.AdvanceAsync(TimeSpan.FromMinutes(1));
+            await ops.WaitForAsync(r => r.Count == 2, "a resolved as deleted");
+            var resolution = ops.Received[1];
+            Assert.Equal(
+                [("shop/a", "resolved", "shop/a was deleted"), ("shop/b", "firing", "shop/b is DOWN")],
+                resolution.Alerts.Select(x => (x.GetProperty("labels").GetProperty("target").GetString(), x.GetProperty("status").GetString(),
+                    x.GetProperty("annotations").GetProperty("summary").GetString())));
+            await EventuallyAsync(() => outbox.PendingWrites == 0 && ScalarAsync<long>(db,
+                "SELECT count(*) FROM hc_private.notified_states WHERE target = 'shop/a' AND state = 'UP'").Result == 1, "a stored as told resolved");
+
+            // b comes back: its resolution lists b alone, nothing more of a.
+            b.Open();
+            await run.AdvanceAsync(Inter);
+            await EventuallyAsync(() => evaluator.Observed == 5, "b seen UP again");
+            await run.AdvanceAsync(TimeSpan.FromMinutes(1));
+            await ops.WaitForAsync(r => r.Count == 3, "b resolved");
+            Assert.Equal(["shop/b"], ops.Received[2].Targets);
+        }
+        finally
+        {
+            await StopAsync(outbox, evaluator);
+        }
+    }
 }

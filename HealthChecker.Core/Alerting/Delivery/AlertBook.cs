@@ -207,20 +207,36 @@ internal sealed class AlertBook
         }
     }
 
-    /// <summary>A target removed from the engine: its alerts stay as told (nothing more is learnt of it); its dependants go free.</summary>
+    /// <summary>
+    /// A target removed from the engine: what its routes told DOWN is resolved as deleted with the group's next message (a
+    /// receiver must not see it fire for good), the rest of it is dropped; its dependants go free.
+    /// </summary>
     public void Forget(string target, DateTimeOffset now)
     {
+        foreach (var route in _routes.Values)
+        {
+            route.Delete(target, now);
+        }
+
+        foreach (var told in _aside.Values)
+        {
+            told.RemoveAll(t => t.Target == target);
+        }
+
+        bool changed = _held.Remove(target) | _flapping.Remove(target);
+        _changes.Remove(target);
         if (_targets.Remove(target, out var gone))
         {
             Depend(target, gone.DependsOn, null);
-            _held.Remove(target);
-            _changes.Remove(target);
-            _flapping.Remove(target);
-            Version++;
             if (gone.State == TargetState.Down)
             {
                 Release(target, now);
             }
+        }
+
+        if (changed)
+        {
+            Version++;
         }
     }
 

@@ -9,7 +9,7 @@ namespace HealthChecker.Core.Alerting.Delivery;
 
 /// <summary>
 /// Decides alerts in memory, beside the engine: follows the scheduler's state changes (and each target's first
-/// settled check after start, so a restart can resolve what came back meanwhile) and the alert settings in force,
+/// settled check after start, so a restart can resolve what came back meanwhile), its removals, and the alert settings in force,
 /// and hands each decision to the <see cref="IAlertOutbox"/>. The scheduler's handlers only queue (they run on its
 /// loop threads); one background loop owns the <see cref="AlertBook"/> and its timers, on <see cref="TimeProvider"/>.
 /// </summary>
@@ -75,6 +75,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
     {
         scheduler.StateChanged += OnStateChanged;
         scheduler.CheckCompleted += OnCheckCompleted;
+        scheduler.Removed += OnRemoved;
         lock (_attached)
         {
             _attached.Add(scheduler);
@@ -102,6 +103,13 @@ public sealed class AlertEvaluator : IAsyncDisposable
         _inbox.Writer.TryWrite(Observation(completed.Target, completed.Id, completed.State, completed.CompletedAt, result.Code, Info(result.Info), result.Description) with { DependsOn = DependsOn(completed.Target) });
     }
 
+    /// <summary>A target deleted (or renamed): its firing alerts are resolved as deleted, its held and flapping state dropped.</summary>
+    public void OnRemoved(TargetRemoval removal)
+    {
+        _seen.TryRemove(removal.Target, out _);
+        _inbox.Writer.TryWrite(removal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         lock (_attached)
@@ -110,6 +118,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
             {
                 scheduler.StateChanged -= OnStateChanged;
                 scheduler.CheckCompleted -= OnCheckCompleted;
+                scheduler.Removed -= OnRemoved;
             }
 
             _attached.Clear();
@@ -205,6 +214,9 @@ public sealed class AlertEvaluator : IAsyncDisposable
             case TargetObservation seen:
                 _book.Observe(seen, now);
                 Interlocked.Increment(ref _observed);
+                break;
+            case TargetRemoval removal:
+                _book.Forget(removal.Target, removal.At);
                 break;
             case AlertSettings settings:
                 _book.Apply(settings, now);

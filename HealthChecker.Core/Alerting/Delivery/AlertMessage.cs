@@ -19,6 +19,9 @@ public sealed record AlertMessage(
     public int FiringCount => Alerts.Count(a => a.Firing);
 
     public int ResolvedCount => Alerts.Count(a => !a.Firing);
+
+    /// <summary>A channel's test message ("send a test message"), not an alert.</summary>
+    public bool IsTest => Alerts.Count > 0 && Alerts.All(a => a.Test);
 }
 
 /// <summary>
@@ -39,6 +42,12 @@ public sealed record AlertItem(
 {
     /// <summary>The target changes state too often to alert each change: this alert says so once (see <see cref="FlapDetection"/>).</summary>
     public bool Flapping { get; init; }
+
+    /// <summary>The made-up alert of a channel's "send a test message": every text says it is a test.</summary>
+    public bool Test { get; init; }
+
+    /// <summary>Resolved because the target was deleted while its alert fired (<see cref="EndsAt"/> is when).</summary>
+    public bool Deleted { get; init; }
 }
 
 /// <summary>What a (rule, channel, target) was last told: DOWN (an alert) or UP (its resolution); kept across restarts.</summary>

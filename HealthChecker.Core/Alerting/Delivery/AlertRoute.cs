@@ -63,6 +63,13 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
     {
         var alert = Alert(seen.Target, seen);
         alert.Latest = seen;
+        if (alert.DeletedAt is not null)
+        {
+            // The name is back (re-added, or taken by another target) before its deletion was told: its alert goes on from this state.
+            alert.DeletedAt = null;
+            alert.DownSince = null;
+        }
+
         if (alert.Flapping)
         {
             // Its changes are not told one by one: the state is followed, and told once it is stable again.
@@ -172,6 +179,28 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         }
     }
 
+    /// <summary>The target was deleted: an alert told DOWN is resolved as deleted with the group's next message; any other is dropped.</summary>
+    public void Delete(string target, DateTimeOffset now)
+    {
+        if (!_alerts.TryGetValue(target, out var alert))
+        {
+            return;
+        }
+
+        if (!alert.ToldDown)
+        {
+            _alerts.Remove(target);
+            return;
+        }
+
+        alert.DeletedAt = now;
+        alert.Firing = false;
+        alert.InMaintenance = false;
+        alert.Flapping = false;
+        alert.FlapToTell = false;
+        Schedule(now);
+    }
+
     /// <summary>A target's alert held back by its dependency may go now: the group's next message is scheduled.</summary>
     public void Release(string target, DateTimeOffset now)
     {
@@ -216,7 +245,7 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
             }
         }
 
-        var resolved = _alerts.Values.Where(a => a.ToldDown && !a.Firing && !a.InMaintenance && a.Latest?.State == TargetState.Up)
+        var resolved = _alerts.Values.Where(a => a.ToldDown && !a.Firing && (a.DeletedAt is not null || (!a.InMaintenance && a.Latest?.State == TargetState.Up)))
             .OrderBy(a => a.Target, StringComparer.Ordinal).ToList();
         bool changed = firing.Any(a => !a.ToldDown || a.FlapToTell) || resolved.Count > 0;
         if (!changed && !(reminder && firing.Count > 0))
@@ -257,7 +286,7 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         foreach (var a in resolved)
         {
             _alerts.Remove(a.Target);
-            told.Add(new NotifiedState(rule.Name, channel, a.Target, false, a.Latest?.At ?? now, a.Code, a.Info, now, id));
+            told.Add(new NotifiedState(rule.Name, channel, a.Target, false, a.DeletedAt ?? a.Latest?.At ?? now, a.Code, a.Info, now, id));
         }
 
         // A group that fires on keeps its rhythm; one that went quiet starts over with group-wait.
@@ -308,12 +337,13 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
             seen?.Id,
             firing,
             a.DownSince ?? seen?.At ?? now,
-            firing ? null : seen?.At ?? now,
+            firing ? null : a.DeletedAt ?? seen?.At ?? now,
             a.Code,
             a.Info,
-            seen?.Description ?? "")
+            a.DeletedAt is null ? seen?.Description ?? "" : "the target was deleted")
         {
             Flapping = a.Flapping,
+            Deleted = !firing && a.DeletedAt is not null,
         };
     }
 
@@ -337,6 +367,9 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         public bool ToldDown { get; set; }
 
         public bool InMaintenance { get; set; }
+
+        /// <summary>When the target was deleted: the alert told DOWN is resolved as deleted.</summary>
+        public DateTimeOffset? DeletedAt { get; set; }
 
         /// <summary>Changing state too often: one alert says so, its changes are not told.</summary>
         public bool Flapping { get; set; }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using HealthChecker.Core.Alerting.Delivery.Messages;
 
 namespace HealthChecker.Core.Alerting.Delivery;
 
@@ -64,8 +65,9 @@ public sealed record WebhookPayload(
         var failure = a.Info is { } info ? $"{a.Code}: {info}" : a.Code ?? a.Description;
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["summary"] = a.Flapping ? $"{a.Target} is flapping" : a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again",
-            ["description"] = a.Flapping ? $"{a.Target} is flapping: it changes between UP and DOWN too often to alert each change; last failure: {failure}"
+            ["summary"] = a.Test ? AlertTexts.Summary(a) : a.Flapping ? $"{a.Target} is flapping" : a.Deleted ? $"{a.Target} was deleted" : a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again",
+            ["description"] = a.Test ? AlertTexts.Description(a) : a.Flapping ? $"{a.Target} is flapping: it changes between UP and DOWN too often to alert each change; last failure: {failure}"
+                : a.Deleted ? $"{a.Target} was deleted while DOWN, so its alert is resolved; it was DOWN since {a.StartsAt:u}: {failure}"
                 : a.Firing ? $"{a.Target} is DOWN since {a.StartsAt:u}: {failure}" : $"{a.Target} is UP again ({a.Description}); it was DOWN since {a.StartsAt:u}: {failure}",
         };
         var page = a.TargetId is { } id ? $"{root}/targets/{id}" : $"{root}/targets?q={Uri.EscapeDataString(a.Target)}";

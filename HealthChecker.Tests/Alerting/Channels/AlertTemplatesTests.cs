@@ -42,6 +42,27 @@ public sealed class AlertTemplatesTests
     }
 
     [Fact]
+    public void The_default_resolution_of_a_deleted_target_says_it_was_deleted()
+    {
+        var rendered = new AlertTemplates(App).Render(Channel(), Message(Up("shop/api") with { Deleted = true, Description = "the target was deleted" }));
+
+        Assert.Equal("[RESOLVED] shop/api was deleted", rendered.Title);
+        Assert.Equal("shop/api was deleted at 2026-12-03 10:03:05 UTC, so its alert is resolved; it was DOWN since 2026-12-03 10:00:05 UTC: L4CON: Connection refused\nhttps://hc.example.org/targets/7", rendered.Text);
+        Assert.Contains("<li><b>shop/api</b> was <b>deleted</b> at 2026-12-03 10:03:05 UTC, so its alert is resolved", rendered.Html);
+    }
+
+    [Fact]
+    public void The_default_message_of_a_flapping_target_says_it_is_flapping_in_the_title_the_text_and_the_html()
+    {
+        var rendered = new AlertTemplates(App).Render(Channel(), Message(Down("shop/api") with { Flapping = true }));
+
+        Assert.Equal("[FLAPPING] shop/api is flapping", rendered.Title);
+        Assert.Equal("shop/api is flapping: it changes between UP and DOWN too often to alert each change; last failure: L4CON: Connection refused\nhttps://hc.example.org/targets/7", rendered.Text);
+        Assert.Contains("<a href=\"https://hc.example.org/targets/7\"><b>shop/api</b></a> is <b>flapping</b>: it changes between UP and DOWN too often to alert each change; last failure: L4CON: Connection refused", rendered.Html);
+        Assert.Equal("shop/api is flapping", AlertTexts.Summary(Down("shop/api") with { Flapping = true }));
+    }
+
+    [Fact]
     public void A_storm_lists_the_count_the_first_ten_names_and_how_many_more_with_a_link_to_the_dashboard_filtered_to_them()
     {
         var alerts = Enumerable.Range(1, 25).Select(i => Down($"shop/api-{i:00}", i)).ToArray();

@@ -29,7 +29,8 @@ public sealed class ChannelTestApiTests(ApiApp api) : IClassFixture<ApiApp>
         Assert.Equal(hook.MessageId, hook.Headers[WebhookSender.IdempotencyHeader]);
         Assert.Equal([ChannelTest.Target], hook.Targets);
         Assert.Equal(ChannelTest.Rule, hook.Alerts[0].GetProperty("labels").GetProperty("alertname").GetString());
-        Assert.Contains("test message", hook.Alerts[0].GetProperty("annotations").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("TEST message", hook.Alerts[0].GetProperty("annotations").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("TEST message from HealthChecker: no target is down", hook.Alerts[0].GetProperty("annotations").GetProperty("summary").GetString());
 
         // By name as well; a test is not a notification: nothing goes to the outbox.
         Assert.True((await Json(await admin.PostAsync("api/channels/test-ok/test", null))).GetProperty("delivered").GetBoolean());

@@ -19,7 +19,7 @@ public static class ChannelTest
         channel,
         $"{{}}:{{alertname=\"{Rule}\"}}",
         now,
-        [new AlertItem(Target, "healthchecker", "test-message", null, true, now, null, "TEST", Info, "This is a test message: " + Info)]);
+        [new AlertItem(Target, "healthchecker", "test-message", null, true, now, null, "TEST", Info, "This is a TEST message: " + Info) { Test = true }]);
 
     public static async Task<DeliveryAnswer> SendAsync(IEnumerable<IChannelSender> senders, ChannelDefinition channel, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -39,5 +39,5 @@ public static class ChannelTest
     }
 
     /// <summary>True for the test's alert, which an Alertmanager gets once and is not kept firing.</summary>
-    public static bool IsTest(AlertMessage message) => message.Rule == Rule && message.Alerts.All(a => a.Target == Target);
+    public static bool IsTest(AlertMessage message) => message.IsTest;
 }

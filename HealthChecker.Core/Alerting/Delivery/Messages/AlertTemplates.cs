@@ -70,11 +70,20 @@ public sealed class AlertTemplates(Uri? externalUrl = null)
     {
         var model = MessageModel.Of(message, ExternalUrl);
         var templates = channel.Templates;
-        return new RenderedMessage(
+        var rendered = new RenderedMessage(
             Collapse(Render(templates.Title, DefaultTemplates.Title, model, NullEncoder.Default, MaxTitle)),
             Render(templates.Text, DefaultTemplates.Text, model, NullEncoder.Default, MaxText).Trim(),
             Render(templates.Html, DefaultTemplates.Html, model, HtmlEncoder.Default, MaxHtml).Trim());
+        return message.IsTest ? MarkedAsTest(rendered) : rendered;
     }
+
+    /// <summary>A channel's own templates may not say it: a test message must never read as an outage.</summary>
+    private static RenderedMessage MarkedAsTest(RenderedMessage m) => new(
+        Said(m.Title) ? m.Title : Clip("[TEST] " + m.Title, MaxTitle),
+        Said(m.Text) ? m.Text : Clip("TEST message, no target is down: " + m.Text, MaxText),
+        Said(m.Html) ? m.Html : Clip("<p><b>TEST message</b>, no target is down:</p>\n" + m.Html, MaxHtml));
+
+    private static bool Said(string text) => text.Contains("TEST", StringComparison.Ordinal);
 
     private static string Render(string? own, string fallback, Dictionary<string, object?> model, TextEncoder encoder, int max)
     {

@@ -15,9 +15,21 @@ public static class AlertTexts
         _ => a.Description,
     };
 
-    public static string Summary(AlertItem a) => a.Firing ? $"{a.Target} is DOWN" : $"{a.Target} is UP again";
+    public static string Summary(AlertItem a) => a switch
+    {
+        { Test: true } => "TEST message from HealthChecker: no target is down",
+        { Flapping: true } => $"{a.Target} is flapping",
+        { Deleted: true } => $"{a.Target} was deleted",
+        { Firing: true } => $"{a.Target} is DOWN",
+        _ => $"{a.Target} is UP again",
+    };
 
-    public static string Description(AlertItem a) => a.Firing
-        ? $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}"
-        : $"{a.Target} is UP again ({a.Description}); it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}";
+    public static string Description(AlertItem a) => a switch
+    {
+        { Test: true } => "This is a TEST message sent from HealthChecker to check this channel; no target is down",
+        { Flapping: true } => $"{a.Target} is flapping: it changes between UP and DOWN too often to alert each change; last failure: {Failure(a)}",
+        { Deleted: true } => $"{a.Target} was deleted while DOWN, so its alert is resolved; it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
+        { Firing: true } => $"{a.Target} is DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
+        _ => $"{a.Target} is UP again ({a.Description}); it was DOWN since {MessageModel.Time(a.StartsAt)}: {Failure(a)}",
+    };
 }

@@ -19,6 +19,7 @@ internal static class MessageModel
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["status"] = message.Status,
+            ["test"] = message.IsTest,
             ["rule"] = message.Rule,
             ["channel"] = message.Channel,
             ["message_id"] = message.Id.ToString(),
@@ -47,6 +48,9 @@ internal static class MessageModel
             ["name"] = a.Name,
             ["status"] = a.Firing ? "firing" : "resolved",
             ["firing"] = a.Firing,
+            ["flapping"] = a.Flapping,
+            ["test"] = a.Test,
+            ["deleted"] = a.Deleted,
             ["since"] = Time(a.StartsAt),
             ["ended"] = a.EndsAt is { } end ? Time(end) : "",
             ["code"] = a.Code ?? "",
