@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HealthChecker.Core.Store;
 using HealthChecker.Web.Hosting;
 using HealthChecker.Web.Monitoring;
 using Orleans.Configuration;
@@ -13,7 +14,7 @@ namespace HealthChecker.Web.Cluster;
 /// while still Active, then leaves the cluster at once. It also samples the engine's checks for the per-node rate.
 /// </summary>
 public sealed class ClusterNodeService(
-    DatabaseService database, ClusterSettings settings, ClusterMembers members, NodeFigureSource figures, CheckEngineService engine,
+    DatabaseService database, ClusterSettings settings, OrleansMembershipView members, NodeFigureSource figures, CheckEngineService engine, MonitorService monitor,
     Serilog.ILogger log) : AppPart
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
@@ -80,6 +81,8 @@ public sealed class ClusterNodeService(
         Grains = _silo.Services.GetRequiredService<IGrainFactory>();
         Self = _silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         _following = members.Follow(Membership, Self, _log, _stopping.Token);
+        // Results, state changes and alert records are written only while this incarnation's row says Active.
+        monitor.FencesAs(new MembershipFence(settings.ClusterId, Self.Endpoint.Address.ToString(), Self.Endpoint.Port, Self.Generation));
         _sampling = SampleAsync(_stopping.Token);
         _log.Information("Joined cluster {ClusterId} as {Node} ({Member}) in {Elapsed:0} ms; active members: {Active}",
             settings.ClusterId, settings.Name, members.SelfId, started.Elapsed.TotalMilliseconds, members.Current.Active.Count);

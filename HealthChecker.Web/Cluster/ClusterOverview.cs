@@ -34,7 +34,7 @@ public sealed class ClusterOverview(ClusterNodeService node, ClusterSettings set
             counts[member.Status.ToString()] = counts.GetValueOrDefault(member.Status.ToString()) + 1;
         }
 
-        return new ClusterSummary(settings.ClusterId, settings.Name, node.Self is { } self ? ClusterMembers.IdOf(self) : "", counts);
+        return new ClusterSummary(settings.ClusterId, settings.Name, node.Self is { } self ? OrleansMembershipView.IdOf(self) : "", counts);
     }
 
     public async Task<IReadOnlyList<NodeReport>> NodesAsync(CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed class ClusterOverview(ClusterNodeService node, ClusterSettings set
             {
                 var answer = isSelf
                     ? figures.Read(report.Address)
-                    : await grains.GetGrain<INodeGrain>(ClusterMembers.IdOf(member.SiloAddress)).FiguresAsync().WaitAsync(AskLimit, cancellationToken);
+                    : await grains.GetGrain<INodeGrain>(OrleansMembershipView.IdOf(member.SiloAddress)).FiguresAsync().WaitAsync(AskLimit, cancellationToken);
                 return report with { Targets = answer.Targets, ChecksPerSecond = answer.ChecksPerSecond, Shards = answer.Shards };
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -7,7 +7,7 @@ namespace HealthChecker.Web.Cluster;
 /// fatal error): the engine stops checking at once (results in flight are discarded), the reason is logged in one line,
 /// then the process ends as Orleans' own handler would, so that a supervisor starts it anew as a new member.
 /// </summary>
-public sealed class NodeDeclaredDead(Action haltChecks, ClusterMembers members, Serilog.ILogger log) : IFatalErrorHandler
+public sealed class NodeDeclaredDead(Action haltChecks, OrleansMembershipView members, Serilog.ILogger log) : IFatalErrorHandler
 {
     public bool IsUnexpected(Exception exception) => exception is not ThreadAbortException;
 

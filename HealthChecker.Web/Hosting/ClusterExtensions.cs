@@ -10,9 +10,13 @@ public static class ClusterExtensions
     {
         var services = builder.Services;
         services.AddSingleton(s => ClusterSettings.From(s.GetRequiredService<IConfiguration>()));
-        services.AddSingleton<ClusterMembers>();
-        services.AddSingleton<IClusterMembershipView>(s => s.GetRequiredService<ClusterMembers>());
+        services.AddSingleton<OrleansMembershipView>();
+        services.AddSingleton<IClusterMembershipView>(s => s.GetRequiredService<OrleansMembershipView>());
         services.AddSingleton<NodeFigureSource>();
+        // What the engine checks follows the membership: its share of the shards while Active, nothing otherwise.
+        services.AddSingleton<MembershipShards>();
+        services.AddSingleton<HealthChecker.Web.Monitoring.IShardOwnership>(s => s.GetRequiredService<MembershipShards>());
+        services.AddSingleton<IShardCount>(s => s.GetRequiredService<MembershipShards>());
         services.AddSingleton<ClusterNodeService>();
         services.AddSingleton<ClusterOverview>();
         services.AddSingleton<IClusterOverview>(s => s.GetRequiredService<ClusterOverview>());

@@ -15,8 +15,6 @@ public static class MonitorExtensions
         // One fault log for the engine, the target sync, the pages, /api/status and /metrics.
         services.AddSingleton(s => new FaultLog(s.GetRequiredService<Serilog.ILogger>()));
         services.AddSingleton<UnreadableTargets>();
-        // A node on its own owns every shard; a cluster registers its membership-backed ownership first.
-        services.TryAddSingleton<IShardOwnership>(_ => new SingleNodeOwnership());
         services.AddSingleton<MonitorService>();
         services.AddSingleton<HistoryWriterService>();
         services.AddSingleton<CheckEngineService>();

@@ -6,7 +6,7 @@ namespace HealthChecker.Web.Cluster;
 /// <see cref="IClusterMembershipView"/> fed from Orleans' <see cref="IClusterMembershipService"/>: its current snapshot
 /// when the node joined, then every update, until the node leaves.
 /// </summary>
-public sealed class ClusterMembers : IClusterMembershipView
+public sealed class OrleansMembershipView : IClusterMembershipView
 {
     private readonly Lock _lock = new();
     private ClusterMembership _current = ClusterMembership.None;

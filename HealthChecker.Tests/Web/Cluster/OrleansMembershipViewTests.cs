@@ -6,7 +6,7 @@ using Orleans.TestingHost;
 namespace HealthChecker.Tests.Web.Cluster;
 
 /// <summary>The membership view on Orleans' in-process test cluster: a silo that joins, one that leaves, and this node declared dead.</summary>
-public sealed class ClusterMembersTests
+public sealed class OrleansMembershipViewTests
 {
     [Fact(Timeout = 180_000)]
     public async Task The_view_lists_a_joining_silo_once_Active_and_drops_it_when_it_stops_at_a_higher_version()
@@ -16,7 +16,7 @@ public sealed class ClusterMembersTests
         try
         {
             var primary = Assert.IsType<InProcessSiloHandle>(cluster.Primary);
-            var members = new ClusterMembers();
+            var members = new OrleansMembershipView();
             var changes = 0;
             members.Changed += _ => Interlocked.Increment(ref changes);
             using var stop = new CancellationTokenSource();
@@ -54,7 +54,7 @@ public sealed class ClusterMembersTests
     [Fact]
     public void Before_the_node_joined_the_view_is_empty_at_version_0()
     {
-        var members = new ClusterMembers();
+        var members = new OrleansMembershipView();
 
         Assert.Equal("", members.SelfId);
         Assert.Equal(ClusterMembership.None, members.Current);
