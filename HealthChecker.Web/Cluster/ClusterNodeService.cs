@@ -18,6 +18,10 @@ public sealed class ClusterNodeService(
     Serilog.ILogger log) : AppPart
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
+
+    // How long leaving may take: writing ShuttingDown and Dead takes well under a second; with the database gone it cannot
+    // be written at all, and the others then declare this node dead by their probes.
+    private static readonly TimeSpan LeaveLimit = TimeSpan.FromSeconds(10);
     private readonly Serilog.ILogger _log = log.ForContext<ClusterNodeService>();
     private readonly CancellationTokenSource _stopping = new();
     private IHost? _silo;
@@ -97,15 +101,21 @@ public sealed class ClusterNodeService(
         {
             try
             {
-                // Leaves the cluster: ShuttingDown, then Dead in the membership table.
-                await silo.StopAsync(CancellationToken.None);
+                // Leaves the cluster: ShuttingDown, then Dead in the membership table; cut short (ungraceful) at the limit.
+                using var limit = new CancellationTokenSource(LeaveLimit);
+                await silo.StopAsync(limit.Token).WaitAsync(LeaveLimit * 2);
+                _log.Information("Left cluster {ClusterId}", settings.ClusterId);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                _log.Warning("Could not leave cluster {ClusterId} within {Limit} s (is the database reachable?): the other nodes will declare this node dead",
+                    settings.ClusterId, LeaveLimit.TotalSeconds);
             }
             finally
             {
-                await DisposeQuietlyAsync(silo);
+                // Bounded too: a silo stuck on an unreachable table must not keep the process from ending.
+                await DisposeQuietlyAsync(silo).WaitAsync(LeaveLimit).ContinueWith(_ => { }, TaskScheduler.Default);
             }
-
-            _log.Information("Left cluster {ClusterId}", settings.ClusterId);
         }
 
         Membership = null;

@@ -11,6 +11,7 @@ public sealed class OrleansMembershipView : IClusterMembershipView
     private readonly Lock _lock = new();
     private ClusterMembership _current = ClusterMembership.None;
     private string _selfId = "";
+    private Serilog.ILogger _log = Serilog.Log.Logger;
 
     public string SelfId => Volatile.Read(ref _selfId);
 
@@ -24,6 +25,7 @@ public sealed class OrleansMembershipView : IClusterMembershipView
     /// <summary>Applies the current snapshot of <paramref name="membership"/>, then follows it until <paramref name="cancellationToken"/> fires (the task returned).</summary>
     internal Task Follow(IClusterMembershipService membership, SiloAddress self, Serilog.ILogger log, CancellationToken cancellationToken)
     {
+        _log = log;
         Volatile.Write(ref _selfId, IdOf(self));
         Apply(membership.CurrentSnapshot, self);
         return Task.Run(async () =>
@@ -79,6 +81,22 @@ public sealed class OrleansMembershipView : IClusterMembershipView
             Volatile.Write(ref _current, published);
         }
 
-        Changed?.Invoke(published);
+        if (Changed is not { } handlers)
+        {
+            return;
+        }
+
+        // Each subscriber on its own: one that throws must neither keep the others from the news nor stop the following.
+        foreach (var handler in Delegate.EnumerateInvocationList(handlers))
+        {
+            try
+            {
+                handler(published);
+            }
+            catch (Exception e)
+            {
+                _log.Error(e, "A subscriber to the cluster membership failed on version {Version}", published.Version);
+            }
+        }
     }
 }

@@ -27,6 +27,9 @@ public sealed class LoginRequiredTests
         Assert.StartsWith("/login?ReturnUrl=", page.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/targets")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/cluster")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("api/cluster")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("nodes")).StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("metrics")).StatusCode);

@@ -62,6 +62,20 @@ public sealed class OrleansMembershipViewTests
         Assert.Equal(MemberStatus.None, members.Current.Self);
     }
 
+    [Fact]
+    public void A_subscriber_that_throws_keeps_neither_the_others_nor_the_view_from_the_change()
+    {
+        var members = new ClusterMembers();
+        var told = new List<MemberStatus>();
+        members.Changed += _ => throw new InvalidOperationException("a broken subscriber");
+        members.Changed += m => told.Add(m.Self);
+
+        members.DeclaredDead();
+
+        Assert.Equal([MemberStatus.Dead], told);
+        Assert.Equal(MemberStatus.Dead, members.Current.Self);
+    }
+
     private static async Task EventuallyAsync(Func<bool> condition, string what)
     {
         var until = DateTime.UtcNow.AddSeconds(60);

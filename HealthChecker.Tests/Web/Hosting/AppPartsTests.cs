@@ -1,5 +1,6 @@
 using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
+using HealthChecker.Web.Cluster;
 using HealthChecker.Web.Hosting;
 using HealthChecker.Web.Monitoring;
 using Microsoft.AspNetCore.Builder;
@@ -50,7 +51,7 @@ public sealed class AppPartsTests
     }
 
     [Fact]
-    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_check_alert_settings_history_writer_engine_alerting_maintenance_then_heap_trim()
+    public void The_first_hosted_service_of_the_app_starts_database_admin_password_settings_checks_cluster_node_alert_settings_history_writer_engine_alerting_maintenance_then_heap_trim()
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddHealthChecker();
@@ -63,7 +64,7 @@ public sealed class AppPartsTests
         Assert.Single(hostedServices.OfType<AppParts>());
 
         Assert.Equal(
-            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(StoredAlertSettings), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(AlertingService), typeof(MaintenanceService), typeof(HeapTrim)],
+            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(StartupCheck), typeof(ClusterNodeService), typeof(StoredAlertSettings), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(AlertingService), typeof(MaintenanceService), typeof(HeapTrim)],
             hosted.Parts.Select(p => p.GetType()));
     }
 
