@@ -65,7 +65,7 @@ public sealed class OrleansMembershipViewTests
     [Fact]
     public void A_subscriber_that_throws_keeps_neither_the_others_nor_the_view_from_the_change()
     {
-        var members = new ClusterMembers();
+        var members = new OrleansMembershipView();
         var told = new List<MemberStatus>();
         members.Changed += _ => throw new InvalidOperationException("a broken subscriber");
         members.Changed += m => told.Add(m.Self);
