@@ -8,9 +8,9 @@ namespace HealthChecker.Web.Monitoring;
 
 /// <summary>
 /// Turns the scheduler's events into rows for the <see cref="ResultWriter"/>: every result into
-/// <c>check_results</c>, every state transition into <c>state_changes</c>. A target's first state after it
-/// is loaded is recorded as a change from UNKNOWN (the monitor did not know it before), set by its first
-/// check; a paused target's is MAINT; a target resumed from its stored state (<see cref="Known"/>) records nothing until it
+/// <c>check_results</c>, every state transition into <c>state_changes</c>. A new target's first state is
+/// recorded as a change from UNKNOWN (the monitor did not know it before), set by its first check; a paused
+/// target's is MAINT; a target resumed from its stored state (<see cref="Known"/>) records nothing until it
 /// really changes. Events of a target whose shard this node no longer owns are discarded, not written.
 /// The handlers run on the loop threads: they only queue rows.
 /// </summary>

@@ -16,7 +16,7 @@ public sealed class ResumeAppTests
     {
         var database = await TestDatabase.CreateEmptyAsync();
         var environment = new Dictionary<string, string> { ["HC_DATABASE"] = database, ["HC_ADMIN_PASSWORD"] = Password };
-        var peer = new LoopbackPeer(PeerBehaviour.AcceptThenClose);
+        using var peer = new LoopbackPeer(PeerBehaviour.AcceptThenClose);
         long up, down;
 
         var first = await WebAppProcess.StartAsync(environment);
