@@ -16,6 +16,7 @@ public sealed class ClusterNodesTests(ITestOutputHelper output)
     // Generous: Orleans declares a killed node dead within seconds, a loaded machine may take longer.
     private const int MembershipSeconds = 90;
 
+
     [Fact(Timeout = 300_000)]
     public async Task Two_nodes_on_one_database_join_one_cluster_and_each_lists_both_Active()
     {
@@ -31,10 +32,14 @@ public sealed class ClusterNodesTests(ITestOutputHelper output)
                 "both nodes Active in /api/cluster", MembershipSeconds);
         }
 
-        // Each Active node gave its figures through Orleans: both check the example targets.
-        await EventuallyAsync(async () => (await ClusterAsync(a)).GetProperty("nodes").EnumerateArray()
-            .All(n => n.GetProperty("targets").ValueKind == JsonValueKind.Number && n.GetProperty("targets").GetInt32() > 0),
-            "the targets of both nodes in /api/cluster", MembershipSeconds);
+        // Each Active node gave its figures through Orleans: the example targets, shared out, each checked by one of them.
+        var stored = JsonDocument.Parse(await a.GetStringAsync("api/targets")).RootElement.GetProperty("total").GetInt32();
+        Assert.True(stored > 0);
+        await EventuallyAsync(async () => (await ClusterAsync(a)).GetProperty("nodes").EnumerateArray().ToList() is var listed
+                && listed.All(n => n.GetProperty("targets").ValueKind == JsonValueKind.Number && n.GetProperty("shards").GetInt32() > 0)
+                && listed.Sum(n => n.GetProperty("targets").GetInt32()) == stored
+                && listed.Sum(n => n.GetProperty("shards").GetInt32()) == 1024,
+            "the targets and shards of both nodes in /api/cluster", MembershipSeconds);
         var nodes = (await ClusterAsync(b)).GetProperty("nodes").EnumerateArray().ToList();
         Assert.Equal(["node-a", "node-b"], nodes.Select(n => n.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(nodes, n => Assert.StartsWith("127.0.0.1:", n.GetProperty("address").GetString(), StringComparison.Ordinal));
