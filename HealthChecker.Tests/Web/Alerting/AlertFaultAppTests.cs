@@ -115,14 +115,14 @@ public sealed class AlertFaultAppTests
     }
 
     // Connections are never accepted: room in the backlog for every check of a test's length.
-    private static SwitchablePeer OpenTarget()
+    internal static SwitchablePeer OpenTarget()
     {
         var peer = new SwitchablePeer(backlog: 4096);
         peer.Open();
         return peer;
     }
 
-    private static HttpClient Admin(WebAppProcess app)
+    internal static HttpClient Admin(WebAppProcess app)
     {
         var client = new HttpClient { BaseAddress = app.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{ApiApp.Password}")));
@@ -130,7 +130,7 @@ public sealed class AlertFaultAppTests
     }
 
     /// <summary>The issue's file as it stands, with this test's receiver and target, and <paramref name="moreTargets"/> after its own.</summary>
-    private static async Task ImportAsync(HttpClient admin, WebhookReceiver receiver, SwitchablePeer target, string moreTargets = "")
+    internal static async Task ImportAsync(HttpClient admin, WebhookReceiver receiver, SwitchablePeer target, string moreTargets = "")
     {
         var file = AlertsFileTests.IssueFile
             .Replace("http://127.0.0.1:9000/hook", receiver.Url.ToString(), StringComparison.Ordinal)
@@ -140,7 +140,7 @@ public sealed class AlertFaultAppTests
         Assert.True(answer.StatusCode == HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
     }
 
-    private static System.Text.Json.JsonElement? Channel(System.Text.Json.JsonElement status) =>
+    internal static System.Text.Json.JsonElement? Channel(System.Text.Json.JsonElement status) =>
         status.GetProperty("notifications").GetProperty("channels").EnumerateArray().Where(c => c.GetProperty("channel").GetString() == "ops")
             .Select(c => (System.Text.Json.JsonElement?)c).FirstOrDefault();
 
