@@ -14,14 +14,14 @@ public static class OutboxStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>What the channels were told (the DOWN states) and the messages still to deliver, oldest first.</summary>
+    /// <summary>What the channels were told (the DOWN states), the alerts held but not told yet (PENDING) and the messages still to deliver, oldest first.</summary>
     public static async Task<(IReadOnlyList<NotifiedState> Told, IReadOnlyList<OutboxRow> Queued)> LoadAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         var told = await conn.QueryAsync<ToldRow>(
             new CommandDefinition("""
                 SELECT rule, channel, target, state, since, code, info, notified_at AS NotifiedAt, message_id AS MessageId
-                FROM hc_private.notified_states WHERE state = 'DOWN'
+                FROM hc_private.notified_states WHERE state IN ('DOWN', 'PENDING')
                 """, cancellationToken: ct)).ConfigureAwait(false);
         var queued = await conn.QueryAsync<(string Message, int Attempts, DateTime? NextTryAt, DateTime? LastAttemptAt, string? LastAnswer)>(
             new CommandDefinition("""
@@ -29,7 +29,8 @@ public static class OutboxStore
                 FROM hc_private.notification_outbox WHERE delivery = 'queued' ORDER BY created_at, id
                 """, cancellationToken: ct)).ConfigureAwait(false);
         return (
-            told.Select(t => new NotifiedState(t.Rule, t.Channel, t.Target, t.State == "DOWN", Utc(t.Since), t.Code, t.Info, Utc(t.NotifiedAt), t.MessageId)).ToList(),
+            told.Select(t => new NotifiedState(t.Rule, t.Channel, t.Target, t.State == "DOWN", Utc(t.Since), t.Code, t.Info, Utc(t.NotifiedAt), t.MessageId)
+                { Pending = t.State == "PENDING" }).ToList(),
             queued.Select(q => new OutboxRow(
                 JsonSerializer.Deserialize<AlertMessage>(q.Message, Json) ?? throw new InvalidDataException("An outbox message is empty."),
                 DeliveryState.Queued, q.Attempts, Utc(q.NextTryAt), Utc(q.LastAttemptAt), q.LastAnswer, null)).ToList());
@@ -118,7 +119,7 @@ public static class OutboxStore
             upsert.Parameters.Add(new NpgsqlParameter<string[]>("rules", told.Select(t => t.Rule).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<string[]>("channels", told.Select(t => t.Channel).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<string[]>("targets", told.Select(t => t.Target).ToArray()));
-            upsert.Parameters.Add(new NpgsqlParameter<string[]>("states", told.Select(t => t.Down ? "DOWN" : "UP").ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("states", told.Select(t => t.Pending ? "PENDING" : t.Down ? "DOWN" : "UP").ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<DateTime[]>("since", told.Select(t => t.Since.UtcDateTime).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = told.Select(t => (object?)t.Code ?? DBNull.Value).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("infos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = told.Select(t => (object?)t.Info ?? DBNull.Value).ToArray() });

@@ -88,6 +88,44 @@ public sealed class AlertFaultAppTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task An_alert_held_for_group_wait_when_the_app_is_killed_is_sent_once_after_the_restart_as_of_when_it_went_down()
+    {
+        using var receiver = new WebhookReceiver();
+        using var target = OpenTarget();
+        var database = await TestDatabase.CreateEmptyAsync();
+        var environment = new Dictionary<string, string>(ShortRetries) { ["HC_DATABASE"] = database };
+        DateTimeOffset killedAt;
+        var first = await WebAppProcess.StartAsync(environment);
+        await using (first)
+        {
+            using var admin = Admin(first);
+            // A group-wait long enough to kill the app inside it.
+            await ImportAsync(admin, receiver, target, groupWait: "20s");
+            await EventuallyAsync(async () => await StateAsync(admin, "shop/api") == "UP", "shop/api UP");
+
+            target.Close();
+            await EventuallyAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM hc_private.notified_states WHERE state = 'PENDING'") == 1,
+                "the alert held for group-wait stored");
+            killedAt = DateTimeOffset.UtcNow;
+            await first.KillAsync();
+        }
+
+        Assert.Empty(receiver.Received);
+        await using var second = await WebAppProcess.StartAsync(environment);
+        using var again = Admin(second);
+        await receiver.WaitForAsync(r => r.Count >= 1, "the held alert after the restart");
+        await EventuallyAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM notifications WHERE delivery = 'delivered'") == 1, "the message delivered in the outbox");
+        await EventuallyAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM hc_private.notified_states WHERE state = 'DOWN'") == 1, "the alert stored as told");
+
+        // Once, as decided before the kill: it went DOWN before the kill, not at the restart's first check.
+        Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM notifications"));
+        var hook = Assert.Single(receiver.Received);
+        Assert.Equal(["shop/api"], hook.Targets);
+        Assert.True(hook.Alerts[0].GetProperty("startsAt").GetDateTimeOffset() < killedAt, "startsAt is when shop/api went DOWN before the kill");
+        Assert.Equal(0L, await ScalarAsync(database, "SELECT count(*) FROM hc_private.notified_states WHERE state = 'PENDING'"));
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task With_postgresql_stopped_a_storm_still_goes_out_as_one_message()
     {
         using var receiver = new WebhookReceiver();
@@ -130,10 +168,11 @@ public sealed class AlertFaultAppTests
     }
 
     /// <summary>The issue's file as it stands, with this test's receiver and target, and <paramref name="moreTargets"/> after its own.</summary>
-    internal static async Task ImportAsync(HttpClient admin, WebhookReceiver receiver, SwitchablePeer target, string moreTargets = "")
+    internal static async Task ImportAsync(HttpClient admin, WebhookReceiver receiver, SwitchablePeer target, string moreTargets = "", string groupWait = "5s")
     {
         var file = AlertsFileTests.IssueFile
             .Replace("http://127.0.0.1:9000/hook", receiver.Url.ToString(), StringComparison.Ordinal)
+            .Replace("group-wait: 5s", $"group-wait: {groupWait}", StringComparison.Ordinal)
             .Replace("tcp://127.0.0.1:9001", $"tcp://127.0.0.1:{target.EndPoint.Port}", StringComparison.Ordinal)
             + (moreTargets.Length > 0 ? "\n" + moreTargets : "");
         var answer = await admin.PostAsync("api/targets/import", new StringContent(file, Encoding.UTF8, "application/yaml"));
