@@ -50,7 +50,9 @@ public sealed class AlertingService(
     {
         var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");
         var dataSource = database.Database.DataSource;
-        var (told, queued) = await OutboxStore.LoadAsync(dataSource, cancellationToken);
+        var lease = _options.ClaimLease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _options.ClaimLease > TimeSpan.FromMinutes(10) ? TimeSpan.FromMinutes(10) : _options.ClaimLease;
+        var claim = new OutboxClaim(OutboxClaim.ThisProcess, lease);
+        var (told, queued) = await OutboxStore.LoadAsync(dataSource, claim, cancellationToken);
         _webhook = new WebhookSender(ExternalUrl(), _options.AttemptTimeout);
         _channels = new ChannelSenders(ExternalUrl(), _options.AttemptTimeout, settings);
         _channels.Alertmanager.Resume(told, settings.Current);
@@ -59,6 +61,7 @@ public sealed class AlertingService(
             RetryFor = _options.RetryFor,
             FirstRetryDelay = _options.FirstRetryDelay,
             MaxRetryDelay = _options.MaxRetryDelay,
+            Claim = claim,
         }, _log);
         outbox.Resume(queued);
         _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log, flap: _options.Flap);

@@ -21,4 +21,7 @@ public sealed record DeliveryOptions
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Who delivers the stored messages this outbox holds, and for how long a claim lasts unless renewed.</summary>
+    public OutboxClaim Claim { get; init; } = new(OutboxClaim.ThisProcess, OutboxClaim.DefaultLease);
 }

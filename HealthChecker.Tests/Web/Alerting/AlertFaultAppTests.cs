@@ -20,6 +20,8 @@ public sealed class AlertFaultAppTests
         ["HC_ADMIN_PASSWORD"] = ApiApp.Password,
         ["HealthChecker__Alerts__FirstRetryDelay"] = "00:00:00.2",
         ["HealthChecker__Alerts__MaxRetryDelay"] = "00:00:01",
+        // A restart after kill -9 is a new process: it takes the killed one's messages once their claim has run out.
+        ["HealthChecker__Alerts__ClaimLease"] = "00:00:03",
     };
 
     [Fact(Timeout = 240_000)]
@@ -147,6 +149,8 @@ public sealed class AlertFaultAppTests
         var hook = Assert.Single(receiver.Received);
         Assert.Equal(21, hook.Targets.Count);
         Assert.Equal("firing", hook.PayloadStatus);
+        // The receiver may see the message before the app has counted its answer.
+        await EventuallyAsync(async () => Channel(await StatusAsync(admin))?.GetProperty("delivered").GetInt64() == 1, "the message counted delivered");
         var status = await StatusAsync(admin);
         Assert.False(status.GetProperty("databaseReachable").GetBoolean());
         Assert.Equal(1L, Channel(status)!.Value.GetProperty("delivered").GetInt64());

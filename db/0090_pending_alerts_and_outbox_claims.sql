@@ -5,3 +5,9 @@
 -- deleted) is written UP, as nothing fires at the receiver.
 ALTER TABLE hc_private.notified_states DROP CONSTRAINT notified_states_state_check;
 ALTER TABLE hc_private.notified_states ADD CONSTRAINT notified_states_state_check CHECK (state IN ('DOWN', 'UP', 'PENDING'));
+
+-- Several app processes on one database (a cluster's nodes) share the outbox: a queued message is delivered by the process
+-- that claimed it (claimed_by) while its lease lasts (claimed_until, renewed by that process). A process takes at start,
+-- and then regularly, the queued messages no live process holds (FOR UPDATE SKIP LOCKED), so no two deliver one message.
+ALTER TABLE hc_private.notification_outbox ADD COLUMN claimed_by text, ADD COLUMN claimed_until timestamptz;
+CREATE INDEX notification_outbox_claims ON hc_private.notification_outbox (claimed_by) WHERE delivery = 'queued';
