@@ -225,4 +225,41 @@ public sealed class AlertBookTests
         var resolution = Assert.Single(RunUntil(book, T0.AddHours(5)));
         Assert.Equal("resolved", resolution.Message!.Status);
     }
+
+    [Fact]
+    public void An_alert_waiting_for_group_wait_is_stored_pending_and_after_a_restart_goes_once_as_of_when_it_went_down()
+    {
+        var book = Book(Rule(wait: TimeSpan.FromSeconds(30)));
+        book.Observe(Seen("shop/a", TargetState.Down, T0), T0);
+        Assert.Empty(book.Due(T0.AddSeconds(1)));
+        var pending = Assert.Single(book.PendingChanges(T0.AddSeconds(1)));
+        Assert.Equal(("shop/a", true, T0, T0.AddSeconds(30)), (pending.Target, pending.Pending, pending.Since, pending.NotifiedAt));
+        Assert.Empty(book.PendingChanges(T0.AddSeconds(2)));
+
+        // The app restarts a minute later: the held alert goes once shop/a is seen DOWN again, as of T0.
+        var restarted = new AlertBook();
+        restarted.Restore([pending]);
+        restarted.Apply(Settings(Rule(wait: TimeSpan.FromSeconds(30))), T0.AddMinutes(1));
+        Assert.Empty(restarted.PendingChanges(T0.AddMinutes(1)));
+        restarted.Observe(Seen("shop/a", TargetState.Down, T0.AddMinutes(1)), T0.AddMinutes(1));
+        var sent = Assert.Single(restarted.Due(T0.AddMinutes(1)));
+        Assert.Equal(T0, Assert.Single(sent.Message!.Alerts).StartsAt);
+        Assert.True(Assert.Single(sent.Notified).Down);
+        // Told by the decision (stored DOWN with it): nothing more to store, and nothing sent again.
+        Assert.Empty(restarted.PendingChanges(T0.AddMinutes(1)));
+        Assert.Empty(RunUntil(restarted, T0.AddHours(1)));
+    }
+
+    [Fact]
+    public void A_pending_alert_dropped_before_it_was_told_is_stored_up()
+    {
+        var book = Book(Rule(wait: TimeSpan.FromSeconds(30)));
+        book.Observe(Seen("shop/a", TargetState.Down, T0), T0);
+        Assert.True(Assert.Single(book.PendingChanges(T0)).Pending);
+        book.Observe(Seen("shop/a", TargetState.Up, T0.AddSeconds(5)), T0.AddSeconds(5));
+
+        var dropped = Assert.Single(book.PendingChanges(T0.AddSeconds(5)));
+        Assert.Equal((false, false), (dropped.Pending, dropped.Down));
+        Assert.Empty(RunUntil(book, T0.AddHours(1)));
+    }
 }

@@ -21,6 +21,12 @@ public sealed record AlertingOptions
     /// <summary>Days a delivered or failed message is kept in the outbox (the <c>notifications</c> view); queued ones stay.</summary>
     public int KeepDays { get; init; } = 90;
 
+    /// <summary>
+    /// How long a queued message stays this process's unless it renews its claim (every third of it): the messages of a
+    /// process that died are taken by another (or by its restart) once this has run out. 1 s to 10 min.
+    /// </summary>
+    public TimeSpan ClaimLease { get; init; } = OutboxClaim.DefaultLease;
+
     /// <summary>How long one delivery attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -50,7 +50,9 @@ public sealed class AlertingService(
     {
         var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");
         var dataSource = database.Database.DataSource;
-        var (told, queued) = await OutboxStore.LoadAsync(dataSource, cancellationToken);
+        var lease = _options.ClaimLease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _options.ClaimLease > TimeSpan.FromMinutes(10) ? TimeSpan.FromMinutes(10) : _options.ClaimLease;
+        var claim = new OutboxClaim(OutboxClaim.ThisProcess, lease);
+        var (told, queued) = await OutboxStore.LoadAsync(dataSource, claim, cancellationToken);
         _webhook = new WebhookSender(ExternalUrl(), _options.AttemptTimeout);
         _channels = new ChannelSenders(ExternalUrl(), _options.AttemptTimeout, settings);
         _channels.Alertmanager.Resume(told, settings.Current);
@@ -60,6 +62,7 @@ public sealed class AlertingService(
             FirstRetryDelay = _options.FirstRetryDelay,
             MaxRetryDelay = _options.MaxRetryDelay,
             Fence = monitor.Fence,
+            Claim = claim,
         }, _log);
         outbox.FencedOut += _ => monitor.ReportFencedOut();
         outbox.Resume(queued);

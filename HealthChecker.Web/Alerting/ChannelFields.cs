@@ -6,7 +6,7 @@ namespace HealthChecker.Web.Alerting;
 
 /// <summary>
 /// A channel as its form edits it: one text box a field, headers as <c>Name: value</c> lines and recipients one a line.
-/// Secrets show as their references (a kept value as <c>${HC_SECRET_…}</c>), so saving the form unchanged keeps them.
+/// Secrets show as their references (a kept value as <c>${HC_SECRET_…}</c>), so saving the form unchanged keeps them, as it keeps the templates.
 /// </summary>
 public sealed class ChannelFields
 {
@@ -37,6 +37,13 @@ public sealed class ChannelFields
 
     public string EmailPassword { get; set; } = "";
 
+    /// <summary>The channel's own message templates (Liquid); an empty box keeps the default.</summary>
+    public string TemplateTitle { get; set; } = "";
+
+    public string TemplateText { get; set; } = "";
+
+    public string TemplateHtml { get; set; } = "";
+
     public bool IsEmail => Kind == ChannelValidator.EmailKey;
 
     public static ChannelFields From(ChannelRow row)
@@ -48,6 +55,9 @@ public sealed class ChannelFields
             Kind = row.Kind,
             Url = c.Url?.OriginalString ?? "",
             Headers = string.Join("\n", c.Headers.Select(h => $"{h.Name}: {SecretReferences.Written(h.Value, c.Name, ChannelRow.HeaderField(h.Name))}")),
+            TemplateTitle = c.Templates.Title ?? "",
+            TemplateText = c.Templates.Text ?? "",
+            TemplateHtml = c.Templates.Html ?? "",
         };
         if (c.Email is { } e)
         {
@@ -85,6 +95,12 @@ public sealed class ChannelFields
             draft.Urls.Add((Kinds.Contains(Kind) ? Kind : "webhook", Given(Url)));
         }
 
+        if (!string.IsNullOrWhiteSpace(TemplateTitle) || !string.IsNullOrWhiteSpace(TemplateText) || !string.IsNullOrWhiteSpace(TemplateHtml))
+        {
+            // Kept as typed: a template's own spaces and line ends are part of the message.
+            draft.Templates = new TemplatesDraft { Title = Template(TemplateTitle), Text = Template(TemplateText), Html = Template(TemplateHtml) };
+        }
+
         foreach (var line in Headers.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -95,4 +111,6 @@ public sealed class ChannelFields
     }
 
     private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string? Template(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.ReplaceLineEndings("\n");
 }

@@ -22,6 +22,8 @@ internal sealed class AlertBook
     private readonly Dictionary<string, HashSet<string>> _dependants = new(StringComparer.Ordinal);
     // The latest alert held back per target, until the target is UP again (what the events page shows).
     private readonly Dictionary<string, HeldAlert> _held = new(StringComparer.Ordinal);
+    // The decided, not yet told alerts as last handed to the store, by rule, channel and target.
+    private readonly Dictionary<(string Rule, string Channel, string Target), NotifiedState> _pendingStored = [];
 
     public AlertBook(Func<DateTimeOffset, Guid>? newId = null, FlapDetection? flap = null)
     {
@@ -40,8 +42,13 @@ internal sealed class AlertBook
     /// <summary>What the channels were told before this start (from the store).</summary>
     public void Restore(IEnumerable<NotifiedState> told)
     {
-        foreach (var state in told.Where(t => t.Down))
+        foreach (var state in told.Where(t => t.Down || t.Pending))
         {
+            if (state.Pending)
+            {
+                _pendingStored[(state.Rule, state.Channel, state.Target)] = state;
+            }
+
             var key = (state.Rule, state.Channel);
             if (_routes.TryGetValue(key, out var route))
             {
@@ -360,6 +367,43 @@ internal sealed class AlertBook
         }
 
         return decisions;
+    }
+
+    /// <summary>
+    /// What changed in the decided, not yet told alerts since the last call: new ones as PENDING states; those dropped
+    /// untold (the target UP again, deleted, its rule gone) as UP. One told meanwhile is left alone: its decision stores it DOWN.
+    /// </summary>
+    public List<NotifiedState> PendingChanges(DateTimeOffset now)
+    {
+        var current = new Dictionary<(string, string, string), NotifiedState>();
+        foreach (var route in _routes.Values)
+        {
+            foreach (var pending in route.Pending(now))
+            {
+                current[(pending.Rule, pending.Channel, pending.Target)] = pending;
+            }
+        }
+
+        var changes = new List<NotifiedState>();
+        foreach (var (key, pending) in current)
+        {
+            if (!_pendingStored.TryGetValue(key, out var stored) || stored.Since != pending.Since || stored.Code != pending.Code || stored.Info != pending.Info)
+            {
+                _pendingStored[key] = pending;
+                changes.Add(pending);
+            }
+        }
+
+        foreach (var (key, stored) in _pendingStored.Where(p => !current.ContainsKey(p.Key)).ToList())
+        {
+            _pendingStored.Remove(key);
+            if (!(_routes.TryGetValue((key.Rule, key.Channel), out var route) && route.IsToldDown(key.Target)))
+            {
+                changes.Add(stored with { Pending = false, NotifiedAt = now });
+            }
+        }
+
+        return changes;
     }
 
     private List<NotifiedState> Aside((string, string) key)

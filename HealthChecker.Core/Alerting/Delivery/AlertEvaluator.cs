@@ -176,10 +176,17 @@ public sealed class AlertEvaluator : IAsyncDisposable
                         Take(item);
                     }
 
-                    foreach (var decision in _book.Due(_clock.GetUtcNow()))
+                    var now = _clock.GetUtcNow();
+                    foreach (var decision in _book.Due(now))
                     {
                         Interlocked.Increment(ref _decisions);
                         _outbox.Add(decision);
+                    }
+
+                    // After the decisions: an alert they told is stored DOWN by them, not dropped here.
+                    if (_book.PendingChanges(now) is { Count: > 0 } pending)
+                    {
+                        _outbox.Add(new AlertDecision(null, pending));
                     }
 
                     if (_book.Version != _published)

@@ -60,7 +60,14 @@ public sealed record NotifiedState(
     string? Code,
     string? Info,
     DateTimeOffset NotifiedAt,
-    Guid MessageId);
+    Guid MessageId)
+{
+    /// <summary>
+    /// Decided but not told yet: held until its group's message is due (<see cref="NotifiedAt"/> is then when), or by a
+    /// DOWN dependency. Stored so that a restart neither loses it nor sends it twice.
+    /// </summary>
+    public bool Pending { get; init; }
+}
 
 /// <summary>
 /// A decision of the evaluator: a message to deliver (none when only the notified state moved, e.g. a

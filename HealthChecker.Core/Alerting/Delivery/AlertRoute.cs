@@ -45,6 +45,17 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
     /// <summary>Alerts told DOWN before a restart: they fire on, and their first observation resolves or keeps them.</summary>
     public void Restore(NotifiedState told)
     {
+        if (told.Pending)
+        {
+            // Decided before the restart and not told: once the target is seen DOWN again, it goes when it was due then.
+            var held = Alert(told.Target, null);
+            held.DownSince = told.Since;
+            held.Code = told.Code;
+            held.Info = told.Info;
+            held.RestoredDue = told.NotifiedAt;
+            return;
+        }
+
         if (!told.Down)
         {
             return;
@@ -89,6 +100,13 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
                 alert.InMaintenance = false;
                 if (alert.DownSince is not null)
                 {
+                    if (alert.RestoredDue is { } due && !alert.ToldDown)
+                    {
+                        alert.RestoredDue = null;
+                        alert.Firing = true;
+                        _flushAt = _flushAt is { } flush && flush <= due ? flush : due;
+                    }
+
                     break;
                 }
 
@@ -294,6 +312,12 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         return new AlertDecision(message, told);
     }
 
+    /// <summary>The alerts decided and not told yet (waiting for the group's message, or held back by a dependency), as stored state.</summary>
+    public IEnumerable<NotifiedState> Pending(DateTimeOffset now) => _alerts.Values.Where(a => (a.Sendable || a.RestoredDue is not null) && !a.ToldDown && a.DownSince is not null).Select(a =>
+        new NotifiedState(rule.Name, channel, a.Target, false, a.DownSince!.Value, a.Code, a.Info, a.RestoredDue ?? _flushAt ?? now, Guid.Empty) { Pending = true });
+
+    public bool IsToldDown(string target) => _alerts.TryGetValue(target, out var alert) && alert.ToldDown;
+
     /// <summary>The alerts told DOWN, as stored state: kept aside when the route is replaced.</summary>
     public IEnumerable<NotifiedState> ToldDown(DateTimeOffset now) => _alerts.Values.Where(a => a.ToldDown).Select(a =>
         new NotifiedState(rule.Name, channel, a.Target, true, a.DownSince ?? now, a.Code, a.Info, _lastSent ?? now, Guid.Empty));
@@ -367,6 +391,9 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         public bool ToldDown { get; set; }
 
         public bool InMaintenance { get; set; }
+
+        /// <summary>Decided before a restart and not told (a PENDING state read back): when its message was due then.</summary>
+        public DateTimeOffset? RestoredDue { get; set; }
 
         /// <summary>When the target was deleted: the alert told DOWN is resolved as deleted.</summary>
         public DateTimeOffset? DeletedAt { get; set; }

@@ -24,4 +24,7 @@ public sealed record DeliveryOptions
 
     /// <summary>This node's membership row every outbox write is fenced by; none writes unfenced (one node, no cluster).</summary>
     public Store.MembershipFence? Fence { get; init; }
+
+    /// <summary>Who delivers the stored messages this outbox holds, and for how long a claim lasts unless renewed.</summary>
+    public OutboxClaim Claim { get; init; } = new(OutboxClaim.ThisProcess, OutboxClaim.DefaultLease);
 }

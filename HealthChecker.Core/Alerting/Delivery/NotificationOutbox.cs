@@ -28,6 +28,8 @@ public sealed class NotificationOutbox : IAlertOutbox, IAsyncDisposable
     private readonly ConcurrentDictionary<string, ChannelWorker> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline<DeliveryAnswer> _retry;
+    private readonly NpgsqlDataSource? _dataSource;
+    private readonly Task? _claiming;
 
     public NotificationOutbox(IAlertSettingsSource settings, IEnumerable<IChannelSender> senders, NpgsqlDataSource? dataSource = null,
         DeliveryOptions? options = null, ILogger? log = null)
@@ -40,6 +42,8 @@ public sealed class NotificationOutbox : IAlertOutbox, IAsyncDisposable
         {
             _writer = new OutboxWriter(dataSource, _options, _log);
             _writer.Start();
+            _dataSource = dataSource;
+            _claiming = ClaimRegularlyAsync(dataSource, _stop.Token);
         }
 
         _retry = new ResiliencePipelineBuilder<DeliveryAnswer> { TimeProvider = _options.Clock }
@@ -128,12 +132,63 @@ public sealed class NotificationOutbox : IAlertOutbox, IAsyncDisposable
             await worker.StopAsync().ConfigureAwait(false);
         }
 
+        if (_claiming is not null)
+        {
+            await _claiming.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (_writer is not null)
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_dataSource is not null && !DatabaseUnreachable)
+        {
+            await ReleaseAsync(_dataSource).ConfigureAwait(false);
+        }
+
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Every third of the lease: renews what this process holds, and takes the queued messages no live process holds (a
+    /// process that died, its lease over). A failure (PostgreSQL away) waits for the next turn; the messages in memory go on.
+    /// </summary>
+    private async Task ClaimRegularlyAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        var every = _options.Claim.Lease / 3 > TimeSpan.FromMilliseconds(100) ? _options.Claim.Lease / 3 : TimeSpan.FromMilliseconds(100);
+        using var timer = new PeriodicTimer(every, _options.Clock);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                await OutboxStore.RenewAsync(dataSource, _options.Claim, ct).ConfigureAwait(false);
+                var taken = await OutboxStore.ClaimAsync(dataSource, _options.Claim, ct).ConfigureAwait(false);
+                if (taken.Count > 0)
+                {
+                    _log.Information("Took {Messages} queued alert messages no live process held", taken.Count);
+                    Resume(taken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.Debug("Renewing the outbox's claim failed, tried again in {Every}: {Reason}", every, e.Message);
+            }
+        }
+    }
+
+    /// <summary>A graceful stop gives its queued messages up at once, for the next start or another process (bounded, best effort).</summary>
+    private async Task ReleaseAsync(NpgsqlDataSource dataSource)
+    {
+        try
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await OutboxStore.ReleaseAsync(dataSource, _options.Claim, bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.Debug("Releasing the outbox's claim failed; its lease runs out instead: {Reason}", e.Message);
+        }
     }
 
     private ChannelWorker Worker(string channel) => _workers.GetOrAdd(channel, name => new ChannelWorker(this, name));

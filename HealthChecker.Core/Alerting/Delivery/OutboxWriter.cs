@@ -169,7 +169,7 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
             try
             {
                 var stored = rows.Where(r => r.Stored).Select(r => r.Message.Id).ToHashSet();
-                await OutboxStore.WriteAsync(dataSource, [.. rows.Select(r => r.Row)], told, _abort.Token, stored, options.Fence).ConfigureAwait(false);
+                await OutboxStore.WriteAsync(dataSource, [.. rows.Select(r => r.Row)], told, _abort.Token, stored, options.Claim, options.Fence).ConfigureAwait(false);
                 foreach (var row in rows)
                 {
                     row.Stored = true;

@@ -20,6 +20,8 @@ public sealed class AlertFaultAppTests
         ["HC_ADMIN_PASSWORD"] = ApiApp.Password,
         ["HealthChecker__Alerts__FirstRetryDelay"] = "00:00:00.2",
         ["HealthChecker__Alerts__MaxRetryDelay"] = "00:00:01",
+        // A restart after kill -9 is a new process: it takes the killed one's messages once their claim has run out.
+        ["HealthChecker__Alerts__ClaimLease"] = "00:00:03",
     };
 
     [Fact(Timeout = 240_000)]
@@ -88,6 +90,44 @@ public sealed class AlertFaultAppTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task An_alert_held_for_group_wait_when_the_app_is_killed_is_sent_once_after_the_restart_as_of_when_it_went_down()
+    {
+        using var receiver = new WebhookReceiver();
+        using var target = OpenTarget();
+        var database = await TestDatabase.CreateEmptyAsync();
+        var environment = new Dictionary<string, string>(ShortRetries) { ["HC_DATABASE"] = database };
+        DateTimeOffset killedAt;
+        var first = await WebAppProcess.StartAsync(environment);
+        await using (first)
+        {
+            using var admin = Admin(first);
+            // A group-wait long enough to kill the app inside it.
+            await ImportAsync(admin, receiver, target, groupWait: "20s");
+            await EventuallyAsync(async () => await StateAsync(admin, "shop/api") == "UP", "shop/api UP");
+
+            target.Close();
+            await EventuallyAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM hc_private.notified_states WHERE state = 'PENDING'") == 1,
+                "the alert held for group-wait stored");
+            killedAt = DateTimeOffset.UtcNow;
+            await first.KillAsync();
+        }
+
+        Assert.Empty(receiver.Received);
+        await using var second = await WebAppProcess.StartAsync(environment);
+        using var again = Admin(second);
+        await receiver.WaitForAsync(r => r.Count >= 1, "the held alert after the restart");
+        await EventuallyAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM notifications WHERE delivery = 'delivered'") == 1, "the message delivered in the outbox");
+        await EventuallyAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM hc_private.notified_states WHERE state = 'DOWN'") == 1, "the alert stored as told");
+
+        // Once, as decided before the kill: it went DOWN before the kill, not at the restart's first check.
+        Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM notifications"));
+        var hook = Assert.Single(receiver.Received);
+        Assert.Equal(["shop/api"], hook.Targets);
+        Assert.True(hook.Alerts[0].GetProperty("startsAt").GetDateTimeOffset() < killedAt, "startsAt is when shop/api went DOWN before the kill");
+        Assert.Equal(0L, await ScalarAsync(database, "SELECT count(*) FROM hc_private.notified_states WHERE state = 'PENDING'"));
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task With_postgresql_stopped_a_storm_still_goes_out_as_one_message()
     {
         using var receiver = new WebhookReceiver();
@@ -109,20 +149,22 @@ public sealed class AlertFaultAppTests
         var hook = Assert.Single(receiver.Received);
         Assert.Equal(21, hook.Targets.Count);
         Assert.Equal("firing", hook.PayloadStatus);
+        // The receiver may see the message before the app has counted its answer.
+        await EventuallyAsync(async () => Channel(await StatusAsync(admin))?.GetProperty("delivered").GetInt64() == 1, "the message counted delivered");
         var status = await StatusAsync(admin);
         Assert.False(status.GetProperty("databaseReachable").GetBoolean());
         Assert.Equal(1L, Channel(status)!.Value.GetProperty("delivered").GetInt64());
     }
 
     // Connections are never accepted: room in the backlog for every check of a test's length.
-    private static SwitchablePeer OpenTarget()
+    internal static SwitchablePeer OpenTarget()
     {
         var peer = new SwitchablePeer(backlog: 4096);
         peer.Open();
         return peer;
     }
 
-    private static HttpClient Admin(WebAppProcess app)
+    internal static HttpClient Admin(WebAppProcess app)
     {
         var client = new HttpClient { BaseAddress = app.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{ApiApp.Password}")));
@@ -130,17 +172,18 @@ public sealed class AlertFaultAppTests
     }
 
     /// <summary>The issue's file as it stands, with this test's receiver and target, and <paramref name="moreTargets"/> after its own.</summary>
-    private static async Task ImportAsync(HttpClient admin, WebhookReceiver receiver, SwitchablePeer target, string moreTargets = "")
+    internal static async Task ImportAsync(HttpClient admin, WebhookReceiver receiver, SwitchablePeer target, string moreTargets = "", string groupWait = "5s")
     {
         var file = AlertsFileTests.IssueFile
             .Replace("http://127.0.0.1:9000/hook", receiver.Url.ToString(), StringComparison.Ordinal)
+            .Replace("group-wait: 5s", $"group-wait: {groupWait}", StringComparison.Ordinal)
             .Replace("tcp://127.0.0.1:9001", $"tcp://127.0.0.1:{target.EndPoint.Port}", StringComparison.Ordinal)
             + (moreTargets.Length > 0 ? "\n" + moreTargets : "");
         var answer = await admin.PostAsync("api/targets/import", new StringContent(file, Encoding.UTF8, "application/yaml"));
         Assert.True(answer.StatusCode == HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
     }
 
-    private static System.Text.Json.JsonElement? Channel(System.Text.Json.JsonElement status) =>
+    internal static System.Text.Json.JsonElement? Channel(System.Text.Json.JsonElement status) =>
         status.GetProperty("notifications").GetProperty("channels").EnumerateArray().Where(c => c.GetProperty("channel").GetString() == "ops")
             .Select(c => (System.Text.Json.JsonElement?)c).FirstOrDefault();
 

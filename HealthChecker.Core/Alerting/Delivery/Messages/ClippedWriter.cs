@@ -28,6 +28,36 @@ internal sealed class ClippedWriter(int max) : TextWriter
 
     public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
 
+    // Synchronous, so a render never waits for a pool thread: TextWriter's own async writes would post their ends back to
+    // the caller's context, which a render blocked on (a Blazor page validating a template) would never run.
+    public override Task WriteAsync(char value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(string? value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(char[] buffer, int index, int count)
+    {
+        Write(buffer, index, count);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return Task.CompletedTask;
+    }
+
+    public override Task FlushAsync() => Task.CompletedTask;
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public override void Write(ReadOnlySpan<char> buffer)
     {
         var room = max - _text.Length;
