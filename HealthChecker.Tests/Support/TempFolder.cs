@@ -18,7 +18,9 @@ internal static class TempFolder
     {
         foreach (var folder in Directory.EnumerateDirectories("/tmp", $"{prefix}-*"))
         {
-            if (!Alive(Path.Combine(folder, "owner.pid")) && !Alive(Path.Combine(folder, "pg", "postmaster.pid")))
+            // A folder another run has just created has no pid file yet: it is not a leftover.
+            var settingUp = !File.Exists(Path.Combine(folder, "owner.pid")) && DateTime.UtcNow - Directory.GetCreationTimeUtc(folder) < TimeSpan.FromMinutes(10);
+            if (!settingUp && !Alive(Path.Combine(folder, "owner.pid")) && !Alive(Path.Combine(folder, "pg", "postmaster.pid")))
             {
                 Delete(folder);
             }
