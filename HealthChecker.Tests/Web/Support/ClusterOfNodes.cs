@@ -22,6 +22,9 @@ public sealed class ClusterOfNodes(string database, ITestOutputHelper output) : 
     private readonly Dictionary<string, WebAppProcess> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
 
+    /// <summary>The connection string every node is given unless told otherwise.</summary>
+    public string Database => database;
+
     /// <summary>The nodes started and not stopped or killed, by name.</summary>
     public IReadOnlyCollection<string> Running => _nodes.Keys;
 
