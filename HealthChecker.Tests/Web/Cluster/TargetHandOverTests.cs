@@ -108,6 +108,7 @@ public sealed class TargetHandOverTests(ITestOutputHelper output)
         var timeline = new CheckTimeline(peer.Checks(), Interval);
         var firstChecks = timeline.FirstCheckAfter(kill, orphaned);
         output.WriteLine(Figures($"kill -9: declared Dead after {timeline.Intervals(kill, dead):0.0} intervals (as seen by polling); first check by the new owner after the kill: {CheckTimeline.Summary(firstChecks.Values)}; gap across the kill {CheckTimeline.Summary(timeline.GapAcross(kill, orphaned).Values)}; double checks {timeline.DoubleChecks().Count}"));
+        output.WriteLine("first check by the new owner, per target, in intervals after the kill: " + string.Join(", ", firstChecks.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} {f.Value:0.00}")));
         Assert.Empty(timeline.DoubleChecks());
         Assert.Empty(timeline.CheckedByMoreThanOneNode(settled));
         await AssertOwnedAsTheShardMapSaysAsync(cluster, targets);
