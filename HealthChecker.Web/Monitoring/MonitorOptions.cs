@@ -22,27 +22,4 @@ public sealed record MonitorOptions
 
     /// <summary>Add the two example targets at the first start of an empty database.</summary>
     public bool SeedExamples { get; init; } = true;
-
-    /// <summary>
-    /// This node's row in the cluster's membership table, which fences the writes of results, state changes and alert
-    /// records; none for a node outside a cluster. Given by the node's silo once it runs one; a setting until then.
-    /// </summary>
-    public MemberOptions? Member { get; init; }
-}
-
-/// <summary>One membership row's key: <c>HealthChecker:Monitor:Member:ClusterId</c>, <c>:Address</c>, <c>:Port</c>, <c>:Generation</c>.</summary>
-public sealed record MemberOptions
-{
-    public string ClusterId { get; init; } = "";
-
-    public string Address { get; init; } = "";
-
-    public int Port { get; init; }
-
-    public int Generation { get; init; }
-
-    public Core.Store.MembershipFence ToFence() =>
-        string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(Address) || Port is < 1 or > 65535
-            ? throw new InvalidOperationException($"{MonitorOptions.Section}:Member needs a ClusterId, an Address and a Port from 1 to 65535")
-            : new(ClusterId, Address, Port, Generation);
 }

@@ -21,8 +21,8 @@ public sealed class MonitorService(IConfiguration configuration)
 
     public MonitorOptions Options => _options;
 
-    /// <summary>This node's membership row the writes are fenced by (from <see cref="MonitorOptions.Member"/> unless set); none outside a cluster.</summary>
-    public MembershipFence? Fence => Volatile.Read(ref _fence) ?? _options.Member?.ToFence();
+    /// <summary>This node's membership row the writes are fenced by: the one its silo joined with, set before the history writer starts.</summary>
+    public MembershipFence? Fence => Volatile.Read(ref _fence);
 
     /// <summary>True once a write was refused because this node is no longer an Active member of its cluster.</summary>
     public bool FencedOut => Volatile.Read(ref _fencedOut) == 1;
