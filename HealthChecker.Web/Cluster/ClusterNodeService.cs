@@ -9,13 +9,15 @@ using Serilog;
 namespace HealthChecker.Web.Cluster;
 
 /// <summary>
-/// This node's Orleans silo, in a host of its own so that it starts after the database (its membership table is there) and
-/// before the engine, and stops after the engine and the result writer stopped: a graceful stop writes its last results
-/// while still Active, then leaves the cluster at once. It also samples the engine's checks for the per-node rate.
+/// This node's Orleans silo, in a host of its own so that it starts after the database (its membership table is there),
+/// and stops after the engine and the result writer stopped: a graceful stop writes its last results while still Active,
+/// then leaves the cluster at once. The join runs on while the engine starts owning nothing: the node turns Active only
+/// with its engine ready, so the shards the others hand it are checked at once. It also samples the engine's checks for
+/// the per-node rate.
 /// </summary>
 public sealed class ClusterNodeService(
     DatabaseService database, ClusterSettings settings, OrleansMembershipView members, NodeFigureSource figures, CheckEngineService engine, MonitorService monitor,
-    Serilog.ILogger log) : AppPart
+    IHostApplicationLifetime lifetime, Serilog.ILogger log) : AppPart
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
 
@@ -27,6 +29,7 @@ public sealed class ClusterNodeService(
     private IHost? _silo;
     private Task _following = Task.CompletedTask;
     private Task _sampling = Task.CompletedTask;
+    private Task _joining = Task.CompletedTask;
 
     /// <summary>Orleans' membership and grains once the node joined; null before and after.</summary>
     internal IClusterMembershipService? Membership { get; private set; }
@@ -35,7 +38,7 @@ public sealed class ClusterNodeService(
 
     internal SiloAddress? Self { get; private set; }
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var services = builder.Services;
@@ -44,6 +47,8 @@ public sealed class ClusterNodeService(
         services.AddSingleton<IHostLifetime, AppOwnedLifetime>();
         services.AddSingleton(figures);
         services.AddSingleton<IFatalErrorHandler>(new NodeDeclaredDead(engine.Halt, members, _log));
+        // Active only once the engine follows its shards: the shards the others hand over are checked at once.
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ActiveAfterEngine(monitor.Loaded));
         var address = settings.ResolveAddress();
         builder.UseOrleans(silo =>
         {
@@ -69,24 +74,40 @@ public sealed class ClusterNodeService(
 
         var started = Stopwatch.StartNew();
         var silo = builder.Build();
+        _silo = silo;
+        // The incarnation (address, port, generation) is known before the join: the writes are fenced by its row from the first.
+        Self = silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        members.Joining(Self);
+        monitor.FencesAs(new MembershipFence(settings.ClusterId, Self.Endpoint.Address.ToString(), Self.Endpoint.Port, Self.Generation));
+        _joining = JoinAsync(silo, Self, started);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Joins the cluster; a node that cannot join stops the app with exit code 1 and the reason in one line.</summary>
+    private async Task JoinAsync(IHost silo, SiloAddress self, Stopwatch started)
+    {
         try
         {
-            await silo.StartAsync(cancellationToken);
+            await silo.StartAsync(_stopping.Token);
         }
-        catch
+        catch (Exception e)
         {
-            // A silo that did not start cannot be stopped: it is only let go, and the start fails with the reason.
+            // A silo that did not start cannot be stopped: it is only let go.
+            _silo = null;
             await DisposeQuietlyAsync(silo);
-            throw;
+            if (!_stopping.IsCancellationRequested)
+            {
+                _log.Fatal("Could not join cluster {ClusterId} as {Node}: {Reason}", settings.ClusterId, settings.Name, e.Message);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+            }
+
+            return;
         }
 
-        _silo = silo;
-        Membership = _silo.Services.GetRequiredService<IClusterMembershipService>();
-        Grains = _silo.Services.GetRequiredService<IGrainFactory>();
-        Self = _silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
-        _following = members.Follow(Membership, Self, _log, _stopping.Token);
-        // Results, state changes and alert records are written only while this incarnation's row says Active.
-        monitor.FencesAs(new MembershipFence(settings.ClusterId, Self.Endpoint.Address.ToString(), Self.Endpoint.Port, Self.Generation));
+        Membership = silo.Services.GetRequiredService<IClusterMembershipService>();
+        Grains = silo.Services.GetRequiredService<IGrainFactory>();
+        _following = members.Follow(Membership, self, _log, _stopping.Token);
         _sampling = SampleAsync(_stopping.Token);
         _log.Information("Joined cluster {ClusterId} as {Node} ({Member}) in {Elapsed:0} ms; active members: {Active}",
             settings.ClusterId, settings.Name, members.SelfId, started.Elapsed.TotalMilliseconds, members.Current.Active.Count);
@@ -95,6 +116,7 @@ public sealed class ClusterNodeService(
     protected override async Task StopPartAsync()
     {
         await _stopping.CancelAsync();
+        await _joining;
         await _sampling;
         await _following;
         if (_silo is { } silo)

@@ -23,6 +23,9 @@ public sealed class OrleansMembershipView : IClusterMembershipView
     public static string IdOf(SiloAddress silo) => silo.ToParsableString();
 
     /// <summary>Applies the current snapshot of <paramref name="membership"/>, then follows it until <paramref name="cancellationToken"/> fires (the task returned).</summary>
+    /// <summary>The node is joining as <paramref name="self"/>: its member id is known, it is not Active yet.</summary>
+    internal void Joining(SiloAddress self) => Volatile.Write(ref _selfId, IdOf(self));
+
     internal Task Follow(IClusterMembershipService membership, SiloAddress self, Serilog.ILogger log, CancellationToken cancellationToken)
     {
         _log = log;

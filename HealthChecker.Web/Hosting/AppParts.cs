@@ -22,7 +22,8 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         // A setting that cannot work stops the start with one line, before the web server builds its pipeline.
         new StartupCheck(() => services.GetRequiredService<CrossSiteRule>()),
         new StartupCheck(() => services.GetRequiredService<ClusterSettings>().ThrowIfUnusable()),
-        // Joins the cluster (membership table in the database); left after the engine and the result writer stopped.
+        // Begins joining the cluster (membership table in the database): Active once the engine is ready, so it owns nothing
+        // before; left after the engine and the result writer stopped.
         services.GetRequiredService<ClusterNodeService>(),
         // The channels and rules in force, followed from then on; alerting reads them from the engine's first state change.
         services.GetRequiredService<StoredAlertSettings>(),

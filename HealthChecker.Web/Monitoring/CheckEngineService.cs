@@ -108,6 +108,7 @@ public sealed class CheckEngineService(
             monitor.SetRunning(false);
         }
 
+        monitor.EngineLoaded();
         monitor.Touch();
     }
 

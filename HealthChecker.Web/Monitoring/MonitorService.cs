@@ -15,6 +15,7 @@ public sealed class MonitorService(IConfiguration configuration)
     private ResultWriter? _writer;
     private TargetSync? _sync;
     private MembershipFence? _fence;
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _running;
     private int _fencedOut;
     private long _version;
@@ -32,6 +33,9 @@ public sealed class MonitorService(IConfiguration configuration)
 
     /// <summary>True once every stored target is scheduled; false before and from the start of the stop.</summary>
     public bool Running => _running;
+
+    /// <summary>Completes once the engine runs and follows the targets it owns: a node turns Active in its cluster only then.</summary>
+    public Task Loaded => _loaded.Task;
 
     /// <summary>Moves on every result, state change and applied target change.</summary>
     public long Version => Interlocked.Read(ref _version);
@@ -86,6 +90,8 @@ public sealed class MonitorService(IConfiguration configuration)
         Volatile.Write(ref _scheduler, scheduler);
         Volatile.Write(ref _sync, sync);
     }
+
+    internal void EngineLoaded() => _loaded.TrySetResult();
 
     internal void SetRunning(bool running)
     {

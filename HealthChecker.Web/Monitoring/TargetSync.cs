@@ -48,6 +48,9 @@ internal sealed class TargetSync : IAsyncDisposable
     private Task? _listener;
     private Task? _worker;
     private Task? _members;
+    // The Active members before and after the latest membership change this sync applied.
+    private IReadOnlyList<string> _activeBefore = [];
+    private IReadOnlyList<string> _activeNow = [];
     private long _applied;
 
     public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
@@ -92,6 +95,7 @@ internal sealed class TargetSync : IAsyncDisposable
         _ownership.Changed += OnMembersChanged;
         var members = _ownership.Current;
         _owned.Set(members.Owned);
+        _activeNow = members.Active;
         var loaded = await ReloadAsync(ct);
         _log.Information("Check engine started with {Targets} targets of {Shards} on {Loops} loops; listening on {Channel} for changes",
             loaded, members.Owned, _scheduler.LoopCount, TargetStore.NotifyChannel);
@@ -131,6 +135,7 @@ internal sealed class TargetSync : IAsyncDisposable
         {
             var owned = members.Owned;
             _owned.Set(owned);
+            (_activeBefore, _activeNow) = (_activeNow, members.Active);
             var dropped = await _scheduler.ReconcileAsync([], s => s.Id is { } id && !owned.HoldsTarget(id), cancellationToken: ct);
             foreach (var removed in dropped.Removed)
             {
@@ -299,7 +304,37 @@ internal sealed class TargetSync : IAsyncDisposable
         }
 
         var longest = fresh.Max(w => new[] { w.Definition.Inter, w.Definition.FastInter, w.Definition.DownInter }.Max());
-        return await StoredStates.ResumeAsync(_dataSource, [.. fresh.Select(w => w.Id!.Value)], _scheduler.Clock.GetUtcNow() - longest, ct);
+        var now = _scheduler.Clock.GetUtcNow();
+        var stored = await StoredStates.ResumeAsync(_dataSource, [.. fresh.Select(w => w.Id!.Value)], now - longest, ct);
+        return HandedOverLive(fresh.Select(w => w.Id!.Value), stored, now);
+    }
+
+    /// <summary>
+    /// A target handed over by a node still Active (one joined, this one or another) was checked by it until just now, and
+    /// that check may not be stored yet: its first check here waits an interval from now, so it is never checked twice
+    /// within one. A target of a node that left or died goes on from its stored last check.
+    /// </summary>
+    private Dictionary<long, ResumedHealth> HandedOverLive(IEnumerable<long> ids, IReadOnlyDictionary<long, ResumedHealth> stored, DateTimeOffset now)
+    {
+        var resumed = new Dictionary<long, ResumedHealth>(stored);
+        var (before, active) = (_activeBefore, _activeNow);
+        if (before.Count == 0)
+        {
+            return resumed;
+        }
+
+        var self = _ownership.Current.Self;
+        foreach (var id in ids)
+        {
+            var owner = ShardMap.OwnerOf(ShardMap.ShardOf(id), before);
+            if (owner is not null && owner != self && active.Contains(owner, StringComparer.Ordinal))
+            {
+                var last = resumed.GetValueOrDefault(id, new ResumedHealth(TargetState.Unknown, null));
+                resumed[id] = last with { LastCheckAt = last.LastCheckAt is { } at && at > now ? at : now };
+            }
+        }
+
+        return resumed;
     }
 
     private void Recorded(IReadOnlyList<(long Id, TargetRecord? Row)> rows, Reconciled done)
