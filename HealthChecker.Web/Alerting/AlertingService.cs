@@ -50,6 +50,27 @@ public sealed class AlertingService(
     {
         var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");
         var dataSource = database.Database.DataSource;
+        var ready = new TaskCompletionSource<AlertEvaluator>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Before what was told is read: a target added to the engine from here on (a shard taken over) is adopted with a later read.
+        monitor.BeforeAddingTargets(async (targets, ct) =>
+        {
+            var evaluator = await ready.Task.WaitAsync(ct);
+            evaluator.Adopt(targets, await OutboxStore.ToldAsync(dataSource, targets, ct));
+        });
+        try
+        {
+            ready.SetResult(await StartEvaluatorAsync(scheduler, dataSource, cancellationToken));
+        }
+        catch (Exception e)
+        {
+            monitor.BeforeAddingTargets(null);
+            ready.TrySetException(e);
+            throw;
+        }
+    }
+
+    private async Task<AlertEvaluator> StartEvaluatorAsync(TargetScheduler scheduler, Npgsql.NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
         var lease = _options.ClaimLease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _options.ClaimLease > TimeSpan.FromMinutes(10) ? TimeSpan.FromMinutes(10) : _options.ClaimLease;
         var claim = new OutboxClaim(OutboxClaim.ThisProcess, lease);
         var (told, queued) = await OutboxStore.LoadAsync(dataSource, claim, cancellationToken);
@@ -72,6 +93,7 @@ public sealed class AlertingService(
         Volatile.Write(ref _outbox, outbox);
         _pruning = PruneDailyAsync(dataSource, _stop.Token);
         _log.Information("Alerting started: {Told} alerts told DOWN before, {Queued} messages still to deliver", told.Count, queued.Count);
+        return _evaluator;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync().AsTask();
@@ -85,6 +107,7 @@ public sealed class AlertingService(
             return;
         }
 
+        monitor.BeforeAddingTargets(null);
         await _stop.CancelAsync();
         if (_pruning is not null)
         {
