@@ -52,11 +52,7 @@ public sealed class AlertingService(
         var dataSource = database.Database.DataSource;
         var ready = new TaskCompletionSource<AlertEvaluator>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Before what was told is read: a target added to the engine from here on (a shard taken over) is adopted with a later read.
-        monitor.BeforeAddingTargets(async (targets, ct) =>
-        {
-            var evaluator = await ready.Task.WaitAsync(ct);
-            evaluator.Adopt(targets, await OutboxStore.ToldAsync(dataSource, targets, ct));
-        });
+        monitor.BeforeAddingTargets(TakenOverAlerts.Adoption(ready.Task.WaitAsync, dataSource));
         try
         {
             ready.SetResult(await StartEvaluatorAsync(scheduler, dataSource, cancellationToken));
@@ -73,7 +69,8 @@ public sealed class AlertingService(
     {
         var lease = _options.ClaimLease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _options.ClaimLease > TimeSpan.FromMinutes(10) ? TimeSpan.FromMinutes(10) : _options.ClaimLease;
         var claim = new OutboxClaim(OutboxClaim.ThisProcess, lease);
-        var (told, queued) = await OutboxStore.LoadAsync(dataSource, claim, cancellationToken);
+        var (stored, queued) = await OutboxStore.LoadAsync(dataSource, claim, cancellationToken);
+        var told = TakenOverAlerts.CheckedHere(stored, scheduler);
         _webhook = new WebhookSender(ExternalUrl(), _options.AttemptTimeout);
         _channels = new ChannelSenders(ExternalUrl(), _options.AttemptTimeout, settings);
         _channels.Alertmanager.Resume(told, settings.Current);

@@ -5,6 +5,7 @@ using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
 using HealthChecker.Tests.Support;
 using HealthChecker.Tests.Web.Support;
+using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Monitoring;
 using Npgsql;
 using static HealthChecker.Tests.Support.HistoryRows;
@@ -20,20 +21,44 @@ public sealed class AlertHandOverTests
     private const string A = "10.0.0.1:11111@1";
     private const string B = "10.0.0.2:11111@1";
 
+    private static InMemoryAlertSettings Settings(WebhookReceiver ops, TimeSpan? repeat = null) => new(new AlertSettings(
+        [new ChannelDefinition("ops", ChannelKind.Webhook, ops.Url, [], null)],
+        [new AlertRule("shop-down", "shop/*", ["ops"], TimeSpan.Zero, repeat, true, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100))]));
+
+    private static Task AddTargetAsync(NpgsqlDataSource db, SwitchablePeer peer) => ExecuteAsync(db, $"""
+        INSERT INTO targets (group_name, name, kind, host, port, inter_ms, rise, fall)
+        VALUES ('shop', 'x', 'tcp', '127.0.0.1', {peer.EndPoint.Port}, 300, 1, 1)
+        """);
+
+    [Fact]
+    public async Task A_node_started_while_another_nodes_target_fires_does_not_remind_of_it()
+    {
+        using var ops = new WebhookReceiver();
+        using var peer = new SwitchablePeer();
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var settings = Settings(ops, repeat: TimeSpan.FromMilliseconds(500));
+        await AddTargetAsync(db, peer);
+        await using var a = await Node.StartAsync(db, settings, "a", ClusterMembers.Alone(A));
+        await ops.WaitForAsync(r => r.Count == 1, "A's alert that shop/x is DOWN");
+        await EventuallyAsync(() => a.Outbox.PendingWrites == 0 && ScalarAsync<long>(db,
+            "SELECT count(*) FROM hc_private.notified_states WHERE target = 'shop/x' AND state = 'DOWN'").Result == 1, "the alert stored as told DOWN");
+
+        // B starts as a member that checks nothing; A reminds of shop/x every 500 ms, B never.
+        await using var b = await Node.StartAsync(db, settings, "b", new ClusterMembers(B, [A], 1));
+        var sent = ops.Received.Count;
+        await EventuallyAsync(() => a.Evaluator.Decisions >= sent + 2, "two reminders of A after B started");
+        Assert.Equal(0L, b.Evaluator.Decisions);
+    }
+
     [Fact]
     public async Task A_target_told_down_and_handed_to_another_node_is_neither_resolved_nor_told_again_and_its_recovery_is_resolved_once()
     {
         using var ops = new WebhookReceiver();
         using var peer = new SwitchablePeer();
         await using var db = await TestDatabase.CreateMigratedAsync();
-        var settings = new InMemoryAlertSettings(new AlertSettings(
-            [new ChannelDefinition("ops", ChannelKind.Webhook, ops.Url, [], null)],
-            [new AlertRule("shop-down", "shop/*", ["ops"], TimeSpan.Zero, null, true, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100))]));
+        var settings = Settings(ops);
         // Closed: the target is DOWN at its first check (fall 1), and checked every 300 ms.
-        await ExecuteAsync(db, $"""
-            INSERT INTO targets (group_name, name, kind, host, port, inter_ms, rise, fall)
-            VALUES ('shop', 'x', 'tcp', '127.0.0.1', {peer.EndPoint.Port}, 300, 1, 1)
-            """);
+        await AddTargetAsync(db, peer);
         await using var a = await Node.StartAsync(db, settings, "a", ClusterMembers.Alone(A));
         await using var b = await Node.StartAsync(db, settings, "b", new ClusterMembers(B, [A], 1));
 
@@ -91,7 +116,7 @@ public sealed class AlertHandOverTests
             Evaluator = new AlertEvaluator(settings, Outbox);
             Evaluator.Attach(Scheduler);
             // As the app's alerting does: what was told of targets taken over is read before they are added.
-            _sync.BeforeAdding(async (targets, ct) => Evaluator.Adopt(targets, await OutboxStore.ToldAsync(db, targets, ct)));
+            _sync.BeforeAdding(TakenOverAlerts.Adoption(_ => Task.FromResult(Evaluator), db));
         }
 
         public SettableOwnership Ownership { get; }
@@ -111,7 +136,7 @@ public sealed class AlertHandOverTests
             await node._sync.StartAsync(CancellationToken.None);
             var (told, queued) = await OutboxStore.LoadAsync(db, new OutboxClaim(name, OutboxClaim.DefaultLease));
             node.Outbox.Resume(queued);
-            node.Evaluator.Start(told);
+            node.Evaluator.Start(TakenOverAlerts.CheckedHere(told, node.Scheduler));
             return node;
         }
 
