@@ -52,7 +52,7 @@ public sealed class AlertingService(
         var dataSource = database.Database.DataSource;
         var ready = new TaskCompletionSource<AlertEvaluator>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Before what was told is read: a target added to the engine from here on (a shard taken over) is adopted with a later read.
-        monitor.BeforeAddingTargets(TakenOverAlerts.Adoption(ready.Task.WaitAsync, dataSource));
+        monitor.BeforeAddingTargets(TakenOverAlerts.Adoption(ready.Task.WaitAsync, dataSource, told => _channels?.Alertmanager.Resume(told, settings.Current)));
         try
         {
             ready.SetResult(await StartEvaluatorAsync(scheduler, dataSource, cancellationToken));
@@ -86,11 +86,21 @@ public sealed class AlertingService(
         outbox.Resume(queued);
         _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log, flap: _options.Flap);
         _evaluator.Attach(scheduler);
+        scheduler.Removed += OnRemoved;
         _evaluator.Start(told);
         Volatile.Write(ref _outbox, outbox);
         _pruning = PruneDailyAsync(dataSource, _stop.Token);
         _log.Information("Alerting started: {Told} alerts told DOWN before, {Queued} messages still to deliver", told.Count, queued.Count);
         return _evaluator;
+    }
+
+    // Another node re-sends a handed-over target's alerts to Alertmanager from now on; a late re-send from here could fire a resolved one again.
+    private void OnRemoved(TargetRemoval removal)
+    {
+        if (removal.Reason == RemovalReason.HandedOver)
+        {
+            _channels?.Alertmanager.HandOver(removal.Target);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync().AsTask();
@@ -105,6 +115,11 @@ public sealed class AlertingService(
         }
 
         monitor.BeforeAddingTargets(null);
+        if (monitor.Scheduler is { } scheduler)
+        {
+            scheduler.Removed -= OnRemoved;
+        }
+
         await _stop.CancelAsync();
         if (_pruning is not null)
         {

@@ -18,10 +18,16 @@ internal static class TakenOverAlerts
         [.. told.Where(t => scheduler.Find(t.Target) is not null)];
 
     /// <summary>The hook run before targets are added to the engine: their stored states read in one query and queued to the evaluator first.</summary>
-    public static Func<IReadOnlyList<string>, CancellationToken, Task> Adoption(Func<CancellationToken, Task<AlertEvaluator>> evaluator, NpgsqlDataSource dataSource) =>
+    /// <param name="evaluator">The evaluator, once it runs.</param>
+    /// <param name="dataSource">Where the states are read.</param>
+    /// <param name="adopted">Given the states read (the Alertmanager channels re-send them from here on).</param>
+    public static Func<IReadOnlyList<string>, CancellationToken, Task> Adoption(Func<CancellationToken, Task<AlertEvaluator>> evaluator, NpgsqlDataSource dataSource,
+        Action<IReadOnlyList<NotifiedState>>? adopted = null) =>
         async (targets, ct) =>
         {
             var started = await evaluator(ct).ConfigureAwait(false);
-            started.Adopt(targets, await OutboxStore.ToldAsync(dataSource, targets, ct).ConfigureAwait(false));
+            var told = await OutboxStore.ToldAsync(dataSource, targets, ct).ConfigureAwait(false);
+            adopted?.Invoke(told);
+            started.Adopt(targets, told);
         };
 }
