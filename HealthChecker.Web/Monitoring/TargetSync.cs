@@ -50,6 +50,8 @@ internal sealed class TargetSync : IAsyncDisposable
     private Task? _members;
     private long _applied;
     private volatile Func<IReadOnlyList<string>, CancellationToken, Task>? _beforeAdding;
+    // The ownership whose lost shards were last handed over (under the apply lock): an apply under the same one has nothing to hand over.
+    private ShardSet? _handedOverFor;
 
     public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
         HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null, FaultLog? faults = null,
@@ -151,6 +153,12 @@ internal sealed class TargetSync : IAsyncDisposable
     /// <summary>Under the apply lock: the running targets of shards not owned are removed as handed over (not deleted: they go on elsewhere).</summary>
     private async Task<int> HandOverLostAsync(ShardSet owned, CancellationToken ct)
     {
+        if (ReferenceEquals(owned, _handedOverFor))
+        {
+            return 0;
+        }
+
+        _handedOverFor = owned;
         var dropped = await _scheduler.ReconcileAsync([], s => s.Id is { } id && !owned.HoldsTarget(id), cancellationToken: ct, reason: RemovalReason.HandedOver);
         foreach (var removed in dropped.Removed)
         {
