@@ -158,8 +158,8 @@ internal sealed class TargetSync : IAsyncDisposable
             return 0;
         }
 
-        _handedOverFor = owned;
         var dropped = await _scheduler.ReconcileAsync([], s => s.Id is { } id && !owned.HoldsTarget(id), cancellationToken: ct, reason: RemovalReason.HandedOver);
+        _handedOverFor = owned;
         foreach (var removed in dropped.Removed)
         {
             if (removed.Id is { } id)
