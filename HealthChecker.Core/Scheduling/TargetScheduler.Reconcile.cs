@@ -21,10 +21,11 @@ public sealed partial class TargetScheduler
     /// wanted name) exactly <paramref name="wanted"/>. A name held by another id is replaced, not updated: health
     /// belongs to the id. <paramref name="beforeAdd"/> sees the new targets just before they are added together; those with an
     /// entry in <paramref name="resumed"/> go on from it (see <see cref="AddRangeAsync(IReadOnlyList{ValueTuple{TargetDefinition, long?}}, IReadOnlyDictionary{long, ResumedHealth}?, CancellationToken)"/>).
+    /// The targets out of <paramref name="wanted"/> are removed for <paramref name="reason"/>; a name taken by another id always as deleted.
     /// </summary>
     public async Task<Reconciled> ReconcileAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> wanted, Func<TargetSnapshot, bool> inScope,
         Action<IReadOnlyList<(TargetDefinition Definition, long? Id)>>? beforeAdd = null, CancellationToken cancellationToken = default,
-        IReadOnlyDictionary<long, ResumedHealth>? resumed = null)
+        IReadOnlyDictionary<long, ResumedHealth>? resumed = null, RemovalReason reason = RemovalReason.Deleted)
     {
         await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -33,7 +34,7 @@ public sealed partial class TargetScheduler
             var removed = new List<TargetSnapshot>();
             foreach (var (name, target) in _targets.ToList())
             {
-                if (!names.Contains(name) && inScope(target.Snapshot) && await RemoveAsync(name).ConfigureAwait(false))
+                if (!names.Contains(name) && inScope(target.Snapshot) && await RemoveAsync(name, reason).ConfigureAwait(false))
                 {
                     removed.Add(target.Snapshot);
                 }

@@ -193,8 +193,8 @@ public sealed partial class TargetScheduler : IDisposable
         return true;
     }
 
-    /// <summary>Stops checking a target and drops it. False if no such target.</summary>
-    public async Task<bool> RemoveAsync(string target)
+    /// <summary>Stops checking a target and drops it (for <paramref name="reason"/>, told in <see cref="Removed"/>). False if no such target.</summary>
+    public async Task<bool> RemoveAsync(string target, RemovalReason reason = RemovalReason.Deleted)
     {
         if (!_targets.TryRemove(target, out var removed))
         {
@@ -207,7 +207,7 @@ public sealed partial class TargetScheduler : IDisposable
             removed.Loop.Remove(removed);
             if (Removed is { } handlers)
             {
-                Raise(handlers, new TargetRemoval(target, removed.Id, Clock.GetUtcNow()), "removal", target, removed.Id);
+                Raise(handlers, new TargetRemoval(target, removed.Id, Clock.GetUtcNow()) { Reason = reason }, "removal", target, removed.Id);
             }
         }).ConfigureAwait(false);
         return true;

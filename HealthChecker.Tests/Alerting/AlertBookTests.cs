@@ -262,4 +262,46 @@ public sealed class AlertBookTests
         Assert.Equal((false, false), (dropped.Pending, dropped.Down));
         Assert.Empty(RunUntil(book, T0.AddHours(1)));
     }
+    private static NotifiedState ToldDown(string target) =>
+        new("r", "ops", target, true, T0.AddMinutes(-5), "L4CON", "Connection refused", T0.AddMinutes(-4), Guid.NewGuid());
+
+    private static NotifiedState Pending(string target, DateTimeOffset due) =>
+        new("r", "ops", target, false, T0.AddMinutes(-1), "L4CON", "Connection refused", due, Guid.Empty) { Pending = true };
+
+    [Fact]
+    public void A_target_handed_over_is_forgotten_without_a_message_and_its_pending_alert_stays_stored_as_pending()
+    {
+        var book = Book(Rule());
+        book.Observe(Seen("shop/a", TargetState.Down, T0), T0);
+        Assert.Single(RunUntil(book, T0.AddSeconds(10)));
+        book.Observe(Seen("shop/c", TargetState.Down, T0.AddSeconds(20)), T0.AddSeconds(20));
+        Assert.Equal(["shop/c"], book.PendingChanges(T0.AddSeconds(20)).Select(p => p.Target));
+
+        book.HandOver("shop/a", T0.AddSeconds(21));
+        book.HandOver("shop/c", T0.AddSeconds(21));
+
+        Assert.Empty(RunUntil(book, T0.AddHours(1)));
+        Assert.Empty(book.PendingChanges(T0.AddHours(1)));
+    }
+
+    [Fact]
+    public void A_target_taken_over_goes_on_from_what_was_told_and_left_pending_by_its_old_owner_as_read_when_it_is_taken()
+    {
+        // Restored at this node's start: e told DOWN. Since then the old owner resolved e, told a DOWN and decided c (due at T0 + 30 s).
+        var book = Book(Rule());
+        book.Restore([ToldDown("shop/e")]);
+        book.Adopt(["shop/a", "shop/c", "shop/d", "shop/e"], [ToldDown("shop/a"), Pending("shop/c", T0.AddSeconds(30))], T0);
+        foreach (var target in new[] { "shop/a", "shop/c", "shop/d", "shop/e" })
+        {
+            book.Observe(Seen(target, TargetState.Down, T0.AddSeconds(1)), T0.AddSeconds(1));
+        }
+
+        var sent = RunUntil(book, T0.AddMinutes(2));
+        Assert.Equal(["shop/c", "shop/d", "shop/e"], sent.SelectMany(d => d.Notified).Where(n => n.Down).Select(n => n.Target).Order());
+
+        // a comes back: its resolution goes once.
+        book.Observe(Seen("shop/a", TargetState.Up, T0.AddMinutes(3)), T0.AddMinutes(3));
+        var resolved = RunUntil(book, T0.AddMinutes(10)).SelectMany(d => d.Notified).Where(n => !n.Down).ToList();
+        Assert.Equal(["shop/a"], resolved.Select(n => n.Target));
+    }
 }

@@ -50,9 +50,27 @@ public sealed class AlertingService(
     {
         var scheduler = monitor.Scheduler ?? throw new InvalidOperationException("Alerting starts after the check engine.");
         var dataSource = database.Database.DataSource;
+        var ready = new TaskCompletionSource<AlertEvaluator>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Before what was told is read: a target added to the engine from here on (a shard taken over) is adopted with a later read.
+        monitor.BeforeAddingTargets(TakenOverAlerts.Adoption(ready.Task.WaitAsync, dataSource, told => _channels?.Alertmanager.Resume(told, settings.Current)));
+        try
+        {
+            ready.SetResult(await StartEvaluatorAsync(scheduler, dataSource, cancellationToken));
+        }
+        catch (Exception e)
+        {
+            monitor.BeforeAddingTargets(null);
+            ready.TrySetException(e);
+            throw;
+        }
+    }
+
+    private async Task<AlertEvaluator> StartEvaluatorAsync(TargetScheduler scheduler, Npgsql.NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
         var lease = _options.ClaimLease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _options.ClaimLease > TimeSpan.FromMinutes(10) ? TimeSpan.FromMinutes(10) : _options.ClaimLease;
         var claim = new OutboxClaim(OutboxClaim.ThisProcess, lease);
-        var (told, queued) = await OutboxStore.LoadAsync(dataSource, claim, cancellationToken);
+        var (stored, queued) = await OutboxStore.LoadAsync(dataSource, claim, cancellationToken);
+        var told = TakenOverAlerts.CheckedHere(stored, scheduler);
         _webhook = new WebhookSender(ExternalUrl(), _options.AttemptTimeout);
         _channels = new ChannelSenders(ExternalUrl(), _options.AttemptTimeout, settings);
         _channels.Alertmanager.Resume(told, settings.Current);
@@ -68,10 +86,21 @@ public sealed class AlertingService(
         outbox.Resume(queued);
         _evaluator = new AlertEvaluator(settings, outbox, scheduler.Clock, _log, flap: _options.Flap);
         _evaluator.Attach(scheduler);
+        scheduler.Removed += OnRemoved;
         _evaluator.Start(told);
         Volatile.Write(ref _outbox, outbox);
         _pruning = PruneDailyAsync(dataSource, _stop.Token);
         _log.Information("Alerting started: {Told} alerts told DOWN before, {Queued} messages still to deliver", told.Count, queued.Count);
+        return _evaluator;
+    }
+
+    // Another node re-sends a handed-over target's alerts to Alertmanager from now on; a late re-send from here could fire a resolved one again.
+    private void OnRemoved(TargetRemoval removal)
+    {
+        if (removal.Reason == RemovalReason.HandedOver)
+        {
+            _channels?.Alertmanager.HandOver(removal.Target);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync().AsTask();
@@ -83,6 +112,12 @@ public sealed class AlertingService(
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return;
+        }
+
+        monitor.BeforeAddingTargets(null);
+        if (monitor.Scheduler is { } scheduler)
+        {
+            scheduler.Removed -= OnRemoved;
         }
 
         await _stop.CancelAsync();

@@ -52,6 +52,9 @@ internal sealed class TargetSync : IAsyncDisposable
     private IReadOnlyList<string> _activeBefore = [];
     private IReadOnlyList<string> _activeNow = [];
     private long _applied;
+    private volatile Func<IReadOnlyList<string>, CancellationToken, Task>? _beforeAdding;
+    // The ownership whose lost shards were last handed over (under the apply lock): an apply under the same one has nothing to hand over.
+    private ShardSet? _handedOverFor;
 
     public TargetSync(TargetStore store, NpgsqlDataSource dataSource, ITargetChanges feed, TargetScheduler scheduler,
         HistoryRecorder recorder, Action touched, Serilog.ILogger log, TargetRules? rules = null, FaultLog? faults = null,
@@ -76,6 +79,12 @@ internal sealed class TargetSync : IAsyncDisposable
 
     /// <summary>The scheduled name of a stored target, or null when it is not scheduled.</summary>
     public string? NameOf(long id) => _names.TryGetValue(id, out var name) ? name : null;
+
+    /// <summary>
+    /// Awaited with the names of targets about to be added (a shard gained, a new target), under the apply lock and before
+    /// they are added, so nothing of them is checked or observed before it returns; one that throws delays the adding (retried).
+    /// </summary>
+    public void BeforeAdding(Func<IReadOnlyList<string>, CancellationToken, Task>? hook) => _beforeAdding = hook;
 
     /// <summary>Listens first (so nothing committed from here on is missed), then loads every stored target.</summary>
     public async Task StartAsync(CancellationToken ct)
@@ -136,28 +145,42 @@ internal sealed class TargetSync : IAsyncDisposable
             var owned = members.Owned;
             _owned.Set(owned);
             (_activeBefore, _activeNow) = (_activeNow, members.Active);
-            var dropped = await _scheduler.ReconcileAsync([], s => s.Id is { } id && !owned.HoldsTarget(id), cancellationToken: ct);
-            foreach (var removed in dropped.Removed)
-            {
-                if (removed.Id is { } id)
-                {
-                    _names.TryRemove(KeyValuePair.Create(id, removed.Target));
-                    _recorder.Forget(id);
-                }
-            }
-
+            var dropped = await HandOverLostAsync(owned, ct);
             _log.Information("Membership {Version}: this node is {State} among {Members} members and checks {Shards}; dropped {Targets} targets of shards handed over",
-                members.Version, members.SelfActive ? "Active" : "not Active", members.Active.Count, owned, dropped.Removed.Count);
-            if (dropped.Removed.Count > 0)
-            {
-                Interlocked.Add(ref _applied, dropped.Removed.Count);
-                _touched();
-            }
+                members.Version, members.SelfActive ? "Active" : "not Active", members.Active.Count, owned, dropped);
         }
         finally
         {
             _applying.Release();
         }
+    }
+
+    /// <summary>Under the apply lock: the running targets of shards not owned are removed as handed over (not deleted: they go on elsewhere).</summary>
+    private async Task<int> HandOverLostAsync(ShardSet owned, CancellationToken ct)
+    {
+        if (ReferenceEquals(owned, _handedOverFor))
+        {
+            return 0;
+        }
+
+        var dropped = await _scheduler.ReconcileAsync([], s => s.Id is { } id && !owned.HoldsTarget(id), cancellationToken: ct, reason: RemovalReason.HandedOver);
+        _handedOverFor = owned;
+        foreach (var removed in dropped.Removed)
+        {
+            if (removed.Id is { } id)
+            {
+                _names.TryRemove(KeyValuePair.Create(id, removed.Target));
+                _recorder.Forget(id);
+            }
+        }
+
+        if (dropped.Removed.Count > 0)
+        {
+            Interlocked.Add(ref _applied, dropped.Removed.Count);
+            _touched();
+        }
+
+        return dropped.Removed.Count;
     }
 
     public async Task StopAsync()
@@ -275,6 +298,15 @@ internal sealed class TargetSync : IAsyncDisposable
             // Under the lock: the ownership a membership change set meanwhile is the one applied.
             var owned = _owned.Current;
             wanted.RemoveAll(w => !owned.HoldsTarget(w.Id!.Value));
+            // A shard lost since the last membership apply is handed over here, not removed below as if its targets were deleted.
+            await HandOverLostAsync(owned, ct);
+            var adding = wanted.Where(w => _scheduler.Find(w.Definition.FullName) is null).Select(w => w.Definition.FullName).ToList();
+            if (adding.Count > 0 && _beforeAdding is { } beforeAdding)
+            {
+                // Alerting learns what was told of them before their first check here (see docs/cluster.md, "Taking a target over").
+                await beforeAdding(adding, ct);
+            }
+
             foreach (var (definition, id) in wanted)
             {
                 if (!_names.ContainsKey(id!.Value) && resumed.TryGetValue(id.Value, out var from) && from.State != TargetState.Unknown)

@@ -247,6 +247,59 @@ internal sealed class AlertBook
         }
     }
 
+    /// <summary>
+    /// A target handed over to another node: what this book holds of it goes without a message (nothing about it ended), and
+    /// its told and pending states stay stored, not rewritten, for the new owner; its dependants here go free.
+    /// </summary>
+    public void HandOver(string target, DateTimeOffset now)
+    {
+        foreach (var route in _routes.Values)
+        {
+            route.HandOver(target);
+        }
+
+        foreach (var told in _aside.Values)
+        {
+            told.RemoveAll(t => t.Target == target);
+        }
+
+        foreach (var key in _pendingStored.Keys.Where(k => k.Target == target).ToList())
+        {
+            _pendingStored.Remove(key);
+        }
+
+        bool changed = _held.Remove(target) | _flapping.Remove(target);
+        _changes.Remove(target);
+        if (_targets.Remove(target, out var gone))
+        {
+            Depend(target, gone.DependsOn, null);
+            if (gone.State == TargetState.Down)
+            {
+                Release(target, now);
+            }
+        }
+
+        if (changed)
+        {
+            Version++;
+        }
+    }
+
+    /// <summary>
+    /// Targets taken over from another node, before their first check here: <paramref name="told"/> (read from the store just
+    /// now) replaces what this book held of them since its start. A target observed here already keeps what it has.
+    /// </summary>
+    public void Adopt(IReadOnlyCollection<string> targets, IEnumerable<NotifiedState> told, DateTimeOffset now)
+    {
+        var adopted = targets.Where(t => !_targets.ContainsKey(t)).ToHashSet(StringComparer.Ordinal);
+        foreach (var target in adopted)
+        {
+            HandOver(target, now);
+        }
+
+        Restore(told.Where(t => adopted.Contains(t.Target)));
+    }
+
     /// <summary>The alerts held back now, by target: each names the DOWN target it depends on.</summary>
     public IReadOnlyDictionary<string, HeldAlert> Held => _held;
 

@@ -103,11 +103,29 @@ public sealed class AlertEvaluator : IAsyncDisposable
         _inbox.Writer.TryWrite(Observation(completed.Target, completed.Id, completed.State, completed.CompletedAt, result.Code, Info(result.Info), result.Description) with { DependsOn = DependsOn(completed.Target) });
     }
 
-    /// <summary>A target deleted (or renamed): its firing alerts are resolved as deleted, its held and flapping state dropped.</summary>
+    /// <summary>
+    /// A target deleted (or renamed): its firing alerts are resolved as deleted, its held and flapping state dropped. One handed
+    /// over to another node is forgotten without a word: its stored states are the new owner's to go on from.
+    /// </summary>
     public void OnRemoved(TargetRemoval removal)
     {
         _seen.TryRemove(removal.Target, out _);
         _inbox.Writer.TryWrite(removal);
+    }
+
+    /// <summary>
+    /// Targets about to be added to an attached scheduler after they were checked by another node, with what the channels
+    /// were told of them as stored now. Called before they are added: queued ahead of their first observation, so it is
+    /// taken first.
+    /// </summary>
+    public void Adopt(IReadOnlyCollection<string> targets, IReadOnlyList<NotifiedState> told)
+    {
+        foreach (var target in targets)
+        {
+            _seen.TryRemove(target, out _);
+        }
+
+        _inbox.Writer.TryWrite(new Adoption(targets, told));
     }
 
     public async ValueTask DisposeAsync()
@@ -222,8 +240,14 @@ public sealed class AlertEvaluator : IAsyncDisposable
                 _book.Observe(seen, now);
                 Interlocked.Increment(ref _observed);
                 break;
+            case TargetRemoval { Reason: RemovalReason.HandedOver } handedOver:
+                _book.HandOver(handedOver.Target, now);
+                break;
             case TargetRemoval removal:
                 _book.Forget(removal.Target, removal.At);
+                break;
+            case Adoption adoption:
+                _book.Adopt(adoption.Targets, adoption.Told, now);
                 break;
             case AlertSettings settings:
                 _book.Apply(settings, now);
@@ -231,6 +255,8 @@ public sealed class AlertEvaluator : IAsyncDisposable
                 break;
         }
     }
+
+    private sealed record Adoption(IReadOnlyCollection<string> Targets, IReadOnlyList<NotifiedState> Told);
 
     /// <summary>Until something arrives or <paramref name="due"/> comes; false once the inbox is closed.</summary>
     private async Task<bool> WaitAsync(ChannelReader<object> reader, DateTimeOffset? due)

@@ -45,6 +45,12 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
     /// <summary>Alerts told DOWN before a restart: they fire on, and their first observation resolves or keeps them.</summary>
     public void Restore(NotifiedState told)
     {
+        if (_alerts.TryGetValue(told.Target, out var deleted) && deleted.DeletedAt is not null)
+        {
+            // Its name was deleted here and the deletion is still to be told: that goes first, as it would without this state.
+            return;
+        }
+
         if (told.Pending)
         {
             // Decided before the restart and not told: once the target is seen DOWN again, it goes when it was due then.
@@ -217,6 +223,15 @@ internal sealed class AlertRoute(AlertRule rule, string channel)
         alert.Flapping = false;
         alert.FlapToTell = false;
         Schedule(now);
+    }
+
+    /// <summary>The target is checked by another node now: its alert is dropped without a word (a deletion still to be told is kept).</summary>
+    public void HandOver(string target)
+    {
+        if (_alerts.TryGetValue(target, out var alert) && alert.DeletedAt is null)
+        {
+            _alerts.Remove(target);
+        }
     }
 
     /// <summary>A target's alert held back by its dependency may go now: the group's next message is scheduled.</summary>

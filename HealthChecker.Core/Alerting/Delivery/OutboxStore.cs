@@ -28,11 +28,23 @@ public static class OutboxStore
                 SELECT rule, channel, target, state, since, code, info, notified_at AS NotifiedAt, message_id AS MessageId
                 FROM hc_private.notified_states WHERE state IN ('DOWN', 'PENDING')
                 """, cancellationToken: ct)).ConfigureAwait(false);
-        return (
-            told.Select(t => new NotifiedState(t.Rule, t.Channel, t.Target, t.State == "DOWN", Utc(t.Since), t.Code, t.Info, Utc(t.NotifiedAt), t.MessageId)
-                { Pending = t.State == "PENDING" }).ToList(),
-            await ClaimAsync(conn, claim, includeOwn: true, ct).ConfigureAwait(false));
+        return (told.Select(Told).ToList(), await ClaimAsync(conn, claim, includeOwn: true, ct).ConfigureAwait(false));
     }
+
+    /// <summary>What the channels were told (DOWN) and what is decided but not told (PENDING) of these targets now, in one read.</summary>
+    public static async Task<IReadOnlyList<NotifiedState>> ToldAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<string> targets, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var told = await conn.QueryAsync<ToldRow>(
+            new CommandDefinition("""
+                SELECT rule, channel, target, state, since, code, info, notified_at AS NotifiedAt, message_id AS MessageId
+                FROM hc_private.notified_states WHERE state IN ('DOWN', 'PENDING') AND target = ANY(@targets)
+                """, new { targets = targets.ToArray() }, cancellationToken: ct)).ConfigureAwait(false);
+        return told.Select(Told).ToList();
+    }
+
+    private static NotifiedState Told(ToldRow t) =>
+        new(t.Rule, t.Channel, t.Target, t.State == "DOWN", Utc(t.Since), t.Code, t.Info, Utc(t.NotifiedAt), t.MessageId) { Pending = t.State == "PENDING" };
 
     /// <summary>
     /// Claims for <paramref name="claim"/>'s owner the queued messages of others no live process holds (unclaimed, or their

@@ -111,6 +111,28 @@ public sealed class AlertmanagerSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_alerts_of_a_target_handed_to_another_node_are_no_longer_resent_from_here()
+    {
+        using var receiver = new WebhookReceiver();
+        var channel = Channel(receiver.Url);
+        var settings = new InMemoryAlertSettings(new AlertSettings([channel], []));
+        await using var sender = new AlertmanagerSender(_http, App, settings, new FakeTimeProvider(Now));
+        var since = Now.AddMinutes(-30);
+        sender.Resume(
+            [
+                new NotifiedState("shop-down", "am", "shop/api", true, since, "L7STS", "HTTP 503", since, Guid.NewGuid()),
+                new NotifiedState("shop-down", "am", "shop/db", true, since, "L4CON", null, since, Guid.NewGuid()),
+            ],
+            settings.Current);
+
+        sender.HandOver("shop/api");
+        await sender.ResendAsync(CancellationToken.None);
+
+        var alert = Assert.Single(Assert.Single(receiver.Received).Json.EnumerateArray());
+        Assert.Equal("shop/db", alert.GetProperty("labels").GetProperty("target").GetString());
+    }
+
+    [Fact]
     public async Task A_real_alertmanager_takes_the_firing_alert_notifies_it_and_resolves_it_when_the_resolution_is_pushed()
     {
         using var hook = new WebhookReceiver();

@@ -62,6 +62,15 @@ public sealed class AlertmanagerSender : IChannelSender, IAsyncDisposable
         }
     }
 
+    /// <summary>A target now checked by another node: its alerts are no longer re-sent from here (that node re-sends and resolves them).</summary>
+    public void HandOver(string target)
+    {
+        foreach (var set in _firing.Values)
+        {
+            set.Drop(target);
+        }
+    }
+
     public async Task<DeliveryAnswer> SendAsync(ChannelDefinition channel, AlertMessage message, CancellationToken cancellationToken)
     {
         if (channel.Url is null)
@@ -193,6 +202,17 @@ public sealed class AlertmanagerSender : IChannelSender, IAsyncDisposable
             lock (_alerts)
             {
                 _alerts.Remove(key);
+            }
+        }
+
+        public void Drop(string target)
+        {
+            lock (_alerts)
+            {
+                foreach (var key in _alerts.Where(a => a.Value.Labels["target"] == target).Select(a => a.Key).ToList())
+                {
+                    _alerts.Remove(key);
+                }
             }
         }
 
