@@ -21,6 +21,9 @@ public sealed class ClusterNodeService(
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
 
+    // How long a node taking targets over waits for the live node handing them over to say it dropped them.
+    private static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(6);
+
     // How long leaving may take: writing ShuttingDown and Dead takes well under a second; with the database gone it cannot
     // be written at all, and the others then declare this node dead by their probes.
     private static readonly TimeSpan LeaveLimit = TimeSpan.FromSeconds(10);
@@ -46,6 +49,7 @@ public sealed class ClusterNodeService(
         services.AddSerilog(Log.Logger, dispose: false);
         services.AddSingleton<IHostLifetime, AppOwnedLifetime>();
         services.AddSingleton(figures);
+        services.AddSingleton(monitor);
         services.AddSingleton<IFatalErrorHandler>(new NodeDeclaredDead(engine.Halt, members, _log));
         // Active only once the engine follows its shards: the shards the others hand over are checked at once.
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ActiveAfterEngine(monitor.Loaded));
@@ -109,6 +113,7 @@ public sealed class ClusterNodeService(
         Grains = silo.Services.GetRequiredService<IGrainFactory>();
         _following = members.Follow(Membership, self, _log, _stopping.Token);
         _sampling = SampleAsync(_stopping.Token);
+        monitor.AwaitRelease = AwaitReleaseAsync;
         _log.Information("Joined cluster {ClusterId} as {Node} ({Member}) in {Elapsed:0} ms; active members: {Active}",
             settings.ClusterId, settings.Name, members.SelfId, started.Elapsed.TotalMilliseconds, members.Current.Active.Count);
     }
@@ -162,6 +167,33 @@ public sealed class ClusterNodeService(
         {
             _log.Warning(e, "The silo did not let go cleanly");
         }
+    }
+
+    /// <summary>
+    /// Waits for each node named to have dropped the shards it lost under <paramref name="version"/>, so that a target handed
+    /// over by a live node is never checked by both; a node that does not answer within a few seconds is not waited for.
+    /// </summary>
+    private async Task AwaitReleaseAsync(IReadOnlyCollection<string> owners, long version, CancellationToken ct)
+    {
+        if (Grains is not { } grains)
+        {
+            return;
+        }
+
+        await Task.WhenAll(owners.Select(async owner =>
+        {
+            try
+            {
+                if (!await grains.GetGrain<INodeGrain>(owner).ReleasedAsync(version).WaitAsync(ReleaseWait, ct))
+                {
+                    _log.Warning("Node {Member} did not drop the targets it hands over within {Limit} s: taking them anyway", owner, ReleaseWait.TotalSeconds);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                _log.Warning("Node {Member} did not say it dropped the targets it hands over ({Reason}): taking them anyway", owner, e.Message);
+            }
+        }));
     }
 
     private async Task SampleAsync(CancellationToken cancellationToken)

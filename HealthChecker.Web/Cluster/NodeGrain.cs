@@ -1,3 +1,4 @@
+using HealthChecker.Web.Monitoring;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
 
@@ -9,12 +10,20 @@ public interface INodeGrain : IGrainWithStringKey
 {
     [Alias("Figures")]
     Task<NodeFigures> FiguresAsync();
+
+    /// <summary>True once this node dropped the shards it lost under membership <paramref name="version"/>; false after a few seconds without.</summary>
+    [Alias("Released")]
+    Task<bool> ReleasedAsync(long version);
 }
 
 [NodePlacement]
-public sealed class NodeGrain(NodeFigureSource figures, ILocalSiloDetails silo) : Grain, INodeGrain
+public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo) : Grain, INodeGrain
 {
+    private static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);
+
     public Task<NodeFigures> FiguresAsync() => Task.FromResult(figures.Read(silo.SiloAddress.Endpoint.ToString()));
+
+    public Task<bool> ReleasedAsync(long version) => monitor.ReleasedAsync(version, ReleaseLimit, CancellationToken.None);
 }
 
 /// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>

@@ -56,6 +56,8 @@ public sealed class CheckEngineService(
 
         _sync = new TargetSync(store, dataSource, feed, _scheduler, recorder, monitor.Touch, _log, services.GetService<TargetRules>(), faults,
             services.GetService<UnreadableTargets>(), services.GetService<IShardOwnership>(), owned);
+        // A target handed over by a live node is added only once that node dropped it (or did not say so in time).
+        _sync.AwaitsRelease((owners, version, ct) => monitor.AwaitRelease?.Invoke(owners, version, ct) ?? Task.CompletedTask);
         monitor.Checks(_scheduler, _sync);
         monitor.NodeFencedOut += Halt;
         if (_halt)

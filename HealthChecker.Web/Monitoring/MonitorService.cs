@@ -96,6 +96,13 @@ public sealed class MonitorService(IConfiguration configuration)
 
     internal void EngineLoaded() => _loaded.TrySetResult();
 
+    /// <summary>Set by the cluster part: waits for the nodes named to have dropped the targets they hand to this node.</summary>
+    public Func<IReadOnlyCollection<string>, long, CancellationToken, Task>? AwaitRelease { get; set; }
+
+    /// <summary>True once this node dropped what it lost under membership <paramref name="version"/> (see TargetSync.ReleasedAsync).</summary>
+    public Task<bool> ReleasedAsync(long version, TimeSpan limit, CancellationToken ct) =>
+        Volatile.Read(ref _sync) is { } sync ? sync.ReleasedAsync(version, limit, ct) : Task.FromResult(true);
+
     internal void SetRunning(bool running)
     {
         _running = running;

@@ -51,6 +51,10 @@ internal sealed class TargetSync : IAsyncDisposable
     // The Active members before and after the latest membership change this sync applied.
     private IReadOnlyList<string> _activeBefore = [];
     private IReadOnlyList<string> _activeNow = [];
+    // The latest membership version whose lost shards were dropped, and a pulse for those waiting for it.
+    private long _appliedVersion = -1;
+    private TaskCompletionSource _appliedPulse = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile Func<IReadOnlyCollection<string>, long, CancellationToken, Task>? _awaitRelease;
     private long _applied;
     private volatile Func<IReadOnlyList<string>, CancellationToken, Task>? _beforeAdding;
     // The ownership whose lost shards were last handed over (under the apply lock): an apply under the same one has nothing to hand over.
@@ -84,6 +88,39 @@ internal sealed class TargetSync : IAsyncDisposable
     /// Awaited with the names of targets about to be added (a shard gained, a new target), under the apply lock and before
     /// they are added, so nothing of them is checked or observed before it returns; one that throws delays the adding (retried).
     /// </summary>
+    /// <summary>
+    /// Before a target handed over by a node still Active is added here, <paramref name="hook"/> is awaited with those nodes
+    /// and this node's membership version: it waits for them to have dropped it (see <see cref="ReleasedAsync"/>).
+    /// </summary>
+    public void AwaitsRelease(Func<IReadOnlyCollection<string>, long, CancellationToken, Task>? hook) => _awaitRelease = hook;
+
+    /// <summary>
+    /// True once this node dropped the shards it lost under membership <paramref name="version"/> or a later one (or owns
+    /// nothing any more); false when that did not happen within <paramref name="limit"/>.
+    /// </summary>
+    public async Task<bool> ReleasedAsync(long version, TimeSpan limit, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limit);
+        try
+        {
+            while (true)
+            {
+                var pulse = Volatile.Read(ref _appliedPulse).Task;
+                if (Interlocked.Read(ref _appliedVersion) >= version || !_ownership.Current.SelfActive)
+                {
+                    return true;
+                }
+
+                await pulse.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     public void BeforeAdding(Func<IReadOnlyList<string>, CancellationToken, Task>? hook) => _beforeAdding = hook;
 
     /// <summary>Listens first (so nothing committed from here on is missed), then loads every stored target.</summary>
@@ -148,6 +185,8 @@ internal sealed class TargetSync : IAsyncDisposable
             var dropped = await HandOverLostAsync(owned, ct);
             _log.Information("Membership {Version}: this node is {State} among {Members} members and checks {Shards}; dropped {Targets} targets of shards handed over",
                 members.Version, members.SelfActive ? "Active" : "not Active", members.Active.Count, owned, dropped);
+            Interlocked.Exchange(ref _appliedVersion, Math.Max(Interlocked.Read(ref _appliedVersion), members.Version));
+            Interlocked.Exchange(ref _appliedPulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
         finally
         {
@@ -291,7 +330,19 @@ internal sealed class TargetSync : IAsyncDisposable
             }
         }
 
-        var resumed = await ResumedAsync(wanted, ct);
+        var (resumed, handedBy) = await ResumedAsync(wanted, ct);
+        if (handedBy.Count > 0)
+        {
+            if (_awaitRelease is { } awaitRelease)
+            {
+                await awaitRelease([.. handedBy.Values.Distinct(StringComparer.Ordinal)], _ownership.Current.Version, ct);
+            }
+
+            // Their old owner may have checked them until the moment it let go: the first check here waits an interval from now.
+            var now = _scheduler.Clock.GetUtcNow();
+            resumed = resumed.ToDictionary(r => r.Key, r => handedBy.ContainsKey(r.Key) && !(r.Value.LastCheckAt > now) ? r.Value with { LastCheckAt = now } : r.Value);
+        }
+
         await _applying.WaitAsync(ct);
         try
         {
@@ -327,12 +378,12 @@ internal sealed class TargetSync : IAsyncDisposable
     /// Where the targets about to be added stood, in one read for the burst; checks older than the longest interval among
     /// them cannot delay a first check and are not read.
     /// </summary>
-    private async Task<IReadOnlyDictionary<long, ResumedHealth>> ResumedAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> wanted, CancellationToken ct)
+    private async Task<(IReadOnlyDictionary<long, ResumedHealth> Resumed, IReadOnlyDictionary<long, string> HandedBy)> ResumedAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> wanted, CancellationToken ct)
     {
         var fresh = wanted.Where(w => !_names.ContainsKey(w.Id!.Value) && _owned.Holds(w.Id.Value)).ToList();
         if (fresh.Count == 0)
         {
-            return new Dictionary<long, ResumedHealth>();
+            return (new Dictionary<long, ResumedHealth>(), new Dictionary<long, string>());
         }
 
         var longest = fresh.Max(w => new[] { w.Definition.Inter, w.Definition.FastInter, w.Definition.DownInter }.Max());
@@ -346,16 +397,18 @@ internal sealed class TargetSync : IAsyncDisposable
     /// that check may not be stored yet: its first check here waits an interval from now, so it is never checked twice
     /// within one. A target of a node that left or died goes on from its stored last check.
     /// </summary>
-    private Dictionary<long, ResumedHealth> HandedOverLive(IEnumerable<long> ids, IReadOnlyDictionary<long, ResumedHealth> stored, DateTimeOffset now)
+    private (IReadOnlyDictionary<long, ResumedHealth> Resumed, IReadOnlyDictionary<long, string> HandedBy) HandedOverLive(IEnumerable<long> ids, IReadOnlyDictionary<long, ResumedHealth> stored, DateTimeOffset now)
     {
         var resumed = new Dictionary<long, ResumedHealth>(stored);
+        var handedBy = new Dictionary<long, string>();
         var (before, active) = (_activeBefore, _activeNow);
+        var self = _ownership.Current.Self;
         if (before.Count == 0)
         {
-            return resumed;
+            // This node's first membership (it joined): what it gains, the others owned without it.
+            before = [.. active.Where(m => !string.Equals(m, self, StringComparison.Ordinal))];
         }
 
-        var self = _ownership.Current.Self;
         foreach (var id in ids)
         {
             var owner = ShardMap.OwnerOf(ShardMap.ShardOf(id), before);
@@ -363,10 +416,11 @@ internal sealed class TargetSync : IAsyncDisposable
             {
                 var last = resumed.GetValueOrDefault(id, new ResumedHealth(TargetState.Unknown, null));
                 resumed[id] = last with { LastCheckAt = last.LastCheckAt is { } at && at > now ? at : now };
+                handedBy[id] = owner;
             }
         }
 
-        return resumed;
+        return (resumed, handedBy);
     }
 
     private void Recorded(IReadOnlyList<(long Id, TargetRecord? Row)> rows, Reconciled done)
