@@ -252,6 +252,9 @@ public sealed partial class TargetScheduler : IDisposable
     /// <summary>Runs every loop's schedule now; a test that moved a fake clock calls this to wake the loops.</summary>
     internal Task PumpAsync() => Task.WhenAll(_loops.Select(l => OnLoop(l, l.Pump)));
 
+    /// <summary>Completes once every loop has finished what it was doing when called (e.g. raising a check's events).</summary>
+    internal Task SettledAsync() => Task.WhenAll(_loops.Select(l => OnLoop(l, static () => { })));
+
     internal void RaiseCheckCompleted(TargetCheckResult result)
     {
         if (_halted)

@@ -65,10 +65,16 @@ internal sealed class SchedulerHarness : IDisposable
         return by;
     }
 
+    /// <summary>
+    /// The next check result, once the loop that raised it is done with that check: the state change a check causes is
+    /// raised after its result, so <see cref="Changes"/> holds it when this returns.
+    /// </summary>
     public async Task<TargetCheckResult> NextResultAsync()
     {
         using var cts = new CancellationTokenSource(EngineRun.TestTimeout);
-        return await _results.Reader.ReadAsync(cts.Token);
+        var result = await _results.Reader.ReadAsync(cts.Token);
+        await Scheduler.SettledAsync().WaitAsync(cts.Token);
+        return result;
     }
 
     public bool TryTakeResult(out TargetCheckResult? result) => _results.Reader.TryRead(out result);
