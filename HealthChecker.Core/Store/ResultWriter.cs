@@ -84,14 +84,14 @@ public sealed class ResultWriter : IAsyncDisposable
 
     public long SkippedStateChanges => Interlocked.Read(ref _skippedChanges);
 
-    /// <summary>Results and state changes not written because this node no longer checks their target (see <see cref="Fence"/>).</summary>
+    /// <summary>Results and state changes not written because this node no longer checks their target (see <see cref="KeepOnly"/>).</summary>
     public long Disowned => Interlocked.Read(ref _disowned);
 
     /// <summary>
     /// From now on, rows of a target for which <paramref name="keeps"/> says false are discarded when they are taken from the
     /// buffer: a node that handed a target over writes nothing more of it, not even what it had buffered.
     /// </summary>
-    public void Fence(Func<long, bool> keeps) => Volatile.Write(ref _keeps, keeps);
+    public void KeepOnly(Func<long, bool> keeps) => Volatile.Write(ref _keeps, keeps);
 
     /// <summary>Write attempts that failed (PostgreSQL unreachable or refusing); they are retried.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);

@@ -1,4 +1,5 @@
 using HealthChecker.Web.Monitoring;
+using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
 
@@ -16,7 +17,12 @@ public interface INodeGrain : IGrainWithStringKey
     Task<bool> ReleasedAsync(long version);
 }
 
+/// <summary>
+/// Reentrant: it holds no state of its own, and a <see cref="INodeGrain.ReleasedAsync"/> that waits (seconds) must not hold
+/// up the figures the other nodes' <c>/api/cluster</c> ask for, nor another node's wait.
+/// </summary>
 [NodePlacement]
+[Reentrant]
 public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo) : Grain, INodeGrain
 {
     private static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);

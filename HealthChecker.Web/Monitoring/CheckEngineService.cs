@@ -36,9 +36,9 @@ public sealed class CheckEngineService(
             Log = _log.ForContext<TargetScheduler>(),
             Faults = faults,
         });
-        // What this node checks: every shard on its own, its share in a cluster; the recorder and the writer fence by it.
+        // What this node checks: every shard on its own, its share in a cluster; the recorder and the writer keep only its rows.
         var owned = new OwnedShards();
-        writer.Fence(owned.Holds);
+        writer.KeepOnly(owned.Holds);
         var recorder = new HistoryRecorder(writer, monitor.Touch, owned);
         _scheduler.CheckCompleted += recorder.OnCheckCompleted;
         _scheduler.StateChanged += recorder.OnStateChanged;

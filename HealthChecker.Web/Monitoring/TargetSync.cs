@@ -152,7 +152,7 @@ internal sealed class TargetSync : IAsyncDisposable
 
     private void OnMembersChanged(ClusterMembers members)
     {
-        // The fence first, on the notifying thread: from here on nothing of a lost shard is written, not even a check in flight now.
+        // The owned shards first, on the notifying thread: from here on nothing of a lost shard is written, not even a check in flight now.
         _owned.Set(_ownership.Current.Owned);
         _membersChanged.Writer.TryWrite(true);
     }

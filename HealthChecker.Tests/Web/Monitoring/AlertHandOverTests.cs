@@ -105,7 +105,7 @@ public sealed class AlertHandOverTests
             Writer = new ResultWriter(db, TestLog.Silent);
             Scheduler = new TargetScheduler(new SchedulerOptions { Loops = 1, Log = TestLog.Silent });
             var owned = new OwnedShards();
-            Writer.Fence(owned.Holds);
+            Writer.KeepOnly(owned.Holds);
             var recorder = new HistoryRecorder(Writer, () => { }, owned);
             Scheduler.CheckCompleted += recorder.OnCheckCompleted;
             Scheduler.StateChanged += recorder.OnStateChanged;

@@ -130,7 +130,7 @@ public sealed class ShardOwnershipTests
             Writer = new ResultWriter(db, TestLog.Silent);
             Scheduler = new TargetScheduler(new SchedulerOptions { Loops = 1, Log = TestLog.Silent });
             var owned = new OwnedShards();
-            Writer.Fence(owned.Holds);
+            Writer.KeepOnly(owned.Holds);
             Recorder = new HistoryRecorder(Writer, () => { }, owned);
             Scheduler.CheckCompleted += Recorder.OnCheckCompleted;
             Scheduler.StateChanged += Recorder.OnStateChanged;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -13,19 +12,13 @@ public sealed class CheckCountingPeer : IDisposable
 {
     private static readonly byte[] Answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray();
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly LoopbackListener _listener;
     private readonly Dictionary<string, List<long>> _checks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _accepting;
 
-    public CheckCountingPeer()
-    {
-        _listener.Start(512);
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = AcceptAsync();
-    }
+    public CheckCountingPeer() => _listener = new LoopbackListener(512, socket => _ = AnswerAsync(socket));
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>The check URL of target <paramref name="name"/>.</summary>
     public string UrlOf(string name) => $"http://127.0.0.1:{Port}/t/{name}";
@@ -57,35 +50,8 @@ public sealed class CheckCountingPeer : IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
-        _listener.Stop();
-        try
-        {
-            _accepting.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // Stopping: the accept loop ends with the listener.
-        }
-
+        _listener.Dispose();
         _stopping.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = AnswerAsync(socket);
-        }
     }
 
     private async Task AnswerAsync(Socket socket)

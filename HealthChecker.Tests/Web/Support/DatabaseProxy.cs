@@ -11,10 +11,9 @@ namespace HealthChecker.Tests.Web.Support;
 public sealed class DatabaseProxy : IDisposable
 {
     private readonly EndPoint _upstream;
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly LoopbackListener _listener;
     private readonly List<Socket> _open = [];
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _accepting;
     private volatile bool _cut;
 
     /// <param name="connectionString">The database the proxy leads to; <see cref="ConnectionString"/> leads to it through the proxy.</param>
@@ -24,13 +23,12 @@ public sealed class DatabaseProxy : IDisposable
         _upstream = direct.Host!.StartsWith('/')
             ? new UnixDomainSocketEndPoint(Path.Combine(direct.Host, $".s.PGSQL.{direct.Port}"))
             : new IPEndPoint(IPAddress.Parse(direct.Host), direct.Port);
-        _listener.Start(128);
+        _listener = new LoopbackListener(128, Accepted);
         ConnectionString = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Host = "127.0.0.1",
-            Port = ((IPEndPoint)_listener.LocalEndpoint).Port,
+            Port = _listener.Port,
         }.ConnectionString;
-        _accepting = AcceptAsync();
     }
 
     public string ConnectionString { get; }
@@ -55,42 +53,20 @@ public sealed class DatabaseProxy : IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
-        _listener.Stop();
+        _listener.Dispose();
         Cut();
-        try
-        {
-            _accepting.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // Stopping: the accept loop ends with the listener.
-        }
-
         _stopping.Dispose();
     }
 
-    private async Task AcceptAsync()
+    private void Accepted(Socket client)
     {
-        while (!_stopping.IsCancellationRequested)
+        if (_cut)
         {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stopping.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            if (_cut)
-            {
-                Reset(client);
-                continue;
-            }
-
-            _ = PipeAsync(client);
+            Reset(client);
+            return;
         }
+
+        _ = PipeAsync(client);
     }
 
     private async Task PipeAsync(Socket client)
