@@ -143,6 +143,8 @@ internal sealed class TargetSync : IAsyncDisposable
         _owned.Set(members.Owned);
         _activeNow = members.Active;
         var loaded = await ReloadAsync(ct);
+        // Only this snapshot's own shards were loaded: what it gives the others is released already.
+        MarkApplied(members.Version);
         _log.Information("Check engine started with {Targets} targets of {Shards} on {Loops} loops; listening on {Channel} for changes",
             loaded, members.Owned, _scheduler.LoopCount, TargetStore.NotifyChannel);
         _listener = Task.Run(() => follower.FollowAsync(connection, _stop.Token), CancellationToken.None);
@@ -185,13 +187,22 @@ internal sealed class TargetSync : IAsyncDisposable
             var dropped = await HandOverLostAsync(owned, ct);
             _log.Information("Membership {Version}: this node is {State} among {Members} members and checks {Shards}; dropped {Targets} targets of shards handed over",
                 members.Version, members.SelfActive ? "Active" : "not Active", members.Active.Count, owned, dropped);
-            Interlocked.Exchange(ref _appliedVersion, Math.Max(Interlocked.Read(ref _appliedVersion), members.Version));
-            Interlocked.Exchange(ref _appliedPulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            MarkApplied(members.Version);
         }
         finally
         {
             _applying.Release();
         }
+    }
+
+    private void MarkApplied(long version)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref _appliedVersion)) < version && Interlocked.CompareExchange(ref _appliedVersion, version, seen) != seen)
+        {
+        }
+
+        Interlocked.Exchange(ref _appliedPulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>Under the apply lock: the running targets of shards not owned are removed as handed over (not deleted: they go on elsewhere).</summary>

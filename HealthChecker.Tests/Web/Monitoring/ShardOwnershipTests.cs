@@ -107,6 +107,19 @@ public sealed class ShardOwnershipTests
         Assert.Equal(0L, a.Scheduler.ChecksCompleted);
     }
 
+    [Fact]
+    public async Task A_node_started_on_a_membership_has_released_what_that_membership_gives_the_others()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await AddTargetsAsync(db);
+        await using var a = await Node.StartAsync(db, new ClusterMembers(A, [A, B], 7));
+
+        // It loaded only its own shards under version 7: a new owner asking whether it let go of theirs is answered at once,
+        // not after the limit (an hour here) or the next membership change.
+        var released = a.ReleasedAsync(7, TimeSpan.FromHours(1));
+        Assert.True(await released.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     private static async Task<long[]> AddTargetsAsync(NpgsqlDataSource db, int count = Targets)
     {
         // Checks an hour apart: the first checks spread over that hour, so the tests watch scheduling, not results.
@@ -157,6 +170,8 @@ public sealed class ShardOwnershipTests
             await node._sync.StartAsync(CancellationToken.None);
             return node;
         }
+
+        public Task<bool> ReleasedAsync(long version, TimeSpan limit) => _sync.ReleasedAsync(version, limit, CancellationToken.None);
 
         public HashSet<long> ScheduledIds() => [.. Scheduler.Snapshot().Select(s => s.Id!.Value)];
 
