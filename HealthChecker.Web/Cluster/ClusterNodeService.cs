@@ -21,8 +21,9 @@ public sealed class ClusterNodeService(
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
 
-    // How long a node taking targets over waits for the live node handing them over to say it dropped them.
-    private static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(6);
+    // How long a node taking targets over waits for the live node handing them over to say it dropped them: the grain's own
+    // limit, and a second for the call.
+    private static readonly TimeSpan ReleaseWait = NodeGrain.ReleaseLimit + TimeSpan.FromSeconds(1);
 
     // How long leaving may take: writing ShuttingDown and Dead takes well under a second; with the database gone it cannot
     // be written at all, and the others then declare this node dead by their probes.

@@ -25,7 +25,8 @@ public interface INodeGrain : IGrainWithStringKey
 [Reentrant]
 public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo) : Grain, INodeGrain
 {
-    private static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);
+    /// <summary>How long <see cref="INodeGrain.ReleasedAsync"/> waits for this node to apply the membership asked about.</summary>
+    public static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);
 
     public Task<NodeFigures> FiguresAsync() => Task.FromResult(figures.Read(silo.SiloAddress.Endpoint.ToString()));
 
