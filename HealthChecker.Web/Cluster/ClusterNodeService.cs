@@ -39,6 +39,8 @@ public sealed class ClusterNodeService(
         services.AddSerilog(Log.Logger, dispose: false);
         services.AddSingleton<IHostLifetime, AppOwnedLifetime>();
         services.AddSingleton(figures);
+        // The node grain hands this node's live targets to the others.
+        services.AddSingleton(monitor);
         services.AddSingleton<IFatalErrorHandler>(new NodeDeclaredDead(engine.Halt, members, _log));
         var address = settings.ResolveAddress();
         builder.UseOrleans(silo =>

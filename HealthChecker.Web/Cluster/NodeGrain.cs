@@ -1,3 +1,4 @@
+using HealthChecker.Web.Monitoring;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
 
@@ -9,12 +10,21 @@ public interface INodeGrain : IGrainWithStringKey
 {
     [Alias("Figures")]
     Task<NodeFigures> FiguresAsync();
+
+    /// <summary>The targets this node checks, with their live values, for the other nodes' dashboards.</summary>
+    [Alias("LiveTargets")]
+    Task<LiveTarget[]> LiveTargetsAsync();
 }
 
 [NodePlacement]
-public sealed class NodeGrain(NodeFigureSource figures, ILocalSiloDetails silo) : Grain, INodeGrain
+public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo) : Grain, INodeGrain
 {
     public Task<NodeFigures> FiguresAsync() => Task.FromResult(figures.Read(silo.SiloAddress.Endpoint.ToString()));
+
+    public Task<LiveTarget[]> LiveTargetsAsync() =>
+        Task.FromResult(monitor.Scheduler is { } scheduler
+            ? scheduler.Snapshot().Where(s => s.Id is not null).Select(s => LiveTarget.From(s, s.Id!.Value)).ToArray()
+            : []);
 }
 
 /// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>
