@@ -7,18 +7,33 @@ namespace HealthChecker.Web.Cluster;
 /// Pulls the targets of every other Active node through its <see cref="INodeGrain"/> about once a second, only while someone
 /// reads them (<see cref="Wanted"/>); after <see cref="Idle"/> without a reader it stops and marks what it holds stale. A node
 /// that does not answer within <see cref="ClusterOverview.AskLimit"/> keeps its targets at their last known values, stale.
+/// A state change committed by any node (<see cref="IStateChangeNotices"/>) brings the next pull forward, to at most
+/// <see cref="Gap"/> after the one before.
 /// </summary>
-public sealed class RemotePull(ClusterNodeService node, Serilog.ILogger log) : IRemoteTargets, IDisposable
+public sealed class RemotePull : IRemoteTargets, IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan Idle = TimeSpan.FromSeconds(10);
 
-    private readonly Serilog.ILogger _log = log.ForContext<RemotePull>();
+    private readonly ClusterNodeService _node;
+    private readonly Serilog.ILogger _log;
+    private readonly SemaphoreSlim _soon = new(0, 1);
     private readonly LiveTargetReader _reader = new();
     private readonly CancellationTokenSource _stop = new();
     private RemoteTargetSet _latest = RemoteTargetSet.Empty;
     private long _wantedAt;
     private int _pulling;
+
+    public RemotePull(ClusterNodeService node, Serilog.ILogger log, IStateChangeNotices? notices = null)
+    {
+        _node = node;
+        _log = log.ForContext<RemotePull>();
+        if (notices is not null)
+        {
+            notices.Heard += _ => PullSoon();
+        }
+    }
 
     public RemoteTargetSet Latest => Volatile.Read(ref _latest);
 
@@ -35,6 +50,22 @@ public sealed class RemotePull(ClusterNodeService node, Serilog.ILogger log) : I
     {
         _stop.Cancel();
         _stop.Dispose();
+        _soon.Dispose();
+    }
+
+    private void PullSoon()
+    {
+        try
+        {
+            _soon.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pull is already asked for.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private async Task PullWhileWantedAsync()
@@ -44,7 +75,8 @@ public sealed class RemotePull(ClusterNodeService node, Serilog.ILogger log) : I
             while (Environment.TickCount64 - Volatile.Read(ref _wantedAt) < Idle.TotalMilliseconds)
             {
                 await PullOnceAsync(_stop.Token);
-                await Task.Delay(Interval, _stop.Token);
+                await Task.Delay(Gap, _stop.Token);
+                await _soon.WaitAsync(Interval - Gap, _stop.Token);
             }
 
             Volatile.Write(ref _latest, Latest.AllStale());
@@ -64,9 +96,9 @@ public sealed class RemotePull(ClusterNodeService node, Serilog.ILogger log) : I
 
     private async Task PullOnceAsync(CancellationToken ct)
     {
-        var grains = node.Grains;
-        var self = node.Self;
-        if (grains is null || node.Membership?.CurrentSnapshot is not { } membership)
+        var grains = _node.Grains;
+        var self = _node.Self;
+        if (grains is null || _node.Membership?.CurrentSnapshot is not { } membership)
         {
             return;
         }

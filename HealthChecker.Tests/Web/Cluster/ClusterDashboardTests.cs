@@ -9,7 +9,7 @@ namespace HealthChecker.Tests.Web.Cluster;
 /// Two nodes as child processes on one real PostgreSQL: each lists every target live, those the other node checks too (pulled
 /// from it through Orleans), and names the node that checks each.
 /// </summary>
-public sealed class ClusterDashboardTests
+public sealed class ClusterDashboardTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Seconds = 90;
 
@@ -30,6 +30,7 @@ public sealed class ClusterDashboardTests
             await EventuallyAsync(async () =>
             {
                 var states = await TargetStatesAsync(client);
+                output.WriteLine($"{self}: {string.Join(" | ", states.Select(t => t.ToString()))}");
                 var byNode = states.GroupBy(t => Text(t, "node") ?? "").ToDictionary(g => g.Key, g => g.Count());
                 var figures = (await ClusterAsync(client)).GetProperty("nodes").EnumerateArray()
                     .ToDictionary(n => n.GetProperty("name").GetString()!, n => n.GetProperty("targets") is { ValueKind: JsonValueKind.Number } t ? t.GetInt32() : -1);
