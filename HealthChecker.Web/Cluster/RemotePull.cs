@@ -24,6 +24,7 @@ public sealed class RemotePull : IRemoteTargets, IDisposable
     private RemoteTargetSet _latest = RemoteTargetSet.Empty;
     private long _wantedAt;
     private int _pulling;
+    private int _disposed;
 
     public RemotePull(ClusterNodeService node, Serilog.ILogger log, IStateChangeNotices? notices = null)
     {
@@ -48,6 +49,12 @@ public sealed class RemotePull : IRemoteTargets, IDisposable
 
     public void Dispose()
     {
+        // Registered under two services: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _stop.Dispose();
         _soon.Dispose();

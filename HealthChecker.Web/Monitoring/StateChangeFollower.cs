@@ -19,6 +19,7 @@ public sealed class StateChangeFollower(DatabaseService database, Serilog.ILogge
     private readonly Serilog.ILogger _log = log.ForContext<StateChangeFollower>();
     private readonly CancellationTokenSource _stop = new();
     private Task? _following;
+    private int _disposed;
 
     public event Action<IReadOnlyList<long>?>? Heard;
 
@@ -39,6 +40,7 @@ public sealed class StateChangeFollower(DatabaseService database, Serilog.ILogge
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync();
+
         if (_following is { } following)
         {
             await following.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -47,6 +49,12 @@ public sealed class StateChangeFollower(DatabaseService database, Serilog.ILogge
 
     public async ValueTask DisposeAsync()
     {
+        // Registered under two services: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
     }
