@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using HealthChecker.Web.Monitoring;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
@@ -14,9 +15,14 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>True once this node dropped the shards it lost under membership <paramref name="version"/>; false after a few seconds without.</summary>
     [Alias("Released")]
     Task<bool> ReleasedAsync(long version);
+
+    /// <summary>The targets this node checks, with their live values, for the other nodes' dashboards.</summary>
+    [Alias("LiveTargets")]
+    Task<LiveTarget[]> LiveTargetsAsync();
 }
 
-[NodePlacement]
+// Reentrant: its calls only read, and a hand-over's wait must not hold up another node's figures or live values.
+[NodePlacement, Reentrant]
 public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo) : Grain, INodeGrain
 {
     private static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);
@@ -24,6 +30,11 @@ public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, 
     public Task<NodeFigures> FiguresAsync() => Task.FromResult(figures.Read(silo.SiloAddress.Endpoint.ToString()));
 
     public Task<bool> ReleasedAsync(long version) => monitor.ReleasedAsync(version, ReleaseLimit, CancellationToken.None);
+
+    public Task<LiveTarget[]> LiveTargetsAsync() =>
+        Task.FromResult(monitor.Scheduler is { } scheduler
+            ? scheduler.Snapshot().Where(s => s.Id is not null).Select(s => LiveTarget.From(s, s.Id!.Value)).ToArray()
+            : []);
 }
 
 /// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>

@@ -20,6 +20,8 @@ public static class MonitorExtensions
         services.AddSingleton<CheckEngineService>();
         services.AddSingleton<MaintenanceService>();
         services.AddSingleton<HeapTrim>();
+        services.AddSingleton<StateChangeFollower>();
+        services.AddSingleton<IStateChangeNotices>(s => s.GetRequiredService<StateChangeFollower>());
         services.AddSingleton<MonitorView>();
         services.AddSingleton<IMonitorView>(s => s.GetRequiredService<MonitorView>());
         services.AddSingleton<DatabaseProbe>();
