@@ -10,6 +10,9 @@ namespace HealthChecker.Core.Store;
 /// </summary>
 public sealed record MembershipFence(string DeploymentId, string Address, int Port, int Generation)
 {
+    /// <summary>Orleans' <c>SiloStatus.Joining</c>: not Active yet, owning no shard, but never declared dead either.</summary>
+    public const int Joining = 2;
+
     /// <summary>Orleans' <c>SiloStatus.Active</c>.</summary>
     public const int Active = 3;
 
@@ -34,12 +37,13 @@ public sealed record MembershipFence(string DeploymentId, string Address, int Po
 
     /// <summary>
     /// Reads the fence's answer, the current result of <paramref name="reader"/>, and throws <see cref="FencedOutException"/>
-    /// unless the row is there and Active; the caller's transaction is then rolled back by its disposal.
+    /// unless the row is there and Active (or still Joining); the caller's transaction is then rolled back by its disposal.
     /// </summary>
     public async Task PassAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         int? status = await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt32(0) : null;
-        if (status != Active)
+        // Joining passes too: a node turns Active only once its engine runs, and meanwhile its alerting may record deliveries.
+        if (status is not (Active or Joining))
         {
             throw new FencedOutException(this, status);
         }

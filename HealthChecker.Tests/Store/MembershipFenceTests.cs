@@ -62,6 +62,22 @@ public class MembershipFenceTests
     }
 
     [Fact]
+    public async Task A_node_still_joining_writes_what_it_has_to_write()
+    {
+        // A node joining owns no shard yet, but its alerting may deliver messages left queued and record that.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await JoinActiveAsync(db.ConnectionString, Node, MembershipRows.Joining);
+        var target = await AddTargetAsync(db, "a");
+        await using var writer = new ResultWriter(db, TestLog.Silent, Fenced);
+        writer.Start();
+
+        writer.Add(Result(target, 1));
+        await writer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((1L, 0L, false), (await ScalarAsync<long>(db, "SELECT count(*) FROM check_results"), writer.FencedResults, writer.IsFencedOut));
+    }
+
+    [Fact]
     public async Task A_node_without_a_membership_row_is_fenced_out()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

@@ -10,13 +10,14 @@ namespace HealthChecker.Tests.Support;
 /// </summary>
 internal static class MembershipRows
 {
+    public const int Joining = 2;
     public const int Active = 3;
     public const int Dead = 6;
 
     public static readonly MembershipFence Node = new("fence-test", "127.0.0.1", 11111, 431_000_001);
 
     /// <summary>The cluster's version row and <paramref name="node"/>'s row, Active.</summary>
-    public static async Task JoinActiveAsync(string connectionString, MembershipFence node)
+    public static async Task JoinActiveAsync(string connectionString, MembershipFence node, int status = Active)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
@@ -30,7 +31,7 @@ internal static class MembershipRows
             node.Generation,
             SiloName = "node-a",
             HostName = "localhost",
-            Status = Active,
+            Status = status,
             ProxyPort = 30000,
             StartTime = DateTime.UtcNow,
             IAmAliveTime = DateTime.UtcNow,
