@@ -401,12 +401,13 @@ internal sealed class TargetSync : IAsyncDisposable
     {
         var resumed = new Dictionary<long, ResumedHealth>(stored);
         var handedBy = new Dictionary<long, string>();
-        var (before, active) = (_activeBefore, _activeNow);
+        // The old owner must be Active in the membership in force now, not in the one this sync applied last.
+        var (before, active) = (_activeBefore, _ownership.Current.Active);
         var self = _ownership.Current.Self;
         if (before.Count == 0)
         {
             // This node's first membership (it joined): what it gains, the others owned without it.
-            before = [.. active.Where(m => !string.Equals(m, self, StringComparison.Ordinal))];
+            before = [.. _activeNow.Where(m => !string.Equals(m, self, StringComparison.Ordinal))];
         }
 
         foreach (var id in ids)

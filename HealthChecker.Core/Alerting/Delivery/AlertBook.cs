@@ -225,26 +225,7 @@ internal sealed class AlertBook
             route.Delete(target, now);
         }
 
-        foreach (var told in _aside.Values)
-        {
-            told.RemoveAll(t => t.Target == target);
-        }
-
-        bool changed = _held.Remove(target) | _flapping.Remove(target);
-        _changes.Remove(target);
-        if (_targets.Remove(target, out var gone))
-        {
-            Depend(target, gone.DependsOn, null);
-            if (gone.State == TargetState.Down)
-            {
-                Release(target, now);
-            }
-        }
-
-        if (changed)
-        {
-            Version++;
-        }
+        Drop(target, now);
     }
 
     /// <summary>
@@ -258,14 +239,20 @@ internal sealed class AlertBook
             route.HandOver(target);
         }
 
-        foreach (var told in _aside.Values)
-        {
-            told.RemoveAll(t => t.Target == target);
-        }
-
         foreach (var key in _pendingStored.Keys.Where(k => k.Target == target).ToList())
         {
             _pendingStored.Remove(key);
+        }
+
+        Drop(target, now);
+    }
+
+    /// <summary>What a deleted or handed-over target leaves behind in this book, dropped; its dependants go free.</summary>
+    private void Drop(string target, DateTimeOffset now)
+    {
+        foreach (var told in _aside.Values)
+        {
+            told.RemoveAll(t => t.Target == target);
         }
 
         bool changed = _held.Remove(target) | _flapping.Remove(target);
