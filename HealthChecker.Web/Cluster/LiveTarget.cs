@@ -6,7 +6,7 @@ using HealthChecker.Core.Store;
 namespace HealthChecker.Web.Cluster;
 
 /// <summary>
-/// One target as its owning node hands it to the others, about once a second while they look: its stored row (so the
+/// One target as its owning node hands it to the others when its values moved, about once a second while they look: its stored row (so the
 /// reader rebuilds the definition, once per change), its live state and the few latest checks the board draws.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("HealthChecker.LiveTarget")]
@@ -30,6 +30,35 @@ public sealed record LiveTarget(
         id, s.Target, LiveRow.From(TargetRow.FromDefinition(s.Definition)), (int)s.State, s.Display, s.Health,
         s.LastResult is { } last ? LiveCheck.From(last) : null, s.LastChange, s.NextCheckAt,
         [.. s.Recent.Take(RecentSent).Select(LiveCheck.From)], s.Checks);
+}
+
+/// <summary>
+/// A node's answer to a pull: every target it checks when <see cref="Full"/>, else only those whose values moved since the cursor
+/// the caller gave; <see cref="Cursor"/> to give next time (null while its engine does not run).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("HealthChecker.LiveAnswer")]
+public sealed record LiveAnswer(
+    [property: Id(0)] LiveCursor? Cursor,
+    [property: Id(1)] bool Full,
+    [property: Id(2)] LiveTarget[] Targets)
+{
+    public static readonly LiveAnswer None = new(null, true, []);
+
+    public static LiveAnswer From(PublishedTargets published) => new(
+        LiveCursor.From(published.Cursor), published.Full,
+        [.. published.Targets.Where(s => s.Id is not null).Select(s => LiveTarget.From(s, s.Id!.Value))]);
+}
+
+/// <summary><see cref="PublishCursor"/> in a form Orleans serializes.</summary>
+[GenerateSerializer, Immutable, Alias("HealthChecker.LiveCursor")]
+public sealed record LiveCursor(
+    [property: Id(0)] long Incarnation,
+    [property: Id(1)] long Membership,
+    [property: Id(2)] long[] Loops)
+{
+    public static LiveCursor From(PublishCursor c) => new(c.Incarnation, c.Membership, [.. c.Loops]);
+
+    public PublishCursor ToCursor() => new(Incarnation, Membership, Loops);
 }
 
 /// <summary>A stored target row's columns (<see cref="TargetRow"/>) in a form Orleans serializes.</summary>

@@ -6,46 +6,64 @@ using HealthChecker.Core.Targets;
 namespace HealthChecker.Web.Cluster;
 
 /// <summary>
-/// Turns the targets another node sent into snapshots: the same snapshot object while a target's values did not move (so
+/// Holds each other node's targets as snapshots, from its answers to the pulls: a full answer replaces what it held for that
+/// node, a partial one changes only the targets it carries. The same snapshot object while a target's values did not move (so
 /// the board sees what changed by reference), and its definition rebuilt only when its row changed. One pull at a time.
 /// </summary>
 public sealed class LiveTargetReader
 {
-    private Dictionary<long, Read> _known = [];
+    private readonly Dictionary<string, NodeTargets> _nodes = new(StringComparer.Ordinal);
 
-    /// <summary>The snapshots of one pull's answers; targets whose row does not read (a newer version's options) are left out.</summary>
-    public IReadOnlyList<TargetSnapshot>?[] ReadAll(IReadOnlyList<LiveTarget[]?> answers)
+    /// <summary>The cursor to give node <paramref name="member"/> in the next pull; null when all its targets are wanted.</summary>
+    public LiveCursor? CursorOf(string member) => _nodes.GetValueOrDefault(member)?.Cursor;
+
+    /// <summary>How many nodes' targets are held.</summary>
+    public int Nodes => _nodes.Count;
+
+    /// <summary>
+    /// Every target of each node of one pull, after its answer (null for a node that did not answer: what was held for it stays,
+    /// cursor and all). Nodes not in this pull (no longer Active) are forgotten. Targets whose row does not read (a newer
+    /// version's options) are left out.
+    /// </summary>
+    public IReadOnlyList<TargetSnapshot>?[] ReadAll(IReadOnlyList<(string Member, LiveAnswer? Answer)> answers)
     {
-        var next = new Dictionary<long, Read>();
         var result = new IReadOnlyList<TargetSnapshot>?[answers.Count];
         for (var i = 0; i < answers.Count; i++)
         {
-            if (answers[i] is not { } answer)
+            var (member, answer) = answers[i];
+            if (answer is null)
             {
                 continue;
             }
 
-            var snapshots = new List<TargetSnapshot>(answer.Length);
-            foreach (var target in answer)
+            var before = _nodes.GetValueOrDefault(member);
+            var known = answer.Full || before is null ? [] : before.Known;
+            foreach (var target in answer.Targets)
             {
-                if (ReadOne(target) is { } read)
+                if (ReadOne(before?.Known.GetValueOrDefault(target.Id), target) is { } read)
                 {
-                    next[target.Id] = read;
-                    snapshots.Add(read.Snapshot);
+                    known[target.Id] = read;
+                }
+                else
+                {
+                    known.Remove(target.Id);
                 }
             }
 
-            result[i] = snapshots;
+            _nodes[member] = new NodeTargets(answer.Cursor, known);
+            result[i] = [.. known.Values.Select(r => r.Snapshot)];
         }
 
-        // Targets of a node that did not answer are read afresh when it does.
-        _known = next;
+        foreach (var gone in _nodes.Keys.Where(m => !answers.Any(a => string.Equals(a.Member, m, StringComparison.Ordinal))).ToList())
+        {
+            _nodes.Remove(gone);
+        }
+
         return result;
     }
 
-    private Read? ReadOne(LiveTarget target)
+    private static Read? ReadOne(Read? before, LiveTarget target)
     {
-        _known.TryGetValue(target.Id, out var before);
         if (before is not null && SameValues(before.Source, target))
         {
             return before;
@@ -69,4 +87,6 @@ public sealed class LiveTargetReader
         && a.LastResult == b.LastResult && a.Row == b.Row;
 
     private sealed record Read(LiveTarget Source, TargetSnapshot Snapshot);
+
+    private sealed record NodeTargets(LiveCursor? Cursor, Dictionary<long, Read> Known);
 }

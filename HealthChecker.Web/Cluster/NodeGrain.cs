@@ -16,9 +16,12 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Released")]
     Task<bool> ReleasedAsync(long version);
 
-    /// <summary>The targets this node checks, with their live values, for the other nodes' dashboards.</summary>
-    [Alias("LiveTargets")]
-    Task<LiveTarget[]> LiveTargetsAsync();
+    /// <summary>
+    /// The targets this node checks whose live values moved since <paramref name="since"/> (the cursor of its answer before), for
+    /// the other nodes' dashboards; all of them when the cursor is null or no longer fits (the engine started again, targets came or went).
+    /// </summary>
+    [Alias("LiveTargetsSince")]
+    Task<LiveAnswer> LiveTargetsAsync(LiveCursor? since);
 }
 
 // Reentrant: its calls only read, and a hand-over's wait must not hold up another node's figures or live values.
@@ -31,10 +34,8 @@ public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, 
 
     public Task<bool> ReleasedAsync(long version) => monitor.ReleasedAsync(version, ReleaseLimit, CancellationToken.None);
 
-    public Task<LiveTarget[]> LiveTargetsAsync() =>
-        Task.FromResult(monitor.Scheduler is { } scheduler
-            ? scheduler.Snapshot().Where(s => s.Id is not null).Select(s => LiveTarget.From(s, s.Id!.Value)).ToArray()
-            : []);
+    public Task<LiveAnswer> LiveTargetsAsync(LiveCursor? since) =>
+        Task.FromResult(monitor.Scheduler is { } scheduler ? LiveAnswer.From(scheduler.PublishedSince(since?.ToCursor())) : LiveAnswer.None);
 }
 
 /// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>

@@ -7,7 +7,8 @@ namespace HealthChecker.Web.Cluster;
 /// Pulls the targets of every other Active node through its <see cref="INodeGrain"/> about once a second, only while someone
 /// reads them (<see cref="Wanted"/>); after <see cref="Idle"/> without a reader it stops and marks what it holds stale. A node
 /// that does not answer within <see cref="ClusterOverview.AskLimit"/> keeps its targets at their last known values, stale.
-/// A state change committed by any node (<see cref="IStateChangeNotices"/>) brings the next pull forward, to at most
+/// Each node sends only the targets whose values moved since its answer before (<see cref="LiveTargetReader"/> keeps the
+/// cursors and forgets a node that left). A state change committed by any node (<see cref="IStateChangeNotices"/>) brings the next pull forward, to at most
 /// <see cref="Gap"/> after the one before.
 /// </summary>
 public sealed class RemotePull : IRemoteTargets, IDisposable
@@ -110,23 +111,25 @@ public sealed class RemotePull : IRemoteTargets, IDisposable
             return;
         }
 
-        var others = membership.Members.Values.Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(self)).ToList();
+        var others = membership.Members.Values.Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(self))
+            .Select(m => (Id: OrleansMembershipView.IdOf(m.SiloAddress), m.Name)).ToList();
         var answers = await Task.WhenAll(others.Select(async member =>
         {
             try
             {
-                return await grains.GetGrain<INodeGrain>(OrleansMembershipView.IdOf(member.SiloAddress)).LiveTargetsAsync()
-                    .WaitAsync(ClusterOverview.AskLimit, ct);
+                // Only what moved since the answer before, once one came.
+                return (member.Id, await grains.GetGrain<INodeGrain>(member.Id).LiveTargetsAsync(_reader.CursorOf(member.Id))
+                    .WaitAsync(ClusterOverview.AskLimit, ct));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 // Its targets stay at their last known values, marked stale.
-                return null;
+                return (member.Id, (LiveAnswer?)null);
             }
         }));
 
         var read = _reader.ReadAll(answers);
-        var pulls = others.Select((m, i) => new NodePull(OrleansMembershipView.IdOf(m.SiloAddress), m.Name, read[i])).ToList();
+        var pulls = others.Select((m, i) => new NodePull(m.Id, m.Name, read[i])).ToList();
         Volatile.Write(ref _latest, Latest.Next(pulls));
     }
 }
