@@ -8,8 +8,8 @@ namespace HealthChecker.Web.Cluster;
 /// reads them (<see cref="Wanted"/>); after <see cref="Idle"/> without a reader it stops and marks what it holds stale. A node
 /// that does not answer within <see cref="ClusterOverview.AskLimit"/> keeps its targets at their last known values, stale.
 /// Each node sends only the targets whose values moved since its answer before (<see cref="LiveTargetReader"/> keeps the
-/// cursors and forgets a node that left). A state change committed by any node (<see cref="IStateChangeNotices"/>) brings the next pull forward, to at most
-/// <see cref="Gap"/> after the one before.
+/// cursors and forgets a node that left). A state change committed by any node (<see cref="IStateChangeNotices"/>) brings
+/// the next pull forward, to at most <see cref="Gap"/> after the one before.
 /// </summary>
 public sealed class RemotePull : IRemoteTargets, IDisposable
 {
