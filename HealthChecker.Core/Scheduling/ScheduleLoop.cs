@@ -25,10 +25,12 @@ internal sealed class ScheduleLoop : ITimerEntry
     private int _startsLeft;
     private bool _starting;
     private long _checks;
+    private long _published;
 
-    public ScheduleLoop(TargetScheduler owner, CheckEngine engine, int maxInFlight, int maxStartsPerRound)
+    public ScheduleLoop(TargetScheduler owner, int index, CheckEngine engine, int maxInFlight, int maxStartsPerRound)
     {
         _owner = owner;
+        Index = index;
         Engine = engine;
         _clock = owner.Clock;
         _frequency = _clock.TimestampFrequency;
@@ -39,6 +41,15 @@ internal sealed class ScheduleLoop : ITimerEntry
     }
 
     public CheckEngine Engine { get; }
+
+    /// <summary>This loop's place among the scheduler's loops.</summary>
+    public int Index { get; }
+
+    /// <summary>
+    /// The sequence number of this loop's latest publish: a target published with a number at most this one shows those values
+    /// (the number moves only after the target's values are in place).
+    /// </summary>
+    public long Published => Volatile.Read(ref _published);
 
     /// <summary>How many latest checks each target keeps.</summary>
     public int RecentResults => _owner.RecentResults;
@@ -300,7 +311,9 @@ internal sealed class ScheduleLoop : ITimerEntry
         DateTimeOffset? nextCheck = target.Phase == TargetPhase.Waiting
             ? _clock.GetUtcNow() + ClockMath.ToSpan(target.Deadline - now, _frequency)
             : null;
-        target.Publish(check, nextCheck);
+        var sequence = _published + 1;
+        target.Publish(check, nextCheck, sequence);
+        Volatile.Write(ref _published, sequence);
     }
 
     /// <summary>Keeps the engine's one wake-up entry at the earliest due time (or out of its heap when none is).</summary>

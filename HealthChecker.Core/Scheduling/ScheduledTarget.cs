@@ -30,6 +30,7 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
     private DateTimeOffset? _nextCheckAt;
     private long _checks;
     private TargetSnapshot? _snapshot;
+    private long _sequence;
 
     public ScheduledTarget(ScheduleLoop loop, TargetDefinition definition, long? id, DateTimeOffset addedAt)
     {
@@ -118,6 +119,9 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
         }
     }
 
+    /// <summary>The loop's sequence number of the latest publish (<see cref="ScheduleLoop.Published"/>), from any thread.</summary>
+    public long Sequence => Volatile.Read(ref _sequence);
+
     /// <summary>The latest published state, from any thread: the same instance until the loop publishes again.</summary>
     public TargetSnapshot Snapshot
     {
@@ -133,7 +137,7 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
     }
 
     /// <summary>Makes the loop's view (definition, health, last change, count) the readers' one, with <paramref name="check"/> added to the latest checks.</summary>
-    public void Publish(in RecentCheck? check, DateTimeOffset? nextCheckAt)
+    public void Publish(in RecentCheck? check, DateTimeOffset? nextCheckAt, long sequence)
     {
         lock (_published)
         {
@@ -152,6 +156,7 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
             _nextCheckAt = nextCheckAt;
             _checks = Checks;
             _snapshot = null;
+            Volatile.Write(ref _sequence, sequence);
         }
     }
 

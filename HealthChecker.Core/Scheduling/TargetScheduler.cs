@@ -22,6 +22,8 @@ public sealed partial class TargetScheduler : IDisposable
     private readonly Func<double> _jitter;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private long _membership;
+    // Tells this scheduler's publish numbers from another's (an engine started again counts from zero).
+    private readonly long _incarnation = Random.Shared.NextInt64();
     private bool _disposed;
     private volatile bool _halted;
 
@@ -37,7 +39,7 @@ public sealed partial class TargetScheduler : IDisposable
         _loops = new ScheduleLoop[_options.Loops];
         for (int i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = new ScheduleLoop(this, new CheckEngine(_options.Engine), perLoop, _options.MaxStartsPerRound);
+            _loops[i] = new ScheduleLoop(this, i, new CheckEngine(_options.Engine), perLoop, _options.MaxStartsPerRound);
         }
     }
 
@@ -75,6 +77,29 @@ public sealed partial class TargetScheduler : IDisposable
 
     /// <summary>Every target's latest snapshot; lock-free, safe from any thread.</summary>
     public IReadOnlyList<TargetSnapshot> Snapshot() => _targets.Select(t => t.Value.Snapshot).ToList();
+
+    /// <summary>
+    /// The targets published since <paramref name="since"/> (a cursor this scheduler handed out), with the cursor to ask from
+    /// next time; every target (<see cref="PublishedTargets.Full"/>) when the cursor is null, another scheduler's, or targets
+    /// were added or removed since. A target published while this runs may come now and again next time; none is missed.
+    /// </summary>
+    public PublishedTargets PublishedSince(PublishCursor? since)
+    {
+        // Read before the targets: whatever these numbers cover is in place when the targets are read.
+        var membership = Membership;
+        var now = new PublishCursor(_incarnation, membership, [.. _loops.Select(l => l.Published)]);
+        var full = since is null || since.Incarnation != _incarnation || since.Membership != membership || since.Loops.Count != _loops.Length;
+        var targets = new List<TargetSnapshot>();
+        foreach (var (_, target) in _targets)
+        {
+            if (full || target.Sequence > since!.Loops[target.Loop.Index])
+            {
+                targets.Add(target.Snapshot);
+            }
+        }
+
+        return new PublishedTargets(now, full, targets);
+    }
 
     public TargetSnapshot? Find(string target) => _targets.TryGetValue(target, out var t) ? t.Snapshot : null;
 

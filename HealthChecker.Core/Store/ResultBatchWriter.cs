@@ -4,7 +4,8 @@ using NpgsqlTypes;
 namespace HealthChecker.Core.Store;
 
 /// <summary>
-/// Writes one <see cref="ResultBatch"/> in one transaction: binary COPY into check_results and state_changes. With a
+/// Writes one <see cref="ResultBatch"/> in one transaction: binary COPY into check_results and state_changes (with
+/// <c>NOTIFY hc_state_changes</c> naming the changed targets, heard on commit). With a
 /// <see cref="MembershipFence"/>, the transaction first reads this node's membership row FOR SHARE and writes nothing
 /// unless it is Active (<see cref="FencedOutException"/>).
 /// </summary>
@@ -51,6 +52,8 @@ internal static class ResultBatchWriter
         if (changes.Count > 0)
         {
             await CopyChangesAsync(conn, changes, ct).ConfigureAwait(false);
+            // Every node's dashboard hears of them on commit.
+            await StateChangeNotices.SendAsync(conn, tx, changes, ct).ConfigureAwait(false);
         }
 
         try

@@ -46,7 +46,11 @@ public static class TargetNotices
     }
 
     /// <summary>Queues the notices in <paramref name="tx"/>, in one round trip: listeners hear them when it commits.</summary>
-    public static async Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<long> ids, CancellationToken ct)
+    public static Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<long> ids, CancellationToken ct) =>
+        SendAsync(conn, tx, Channel, ids, ct);
+
+    /// <summary>The same on another channel that names targets by id (<see cref="StateChangeNotices"/>).</summary>
+    public static async Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string channel, IEnumerable<long> ids, CancellationToken ct)
     {
         var payloads = Payloads(ids).ToArray();
         if (payloads.Length == 0)
@@ -56,7 +60,7 @@ public static class TargetNotices
 
         await conn.ExecuteAsync(new CommandDefinition(
             "SELECT pg_notify(@channel, p) FROM unnest(@payloads) WITH ORDINALITY AS x(p, n) ORDER BY n",
-            new { channel = Channel, payloads }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            new { channel, payloads }, tx, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>The ids a payload names, or null when it is not a list of ids: then everything is to be reloaded.</summary>

@@ -40,4 +40,45 @@ public class ResultBatchWriterTests
         Assert.Equal((1, 0), written);
         Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM check_results"));
     }
+
+    [Fact]
+    public async Task A_batch_with_state_changes_notifies_their_target_ids_on_commit_and_one_without_none()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var up = await AddTargetAsync(db, "a");
+        var down = await AddTargetAsync(db, "b");
+        await using var listener = await db.OpenConnectionAsync();
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<(string Channel, string Payload)>();
+        listener.Notification += (_, e) => heard.Enqueue((e.Channel, e.Payload));
+        await using (var listen = new Npgsql.NpgsqlCommand($"LISTEN {StateChangeNotices.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        var quiet = new ResultBatch { Id = Guid.NewGuid() };
+        quiet.Results.Add(Result(up, 1));
+        await ResultBatchWriter.WriteAsync(db, quiet, fence: null, CancellationToken.None);
+        var batch = new ResultBatch { Id = Guid.NewGuid() };
+        batch.Changes.Add(new StateChangeRow(up, Base, "UNKNOWN", "UP", "L4OK", null, 1));
+        batch.Changes.Add(new StateChangeRow(down, Base, "UNKNOWN", "DOWN", "L4CON", null, 1));
+        batch.Changes.Add(new StateChangeRow(down, Base.AddSeconds(1), "DOWN", "UP", "L4OK", null, 1));
+        await ResultBatchWriter.WriteAsync(db, batch, fence: null, CancellationToken.None);
+
+        // Both notices would have arrived by now: the connection reads what the server queued on commit, in order.
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (heard.IsEmpty)
+        {
+            await listener.WaitAsync(wait.Token);
+        }
+
+        // A round trip: any other notice committed before is delivered before its answer.
+        await using (var flush = new Npgsql.NpgsqlCommand("SELECT 1", listener))
+        {
+            await flush.ExecuteScalarAsync();
+        }
+
+        var notice = Assert.Single(heard);
+        Assert.Equal(StateChangeNotices.Channel, notice.Channel);
+        Assert.Equal(new[] { up, down }.Order(), TargetNotices.Parse(notice.Payload)!.Order());
+    }
 }

@@ -54,7 +54,7 @@ public static class StatusApi
 
         var page = view.Page(query.After, query.Limit);
         var next = page.More && page.Targets.Count > 0 ? page.Targets[^1].Target : null;
-        return query.Answer(http, new PageModel<TargetStatusModel>(page.Total, query.Limit, next, [.. page.Targets.Select(TargetStatusModel.From)]));
+        return query.Answer(http, new PageModel<TargetStatusModel>(page.Total, query.Limit, next, [.. page.Targets.Select(t => TargetStatusModel.From(t, view))]));
     }
 }
 
@@ -99,11 +99,14 @@ public sealed record CountsModel(int Targets, int Up, int Down, int Maint);
 public sealed record ResultsModel(int Buffered, long Written, long Dropped, long Skipped, long StateChangesWritten, long StateChangesDropped,
     long Fenced, long StateChangesFenced, bool FencedOut);
 
-/// <summary>One target as the engine sees it: <see cref="State"/> UP, DOWN or MAINT, <see cref="Display"/> as HAProxy shows it (<c>UP 2/3</c>).</summary>
+/// <summary>
+/// One target as the node that checks it sees it: <see cref="State"/> UP, DOWN or MAINT, <see cref="Display"/> as HAProxy shows it
+/// (<c>UP 2/3</c>); <see cref="Node"/> names that node, and <see cref="Stale"/> says it did not answer the latest pull (the values are its last known).
+/// </summary>
 public sealed record TargetStatusModel(long? Id, string Name, bool Enabled, string State, string Display, string? LastStatus, string? LastInfo,
-    DateTimeOffset? LastCheckAt, DateTimeOffset LastChange, long Checks)
+    DateTimeOffset? LastCheckAt, DateTimeOffset LastChange, long Checks, string? Node, bool Stale)
 {
-    public static TargetStatusModel From(TargetSnapshot t) => new(
+    public static TargetStatusModel From(TargetSnapshot t, IMonitorView view) => new(
         t.Id,
         t.Target,
         t.Definition.Enabled,
@@ -113,5 +116,7 @@ public sealed record TargetStatusModel(long? Id, string Name, bool Enabled, stri
         t.LastResult?.Reason,
         t.LastResult?.CompletedAt,
         t.LastChange,
-        t.Checks);
+        t.Checks,
+        t.Id is { } id ? view.OwnerOf(id)?.Name : null,
+        t.Id is { } stale && view.IsStale(stale));
 }

@@ -1,4 +1,5 @@
 using HealthChecker.Core.Store;
+using HealthChecker.Web.Monitoring;
 
 namespace HealthChecker.Web.Api;
 
@@ -23,6 +24,11 @@ public sealed class TargetModel : TargetInput
     /// <summary>Why the stored options cannot be read (<c>options unreadable: $.steps ...</c>), so the target is not checked and the fields they hold are missing; absent when they read.</summary>
     public string? OptionsProblem { get; set; }
 
+    /// <summary>The name of the node that checks the target (from the shard map and the membership); absent while none is Active.</summary>
+    public string? Node { get; set; }
+
+    public static TargetModel From(TargetRecord r, IMonitorView view) => WithNode(From(r), view);
+
     public static TargetModel From(TargetRecord r)
     {
         var model = new TargetModel
@@ -37,6 +43,12 @@ public sealed class TargetModel : TargetInput
             OptionsProblem = TargetRow.OptionsProblem(r),
         };
         model.Fill(TargetRow.ToDraft(r));
+        return model;
+    }
+
+    private static TargetModel WithNode(TargetModel model, IMonitorView view)
+    {
+        model.Node = view.OwnerOf(model.Id)?.Name;
         return model;
     }
 }

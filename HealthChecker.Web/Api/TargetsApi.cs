@@ -7,6 +7,7 @@ using HealthChecker.Core.Store;
 using HealthChecker.Core.Targets;
 using HealthChecker.Web.Alerting;
 using HealthChecker.Web.Auth;
+using HealthChecker.Web.Monitoring;
 using HealthChecker.Web.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -59,7 +60,7 @@ public static class TargetsApi
         return app;
     }
 
-    private static async Task<Results<Ok<PageModel<TargetModel>>, ValidationProblem>> ListAsync(HttpContext http, ITargetPages store, CancellationToken ct)
+    private static async Task<Results<Ok<PageModel<TargetModel>>, ValidationProblem>> ListAsync(HttpContext http, ITargetPages store, IMonitorView view, CancellationToken ct)
     {
         var (query, errors) = PageQuery.Read(http.Request.Query);
         if (query is null)
@@ -72,11 +73,11 @@ public static class TargetsApi
         var rows = await store.PageAfterAsync(query.After, query.Limit + 1, ct);
         var total = await count;
         var next = rows.Count > query.Limit ? TargetKey.Of(rows[query.Limit - 1]).ToString() : null;
-        return query.Answer(http, new PageModel<TargetModel>(total, query.Limit, next, [.. rows.Take(query.Limit).Select(TargetModel.From)]));
+        return query.Answer(http, new PageModel<TargetModel>(total, query.Limit, next, [.. rows.Take(query.Limit).Select(r => TargetModel.From(r, view))]));
     }
 
-    private static async Task<Results<Ok<TargetModel>, ProblemHttpResult>> GetAsync(long id, TargetStore store, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } r ? TypedResults.Ok(TargetModel.From(r)) : NotFound(id);
+    private static async Task<Results<Ok<TargetModel>, ProblemHttpResult>> GetAsync(long id, TargetStore store, IMonitorView view, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } r ? TypedResults.Ok(TargetModel.From(r, view)) : NotFound(id);
 
     // Streamed: one target read, converted and written at a time, whatever the number of targets. The snapshot is read twice,
     // first for the targets that cannot be written, so that the header and the file's first lines can name them. Channels and

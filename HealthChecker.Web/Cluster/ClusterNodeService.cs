@@ -50,6 +50,7 @@ public sealed class ClusterNodeService(
         services.AddSerilog(Log.Logger, dispose: false);
         services.AddSingleton<IHostLifetime, AppOwnedLifetime>();
         services.AddSingleton(figures);
+        // The node grain hands this node's live targets to the others and answers hand-overs.
         services.AddSingleton(monitor);
         services.AddSingleton<IFatalErrorHandler>(new NodeDeclaredDead(engine.Halt, members, _log));
         // Active only once the engine follows its shards: the shards the others hand over are checked at once.

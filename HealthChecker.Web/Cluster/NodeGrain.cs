@@ -15,11 +15,18 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>True once this node dropped the shards it lost under membership <paramref name="version"/>; false after a few seconds without.</summary>
     [Alias("Released")]
     Task<bool> ReleasedAsync(long version);
+
+    /// <summary>
+    /// The targets this node checks whose live values moved since <paramref name="since"/> (the cursor of its answer before), for
+    /// the other nodes' dashboards; all of them when the cursor is null or no longer fits (the engine started again, targets came or went).
+    /// </summary>
+    [Alias("LiveTargetsSince")]
+    Task<LiveAnswer> LiveTargetsAsync(LiveCursor? since);
 }
 
 /// <summary>
 /// Reentrant: it holds no state of its own, and a <see cref="INodeGrain.ReleasedAsync"/> that waits (seconds) must not hold
-/// up the figures the other nodes' <c>/api/cluster</c> ask for, nor another node's wait.
+/// up the figures the other nodes' <c>/api/cluster</c> ask for, their live values, nor another node's wait.
 /// </summary>
 [NodePlacement]
 [Reentrant]
@@ -31,6 +38,9 @@ public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, 
     public Task<NodeFigures> FiguresAsync() => Task.FromResult(figures.Read(silo.SiloAddress.Endpoint.ToString()));
 
     public Task<bool> ReleasedAsync(long version) => monitor.ReleasedAsync(version, ReleaseLimit, CancellationToken.None);
+
+    public Task<LiveAnswer> LiveTargetsAsync(LiveCursor? since) =>
+        Task.FromResult(monitor.Scheduler is { } scheduler ? LiveAnswer.From(scheduler.PublishedSince(since?.ToCursor())) : LiveAnswer.None);
 }
 
 /// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>

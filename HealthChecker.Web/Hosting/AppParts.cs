@@ -25,6 +25,7 @@ public sealed class AppParts(IReadOnlyList<IHostedService> parts) : IHostedLifec
         // Begins joining the cluster (membership table in the database): Active once the engine is ready, so it owns nothing
         // before; left after the engine and the result writer stopped.
         services.GetRequiredService<ClusterNodeService>(),
+        services.GetRequiredService<StateChangeFollower>(),
         // The channels and rules in force, followed from then on; alerting reads them from the engine's first state change.
         services.GetRequiredService<StoredAlertSettings>(),
         // Opens this run and starts the result writer; stopped after the engine, so it writes every result the engine gave.

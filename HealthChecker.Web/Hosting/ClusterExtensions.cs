@@ -21,6 +21,10 @@ public static class ClusterExtensions
         services.AddSingleton<ClusterOverview>();
         services.AddSingleton<IClusterOverview>(s => s.GetRequiredService<ClusterOverview>());
         services.AddSingleton<ClusterMetrics>();
+        // The dashboard and the APIs list every target: the other nodes' pulled while someone reads them.
+        services.AddSingleton<RemotePull>();
+        services.AddSingleton<HealthChecker.Web.Monitoring.IRemoteTargets>(s => s.GetRequiredService<RemotePull>());
+        services.AddSingleton<HealthChecker.Web.Monitoring.ITargetOwners, ShardOwners>();
         return builder;
     }
 }

@@ -20,6 +20,9 @@ public static class MonitorExtensions
         services.AddSingleton<CheckEngineService>();
         services.AddSingleton<MaintenanceService>();
         services.AddSingleton<HeapTrim>();
+        services.AddSingleton<StateChangeFollower>();
+        services.AddSingleton<IStateChangeNotices>(s => s.GetRequiredService<StateChangeFollower>());
+        services.AddSingleton<INewStateChanges, NewStateChanges>();
         services.AddSingleton<MonitorView>();
         services.AddSingleton<IMonitorView>(s => s.GetRequiredService<MonitorView>());
         services.AddSingleton<DatabaseProbe>();

@@ -15,7 +15,7 @@ public interface IMonitorView
     /// <summary>Increases on every published check result or state change; a page compares it to skip a render.</summary>
     long Version { get; }
 
-    /// <summary>Every scheduled target as of its latest check or change, ordered by group, then name (ordinal).</summary>
+    /// <summary>Every target as of its latest check or change (in a cluster, the other nodes' too), ordered by group, then name (ordinal).</summary>
     IReadOnlyList<TargetSnapshot> Snapshot();
 
     /// <summary>
@@ -33,6 +33,12 @@ public interface IMonitorView
 
     /// <summary>The target with this stored id, or null when the engine does not run it.</summary>
     TargetSnapshot? Find(long id);
+
+    /// <summary>True when another node checks this target and did not answer the latest pull: its values are the last known ones.</summary>
+    bool IsStale(long id) => false;
+
+    /// <summary>The node that checks this target (from the shard map and the membership); null when none is known.</summary>
+    TargetOwner? OwnerOf(long id) => null;
 
     /// <summary>Totals: targets, up, down, in maintenance, checks run.</summary>
     SchedulerCounts Counts();

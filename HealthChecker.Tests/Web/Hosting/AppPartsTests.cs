@@ -64,7 +64,7 @@ public sealed class AppPartsTests
         Assert.Single(hostedServices.OfType<AppParts>());
 
         Assert.Equal(
-            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(StartupCheck), typeof(ClusterNodeService), typeof(StoredAlertSettings), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(AlertingService), typeof(MaintenanceService), typeof(HeapTrim)],
+            [typeof(DatabaseService), typeof(AdminCredentials), typeof(StartupCheck), typeof(StartupCheck), typeof(ClusterNodeService), typeof(StateChangeFollower), typeof(StoredAlertSettings), typeof(HistoryWriterService), typeof(CheckEngineService), typeof(AlertingService), typeof(MaintenanceService), typeof(HeapTrim)],
             hosted.Parts.Select(p => p.GetType()));
     }
 

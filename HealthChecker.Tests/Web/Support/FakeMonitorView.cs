@@ -69,6 +69,16 @@ public sealed class FakeMonitorView : IMonitorView
         }
     }
 
+    /// <summary>The node that checks each target, as a cluster's shard map would say.</summary>
+    public Dictionary<long, TargetOwner> Owners { get; } = [];
+
+    /// <summary>Targets whose node did not answer the latest pull.</summary>
+    public HashSet<long> Stale { get; } = [];
+
+    public TargetOwner? OwnerOf(long id) => Owners.GetValueOrDefault(id);
+
+    public bool IsStale(long id) => Stale.Contains(id);
+
     public TargetSnapshot? Find(long id)
     {
         lock (_lock)

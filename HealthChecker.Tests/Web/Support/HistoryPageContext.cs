@@ -24,6 +24,9 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
     /// <summary>The alerts held back, as the evaluator would give them (the events page shows why).</summary>
     protected HeldAlertsSource HeldAlerts { get; } = new();
 
+    /// <summary>State changes stored by any node, told to the pages as the coalesced NOTIFY would tell them.</summary>
+    protected NewStateChangesSource NewChanges { get; } = new();
+
     /// <summary>The targets flapping, as the evaluator would say.</summary>
     protected FlappingTargetsSource Flapping { get; } = new();
 
@@ -51,6 +54,7 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IStateChangeLog>(history);
         Services.AddSingleton<HealthChecker.Web.Alerting.IHeldAlerts>(HeldAlerts);
         Services.AddSingleton<HealthChecker.Web.Alerting.IFlappingTargets>(Flapping);
+        Services.AddSingleton<INewStateChanges>(NewChanges);
         Services.AddSingleton<ITargetEditor>(new TargetEditor(Targets, authorization, TestLog.Silent));
         Auth = AddAuthorization();
     }
@@ -65,6 +69,16 @@ public abstract class HistoryPageContext : BunitContext, IAsyncLifetime
         Targets.CreateAsync(TargetValidator.Validate(new TargetDraft { Name = fullName, Check = check }).Definition!);
 
     protected Task ExecuteAsync(string sql, object? args = null) => HistoryRows.ExecuteAsync(Db, sql, args);
+}
+
+/// <summary>New state changes told by a test: the coalescing of the real notices is covered in NewStateChangesTests.</summary>
+public sealed class NewStateChangesSource : INewStateChanges
+{
+    public event Action? Arrived;
+
+    public int Listeners => Arrived?.GetInvocationList().Length ?? 0;
+
+    public void Tell() => Arrived?.Invoke();
 }
 
 /// <summary>Held alerts set by a test: the evaluator's own are covered in AlertEvaluatorTests.</summary>

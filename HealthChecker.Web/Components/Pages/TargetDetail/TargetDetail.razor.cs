@@ -2,6 +2,7 @@ using HealthChecker.Core.Faults;
 using HealthChecker.Core.Scheduling;
 using HealthChecker.Core.Store;
 using HealthChecker.Web.Components.Shared;
+using HealthChecker.Web.Monitoring;
 using HealthChecker.Web.Targets;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -40,6 +41,8 @@ public sealed partial class TargetDetail
     private string? _message;
     private string? _unreadable;
     private TargetSnapshot? _live;
+    private TargetOwner? _owner;
+    private bool _stale;
     private DateTimeOffset? _liveChange;
     private ChartRange _range = Ranges[0];
     private DateTime _from;
@@ -68,7 +71,7 @@ public sealed partial class TargetDetail
         _check = TargetRow.ToDraft(_record).Check ?? "";
         _unreadable = TargetRow.OptionsProblem(_record);
         _canEdit = AuthenticationState is not null && await Editor.CanEditAsync((await AuthenticationState).User);
-        _live = Monitor.Find(Id);
+        ReadLive();
         _liveChange = _live?.LastChange;
         await LoadHistoryAsync();
     }
@@ -80,7 +83,7 @@ public sealed partial class TargetDetail
             return;
         }
 
-        _live = Monitor.Find(Id);
+        ReadLive();
         // A new state change is in the history too: read it again, once per change.
         if (_live?.LastChange != _liveChange)
         {
@@ -90,6 +93,13 @@ public sealed partial class TargetDetail
 
         StateHasChanged();
     }), FaultKind.PageTask, $"target page {Id}");
+
+    private void ReadLive()
+    {
+        _live = Monitor.Find(Id);
+        _owner = Monitor.OwnerOf(Id);
+        _stale = Monitor.IsStale(Id);
+    }
 
     private async Task SelectRangeAsync(ChartRange range)
     {

@@ -100,6 +100,40 @@ public sealed class EventsTests : HistoryPageContext
     }
 
     [Fact]
+    public async Task A_change_stored_by_any_node_shows_on_the_newest_page_when_its_notice_arrives_and_an_older_page_stays()
+    {
+        var web = await AddTargetAsync("web/api");
+        await ExecuteAsync("""
+            INSERT INTO state_changes (target_id, at, from_state, to_state, status, info)
+            SELECT @web, '2026-01-01 00:00Z'::timestamptz + n * interval '1 minute', 'UP', 'DOWN', 'L4CON', 'old #' || n
+            FROM generate_series(1, 60) AS n;
+            """, new { web = web.Id });
+        var page = Render<Events>();
+        page.WaitForAssertion(() => Assert.Contains("old #60", Rows(page)[0].TextContent, StringComparison.Ordinal));
+
+        await ExecuteAsync("""
+            INSERT INTO state_changes (target_id, at, from_state, to_state, status, info) VALUES (@web, '2026-01-02 00:00Z', 'DOWN', 'UP', 'L4OK', 'new #1')
+            """, new { web = web.Id });
+        NewChanges.Tell();
+        page.WaitForAssertion(() => Assert.Contains("new #1", Rows(page)[0].TextContent, StringComparison.Ordinal));
+
+        // On an older page the rows stay as the reader left them.
+        Button(page, "Older").Click();
+        page.WaitForAssertion(() => Assert.Equal("Page 2", page.Find("[data-testid=page-number]").TextContent));
+        var shown = Rows(page)[0].TextContent;
+        await ExecuteAsync("""
+            INSERT INTO state_changes (target_id, at, from_state, to_state, status, info) VALUES (@web, '2026-01-03 00:00Z', 'UP', 'DOWN', 'L4CON', 'new #2')
+            """, new { web = web.Id });
+        NewChanges.Tell();
+        await page.InvokeAsync(() => { });
+        Assert.Equal(shown, Rows(page)[0].TextContent);
+        Assert.Equal("Page 2", page.Find("[data-testid=page-number]").TextContent);
+
+        await DisposeComponentsAsync();
+        Assert.Equal(0, NewChanges.Listeners);
+    }
+
+    [Fact]
     public async Task The_target_query_fills_the_search()
     {
         var web = await AddTargetAsync("web/api");

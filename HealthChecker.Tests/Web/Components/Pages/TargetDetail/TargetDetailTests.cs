@@ -4,6 +4,7 @@ using HealthChecker.Core.Faults;
 using HealthChecker.Tests.Web.Support;
 using HealthChecker.Web.Components.Pages.TargetDetail;
 using HealthChecker.Web.Components.Shared;
+using HealthChecker.Web.Monitoring;
 
 namespace HealthChecker.Tests.Web.Components.Pages.TargetDetail;
 
@@ -89,6 +90,26 @@ public sealed class TargetDetailTests : HistoryPageContext
         page.WaitForAssertion(() => Assert.Equal("true", page.FindAll(".ranges button").Single(b => b.TextContent == "24 h").GetAttribute("aria-pressed")));
         page.WaitForAssertion(() => Assert.Equal(150, page.Find("[data-testid=duration-chart] polyline").GetAttribute("points")!.Split(' ').Length));
         Assert.Equal(29, page.FindAll("[data-testid=pass-fail-strip] rect.fail").Count);
+    }
+
+    [Fact]
+    public async Task The_page_names_the_node_that_checks_the_target_and_says_when_its_values_are_stale()
+    {
+        var local = await AddTargetAsync("web/api");
+        var remote = await AddTargetAsync("web/db");
+        Monitor.Set([FakeMonitorView.Target(local.Id, "web/api", "UP", CheckStatus.L4Ok), FakeMonitorView.Target(remote.Id, "web/db", "DOWN", CheckStatus.L4Connection)]);
+        Monitor.Owners[local.Id] = new TargetOwner("node-a", Self: true);
+        Monitor.Owners[remote.Id] = new TargetOwner("node-b", Self: false);
+        Monitor.Stale.Add(remote.Id);
+
+        var here = Render<TargetDetail>(p => p.Add(d => d.Id, local.Id));
+        here.WaitForAssertion(() => Assert.Equal("this node (node-a)", Normalize(here.Find("[data-testid=node]").TextContent)));
+        Assert.Empty(here.FindAll("[data-testid=stale]"));
+
+        var there = Render<TargetDetail>(p => p.Add(d => d.Id, remote.Id));
+        there.WaitForAssertion(() => Assert.Equal("node-b", there.Find("[data-testid=node]").GetAttribute("data-node")));
+        Assert.Equal("node-b (not answering: last known values)", Normalize(there.Find("[data-testid=node]").TextContent));
+        Assert.Equal("DOWN", there.Find(".head .badge").TextContent);
     }
 
     [Fact]
