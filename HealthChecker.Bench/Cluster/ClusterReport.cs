@@ -36,7 +36,7 @@ internal static class ClusterReport
         NodeRows(sb, "one node", single, baseline);
         NodeRows(sb, $"{cluster.Nodes.Count} nodes", cluster, baseline);
         sb.AppendLine();
-        sb.AppendLine("| run | connections the peers accepted, /s | PostgreSQL CPU µs per check |");
+        sb.AppendLine("| run | connections the peers saw in the window, /s | PostgreSQL CPU µs per check (all nodes' checks) |");
         sb.AppendLine("|---|---:|---:|");
         sb.AppendLine(Inv, $"| one node | {single.PeerChecksPerSecond:F0} | {single.PostgresMicrosPerCheck:F1} |");
         sb.AppendLine(Inv, $"| {cluster.Nodes.Count} nodes | {cluster.PeerChecksPerSecond:F0} | {cluster.PostgresMicrosPerCheck:F1} |");

@@ -67,19 +67,7 @@ internal sealed class PeerGroup : IDisposable
         }
     }
 
-    /// <summary>Connections accepted by every peer since the start.</summary>
-    public async Task<long> AcceptedAsync()
-    {
-        long sum = 0;
-        foreach (var process in _processes)
-        {
-            sum += long.Parse(await AskAsync(process, "count", null).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
-
-        return sum;
-    }
-
-    /// <summary>The recorded accept times (<see cref="Stopwatch.GetTimestamp"/>) of each target, by its index, oldest first.</summary>
+    /// <summary>The recorded connection times (<see cref="Stopwatch.GetTimestamp"/>) of each target, by its index, oldest first.</summary>
     public async Task<long[][]> RecordAsync()
     {
         var record = new long[_endpoints.Length][];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -10,8 +11,9 @@ namespace HealthChecker.Bench.Cluster;
 /// <summary>
 /// <c>cluster-peers</c>: one loopback listener per target, in a process of its own (its CPU is no node's, and a process
 /// holds fewer listeners than its open-file limit), so that a connect check says which target it was by where it
-/// connected. One epoll thread accepts and closes; each accept is recorded as a <see cref="System.Diagnostics.Stopwatch"/>
-/// timestamp (the monotonic clock, the same in every process of the machine) under its target's index.
+/// connected. One epoll thread accepts and closes; each accept is recorded as a <see cref="Stopwatch"/>
+/// timestamp (the monotonic clock, the same in every process of the machine) of the moment the kernel completed the
+/// handshake, under its target's index.
 /// Prints <c>index address port</c> per listener, then <c>ready</c>; on stdin, <c>clear</c> forgets the record,
 /// <c>count</c> answers the connections accepted so far, <c>dump PATH</c> writes the record (per listener: int32 index,
 /// int32 n, n int64 timestamps) and answers <c>dumped</c>; ends when stdin closes.
@@ -147,7 +149,7 @@ internal static partial class TargetListeners
             // A connection the checker reset before it was accepted still reached this target: it counts as a check.
             if (fd >= 0 || errno == Native.ECONNABORTED)
             {
-                long at = System.Diagnostics.Stopwatch.GetTimestamp();
+                long at = fd >= 0 ? ConnectedAt(fd) : Stopwatch.GetTimestamp();
                 if (fd >= 0)
                 {
                     LibC.close(fd);
@@ -172,9 +174,37 @@ internal static partial class TargetListeners
         }
     }
 
-    private static partial class Native
+    /// <summary>
+    /// When the connection's handshake ended, by the kernel (TCP_INFO's <c>tcpi_last_ack_recv</c>, ms since its last ACK came
+    /// in): a busy machine may run this thread seconds after the check connected, and the accept time would then be late.
+    /// </summary>
+    private static unsafe long ConnectedAt(int fd)
+    {
+        long now = Stopwatch.GetTimestamp();
+        byte* info = stackalloc byte[Native.TcpInfoSize];
+        int length = Native.TcpInfoSize;
+        if (Native.getsockopt(fd, Native.IPPROTO_TCP, Native.TCP_INFO, info, ref length) != 0 || length < Native.LastAckReceivedOffset + sizeof(uint))
+        {
+            return now;
+        }
+
+        uint sinceAckMs = *(uint*)(info + Native.LastAckReceivedOffset);
+        return now - (sinceAckMs * Stopwatch.Frequency / 1000);
+    }
+
+    private static unsafe partial class Native
     {
         public const int ECONNABORTED = 103;
+        public const int IPPROTO_TCP = 6;
+        public const int TCP_INFO = 11;
+        public const int TcpInfoSize = 256;
+
+        // struct tcp_info: 8 bytes of u8 fields, then u32 rto, ato, snd_mss, rcv_mss, unacked, sacked, lost, retrans, fackets,
+        // last_data_sent, last_ack_sent, last_data_recv, last_ack_recv.
+        public const int LastAckReceivedOffset = 56;
+
+        [LibraryImport("libc.so.6", SetLastError = true)]
+        public static partial int getsockopt(int fd, int level, int name, byte* value, ref int length);
 
         [LibraryImport("libc.so.6", SetLastError = true)]
         public static partial int accept4(int fd, nint address, nint addressLength, int flags);
