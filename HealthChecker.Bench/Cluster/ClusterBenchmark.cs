@@ -11,7 +11,7 @@ using Npgsql;
 namespace HealthChecker.Bench.Cluster;
 
 /// <summary>
-/// <c>cluster</c>: the same connect targets (one loopback listener each, in <see cref="TargetListeners"/> processes) checked
+/// <c>cluster</c>: the same TCP targets (one loopback listener each, whose banner they expect, in <see cref="TargetListeners"/> processes) checked
 /// first by one node alone, then by several nodes in one Orleans cluster, every node an app process on one PostgreSQL
 /// (an embedded server of the bench's own, a fresh database per run). Each run measures each node's checks/s and CPU per
 /// check over a steady window; then one node of the cluster is killed with SIGKILL and the peers' record of every
@@ -202,13 +202,17 @@ internal static class ClusterBenchmark
         return (new Failover(victim.Name, listed, Stopwatch.GetElapsedTime(kill, dead).TotalSeconds, sharedOut, Stopwatch.GetElapsedTime(kill).TotalSeconds, figures), record);
     }
 
-    /// <summary>Connect checks, one per peer listener, at <paramref name="inter"/> with no spread (so one node checks a target an interval after the last check).</summary>
+    /// <summary>
+    /// TCP checks, one per peer listener, at <paramref name="inter"/> with no spread (so one node checks a target an interval after
+    /// its last check), each expecting the peer's banner: a connect-only check resets the connection before the handshake's last
+    /// ACK, so no listening program ever sees it; with one expect step the peer accepts every check and can record it.
+    /// </summary>
     private static string TargetsFile(IReadOnlyList<IPEndPoint> endpoints, string inter)
     {
         var yaml = new StringBuilder().Append(CultureInfo.InvariantCulture, $"defaults:\n  inter: {inter}\n  spread: 0\ntargets:\n");
         for (int i = 0; i < endpoints.Count; i++)
         {
-            yaml.Append(CultureInfo.InvariantCulture, $"  - name: bench/t{i:D6}\n    check: {Url(endpoints[i])}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"  - name: bench/t{i:D6}\n    check: {Url(endpoints[i])}\n    steps:\n      - expect: \"{TargetListeners.BannerText}\"\n");
         }
 
         return yaml.ToString();

@@ -20,7 +20,7 @@ internal static class ClusterReport
         var interval = Duration(settings.Inter);
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"Run {started:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start (1/5/15 min) {load}.");
-        sb.AppendLine(Inv, $"{settings.Targets:N0} connect targets at `inter {settings.Inter}` ({settings.Targets / interval:N0} checks/s scheduled), one loopback listener each; warm-up {settings.Warmup} s, window {settings.Window} s; the failover recorded for {failover.RecordedSeconds:F0} s after the kill.");
+        sb.AppendLine(Inv, $"{settings.Targets:N0} TCP targets at `inter {settings.Inter}` ({settings.Targets / interval:N0} checks/s scheduled), each a loopback listener whose banner it expects (`expect: \"OK\"`); warm-up {settings.Warmup} s, window {settings.Window} s; the failover recorded for {failover.RecordedSeconds:F0} s after the kill.");
         sb.AppendLine();
         sb.AppendLine("Command (from the repository root):");
         sb.AppendLine();
@@ -86,8 +86,8 @@ internal static class ClusterReport
             .Append(Inv, $"{cluster.Nodes.Count} nodes (one node alone: {singleMicros:F1} µs), the checks take {checkingCores:F1} cores; nodes of {cores} cores kept at ")
             .Append(Inv, $"most {NodeBudget:P0} busy make {nodes} nodes, and {nodes + 1} so that the others carry a dead node's share. PostgreSQL, at the ")
             .Append(Inv, $"{cluster.PostgresMicrosPerCheck:F1} µs per check measured here, needs {postgresCores:F1} cores for the results of all of them on one server. ")
-            .Append("Assumed: the cost per check stays the same at 30 times the rate and over a real network (connect checks, which cost ")
-            .Append("mostly kernel time; HTTP or TLS checks cost more), the nodes run nothing else (dashboards and alerting are not in the figure), ")
+            .Append("Assumed: the cost per check stays the same at 30 times the rate and over a real network (TCP checks that read a banner, ")
+            .Append("mostly kernel time; connect-only checks cost less, HTTP or TLS checks more), the nodes run nothing else (dashboards and alerting are not in the figure), ")
             .Append("and the checks of one node fit its in-flight limit (checks/s × check duration ≤ `MaxInFlight`, 2 000 by default).")
             .ToString();
     }

@@ -11,7 +11,7 @@ namespace HealthChecker.Bench.Cluster;
 /// <summary>
 /// <c>cluster-peers</c>: one loopback listener per target, in a process of its own (its CPU is no node's, and a process
 /// holds fewer listeners than its open-file limit), so that a connect check says which target it was by where it
-/// connected. One epoll thread accepts and closes; each accept is recorded as a <see cref="Stopwatch"/>
+/// connected. One epoll thread accepts, answers <c>OK</c> and closes; each accept is recorded as a <see cref="Stopwatch"/>
 /// timestamp (the monotonic clock, the same in every process of the machine) of the moment the kernel completed the
 /// handshake, under its target's index.
 /// Prints <c>index address port</c> per listener, then <c>ready</c>; on stdin, <c>clear</c> forgets the record,
@@ -21,6 +21,10 @@ namespace HealthChecker.Bench.Cluster;
 internal static partial class TargetListeners
 {
     private const int Backlog = 1024;
+
+    /// <summary>What each listener says on accepting: the targets expect it, so that their checks complete the handshake (see <see cref="ClusterBenchmark"/>).</summary>
+    public const string BannerText = "OK";
+    private static readonly byte[] Banner = "OK\r\n"u8.ToArray();
     private static readonly Lock Record = new();
 
     /// <summary>The loopback address and port of target <paramref name="index"/>: <paramref name="ports"/> ports from <paramref name="portBase"/> on each of 127.1.x.y.</summary>
@@ -152,6 +156,7 @@ internal static partial class TargetListeners
                 long at = fd >= 0 ? ConnectedAt(fd) : Stopwatch.GetTimestamp();
                 if (fd >= 0)
                 {
+                    Answer(fd);
                     LibC.close(fd);
                 }
 
@@ -171,6 +176,15 @@ internal static partial class TargetListeners
 
             // EAGAIN: the queue is empty; anything else (EMFILE) is retried on the next readiness.
             return got;
+        }
+    }
+
+    /// <summary>The banner the targets' one step expects; a checker that gave up already gets nothing (no SIGPIPE).</summary>
+    private static unsafe void Answer(int fd)
+    {
+        fixed (byte* banner = Banner)
+        {
+            _ = Native.send(fd, banner, Banner.Length, Native.MSG_NOSIGNAL);
         }
     }
 
@@ -198,10 +212,14 @@ internal static partial class TargetListeners
         public const int IPPROTO_TCP = 6;
         public const int TCP_INFO = 11;
         public const int TcpInfoSize = 256;
+        public const int MSG_NOSIGNAL = 0x4000;
 
         // struct tcp_info: 8 bytes of u8 fields, then u32 rto, ato, snd_mss, rcv_mss, unacked, sacked, lost, retrans, fackets,
         // last_data_sent, last_ack_sent, last_data_recv, last_ack_recv.
         public const int LastAckReceivedOffset = 56;
+
+        [LibraryImport("libc.so.6", SetLastError = true)]
+        public static partial nint send(int fd, byte* buffer, nint length, int flags);
 
         [LibraryImport("libc.so.6", SetLastError = true)]
         public static partial int getsockopt(int fd, int level, int name, byte* value, ref int length);
