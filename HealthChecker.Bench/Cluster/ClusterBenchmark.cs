@@ -20,24 +20,24 @@ namespace HealthChecker.Bench.Cluster;
 internal static class ClusterBenchmark
 {
     public const string Usage =
-        "       HealthChecker.Bench cluster [--targets 30000] [--inter 5s] [--nodes 3] [--warmup 30] [--window 60] [--failover 40] [--ports 1000] [--port-base 20000] [--web HealthChecker.Web.dll] [--quick 1]";
+        "       HealthChecker.Bench cluster [--targets 30000] [--inter 5s] [--nodes 3] [--idle 10] [--warmup 30] [--window 60] [--failover 40] [--ports 1000] [--port-base 20000] [--web HealthChecker.Web.dll] [--quick 1]";
 
     private static readonly TimeSpan MembershipLimit = TimeSpan.FromMinutes(3);
 
-    public sealed record Settings(int Targets, string Inter, int Nodes, int Warmup, int Window, int Failover, int Ports, int PortBase, string? WebDll)
+    public sealed record Settings(int Targets, string Inter, int Nodes, int Idle, int Warmup, int Window, int Failover, int Ports, int PortBase, string? WebDll)
     {
         /// <summary>The full run, or with <c>--quick 1</c> a small one that checks the harness (each value can still be given).</summary>
         public static Settings From(Func<string, int, int> option, Func<string, string?> text)
         {
             bool quick = option("quick", 0) != 0;
             return new Settings(
-                option("targets", quick ? 3_000 : 30_000), text("inter") ?? "5s", option("nodes", 3), option("warmup", quick ? 10 : 30),
+                option("targets", quick ? 3_000 : 30_000), text("inter") ?? "5s", option("nodes", 3), option("idle", quick ? 5 : 10), option("warmup", quick ? 10 : 30),
                 option("window", quick ? 20 : 60), option("failover", quick ? 30 : 40), option("ports", 1_000), option("port-base", 20_000), text("web"));
         }
 
         /// <summary>The command line that runs these settings.</summary>
         public string Command => string.Create(CultureInfo.InvariantCulture,
-            $"HealthChecker.Bench cluster --targets {Targets} --inter {Inter} --nodes {Nodes} --warmup {Warmup} --window {Window} --failover {Failover}");
+            $"HealthChecker.Bench cluster --targets {Targets} --inter {Inter} --nodes {Nodes} --idle {Idle} --warmup {Warmup} --window {Window} --failover {Failover}");
     }
 
     public static async Task<int> RunAsync(Settings settings)
@@ -98,6 +98,9 @@ internal static class ClusterBenchmark
             }
 
             await WaitUntilAsync(async () => (await nodes[0].ActiveTargetsAsync().ConfigureAwait(false)).Count == count, $"{count} nodes Active").ConfigureAwait(false);
+            // What a node costs with nothing to check (membership probes, heartbeats, timers): at a few hundred checks/s it is most of its CPU.
+            var idle = await IdlePercentAsync(nodes, settings.Idle).ConfigureAwait(false);
+            Log($"{clusterId}: idle CPU % of one core {string.Join(", ", idle.Select(i => i.ToString("F1", CultureInfo.InvariantCulture)))}");
             var import = Stopwatch.StartNew();
             await nodes[0].App.ImportAsync(yaml).ConfigureAwait(false);
             await WaitSharedOutAsync(nodes[0], count, settings.Targets).ConfigureAwait(false);
@@ -105,7 +108,7 @@ internal static class ClusterBenchmark
             await Task.Delay(TimeSpan.FromSeconds(settings.Warmup)).ConfigureAwait(false);
 
             await peers.ClearAsync().ConfigureAwait(false);
-            var throughput = await MeasureAsync(postgres, nodes, settings.Window).ConfigureAwait(false);
+            var throughput = await MeasureAsync(postgres, nodes, idle, settings.Window).ConfigureAwait(false);
             Log($"{clusterId}: {throughput.Nodes.Sum(n => n.ChecksPerSecond):F0} checks/s, {throughput.MeanMicrosPerCheck:F1} µs CPU per check");
             if (!failover)
             {
@@ -127,7 +130,7 @@ internal static class ClusterBenchmark
     }
 
     /// <summary>Each node's checks and CPU, and PostgreSQL's CPU per check of them all, over <paramref name="seconds"/>.</summary>
-    private static async Task<Throughput> MeasureAsync(LocalCluster postgres, List<ClusterNode> nodes, int seconds)
+    private static async Task<Throughput> MeasureAsync(LocalCluster postgres, List<ClusterNode> nodes, IReadOnlyList<double> idle, int seconds)
     {
         var targets = await nodes[0].ActiveTargetsAsync().ConfigureAwait(false);
         var postgresBefore = PostgresCpu.Of(postgres.DataDirectory);
@@ -150,10 +153,19 @@ internal static class ClusterBenchmark
             var s = Stopwatch.GetElapsedTime(before[i].At, after[i].At).TotalSeconds;
             var checks = after[i].Checks - before[i].Checks;
             var cpu = (after[i].Cpu - before[i].Cpu).TotalSeconds;
-            return new NodeFigures(node.Name, targets.GetValueOrDefault(node.Name) ?? 0, checks / s, 100 * cpu / s, checks == 0 ? double.NaN : 1e6 * cpu / checks, checks, cpu);
+            return new NodeFigures(node.Name, targets.GetValueOrDefault(node.Name) ?? 0, checks / s, 100 * cpu / s, checks == 0 ? double.NaN : 1e6 * cpu / checks, checks, cpu,
+                idle[i], checks == 0 ? double.NaN : 1e6 * (cpu - (idle[i] / 100 * s)) / checks);
         }).ToList();
         var checks = figures.Sum(f => f.Checks);
         return new Throughput(figures, checks == 0 ? double.NaN : 1e6 * postgresCpu.TotalSeconds / checks, before.Min(b => b.At), after.Max(a => a.At), double.NaN);
+    }
+
+    /// <summary>Each node's CPU (% of one core) over <paramref name="seconds"/> with no target.</summary>
+    private static async Task<List<double>> IdlePercentAsync(List<ClusterNode> nodes, int seconds)
+    {
+        var before = nodes.Select(n => (Cpu: ProcFs.CpuTime(n.App.Pid), At: Stopwatch.GetTimestamp())).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        return [.. nodes.Select((n, i) => 100 * (ProcFs.CpuTime(n.App.Pid) - before[i].Cpu).TotalSeconds / Stopwatch.GetElapsedTime(before[i].At).TotalSeconds)];
     }
 
     /// <summary>SIGKILL to the last node; then the survivors' view of it and the peers' record of every check.</summary>
@@ -255,7 +267,8 @@ internal static class ClusterBenchmark
     private static void Log(string message) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
 
     /// <summary>One node over the steady window: its targets, checks/s, CPU (% of one core) and CPU µs per check, with the raw counts.</summary>
-    internal sealed record NodeFigures(string Name, int Targets, double ChecksPerSecond, double CpuPercent, double MicrosPerCheck, long Checks, double CpuSeconds);
+    internal sealed record NodeFigures(string Name, int Targets, double ChecksPerSecond, double CpuPercent, double MicrosPerCheck, long Checks, double CpuSeconds,
+        double IdlePercent, double MicrosPerCheckAboveIdle);
 
     /// <summary>One run's steady window (from the first node's sample to the last's): every node, PostgreSQL's CPU per check, the connections the peers saw per second.</summary>
     internal sealed record Throughput(IReadOnlyList<NodeFigures> Nodes, double PostgresMicrosPerCheck, long Start, long End, double PeerChecksPerSecond)
@@ -266,6 +279,9 @@ internal static class ClusterBenchmark
 
         /// <summary>All the nodes' CPU over all their checks.</summary>
         public double MeanMicrosPerCheck => 1e6 * Nodes.Sum(n => n.CpuSeconds) / Nodes.Sum(n => n.Checks);
+
+        /// <summary>All the nodes' CPU above their idle CPU over all their checks.</summary>
+        public double MeanMicrosPerCheckAboveIdle => Nodes.Sum(n => n.MicrosPerCheckAboveIdle * n.Checks) / Nodes.Sum(n => n.Checks);
     }
 
     /// <summary>The kill: which node, how many targets /api/cluster gave it, when the survivors listed it Dead and shared its targets, and the peers' figures.</summary>
