@@ -18,7 +18,7 @@ internal sealed record FailoverFigures(
 
     /// <param name="record">Each target's check times, by target index.</param>
     /// <param name="owned">The indices of the killed node's targets.</param>
-    /// <param name="kill">When the killed node had exited (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
+    /// <param name="kill">When the killed node was sent SIGKILL (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
     /// <param name="dead">When the surviving node first listed it Dead.</param>
     public static FailoverFigures From(long[][] record, IReadOnlySet<int> owned, long kill, long dead, TimeSpan interval)
     {
