@@ -76,8 +76,10 @@ internal static class ClusterReport
     private static string Paper(Throughput cluster, double singleMicros)
     {
         var rate = PaperTargets / PaperInterSeconds;
-        var micros = cluster.MeanMicrosPerCheckAboveIdle;
-        var idleCores = cluster.Nodes.Average(n => n.IdlePercent) / 100;
+        // Above idle when the idle measure holds (a busy machine can make it exceed the loaded one); else the gross cost, each node's idle cost in it.
+        var aboveIdle = cluster.MeanMicrosPerCheckAboveIdle > 0;
+        var micros = aboveIdle ? cluster.MeanMicrosPerCheckAboveIdle : cluster.MeanMicrosPerCheck;
+        var idleCores = aboveIdle ? cluster.Nodes.Average(n => n.IdlePercent) / 100 : 0;
         var cores = Environment.ProcessorCount;
         var checkingCores = rate * micros / 1e6;
         // Each node gives its idle cost first; the checks share what is left of its budget.
@@ -85,7 +87,7 @@ internal static class ClusterReport
         var nodes = room > 0 ? (int)Math.Ceiling(checkingCores / room) : int.MaxValue;
         var postgresCores = rate * cluster.PostgresMicrosPerCheck / 1e6;
         return new StringBuilder()
-            .Append(Inv, $"On paper, 1 000 000 targets at `inter 10s` ({rate:N0} checks/s): at the {micros:F1} µs of app CPU per check above a node's idle CPU measured with ")
+            .Append(Inv, $"On paper, 1 000 000 targets at `inter 10s` ({rate:N0} checks/s): at the {micros:F1} µs of app CPU per check {(aboveIdle ? "above a node's idle CPU" : "(gross: the idle measure exceeded the loaded one)")} measured with ")
             .Append(Inv, $"{cluster.Nodes.Count} nodes (gross, one node alone: {singleMicros:F1} µs per check), the checks take {checkingCores:F1} cores; nodes of {cores} cores kept at ")
             .Append(Inv, $"most {NodeBudget:P0} busy, each first spending its idle {idleCores:F2} cores, make {nodes} nodes, and {nodes + 1} so that the others carry a dead node's share. PostgreSQL, at the ")
             .Append(Inv, $"{cluster.PostgresMicrosPerCheck:F1} µs per check measured here, needs {postgresCores:F1} cores for the results of all of them on one server. ")
