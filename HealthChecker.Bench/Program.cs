@@ -11,6 +11,8 @@ namespace HealthChecker.Bench;
 /// <c>store</c>: writes into, reads from and disk use of the check history (<see cref="StoreBenchmark"/>).
 /// <c>admin</c>: the admin's view (import, list pages, status, export, delete) at 100 000 targets (<see cref="Admin.AdminBenchmark"/>).
 /// <c>alerts</c>: a storm of 5 000 DOWN targets and the state change to message latency, beside Alertmanager (<see cref="Alerts.AlertBenchmark"/>).
+/// <c>cluster</c>: 30 000 targets on one node, then on three nodes of one cluster, and a node killed (<see cref="Cluster.ClusterBenchmark"/>);
+/// <c>cluster-peers</c> are its child processes.
 /// </summary>
 internal static class Program
 {
@@ -24,6 +26,7 @@ internal static class Program
             Console.Error.WriteLine("       HealthChecker.Bench dashboard [--targets 10000] [--circuits 20] [--repeats 5] [--settle 20] [--web HealthChecker.Web.dll]");
             Console.Error.WriteLine(Admin.AdminBenchmark.Usage);
             Console.Error.WriteLine(Alerts.AlertBenchmark.Usage);
+            Console.Error.WriteLine(Cluster.ClusterBenchmark.Usage);
             return 3;
         }
 
@@ -50,6 +53,8 @@ internal static class Program
                 options.Int("targets", 100_000), options.Int("baseline", 1_000), options.Int("repeats", 21), options.Int("settle", 30),
                 options.String("web"), options.String("app-env"))).ConfigureAwait(false),
             "alerts" => await Alerts.AlertBenchmark.RunAsync(Alerts.AlertBenchmark.Settings.From(options.Int)).ConfigureAwait(false),
+            "cluster" => await Cluster.ClusterBenchmark.RunAsync(Cluster.ClusterBenchmark.Settings.From(options.Int, options.String)).ConfigureAwait(false),
+            "cluster-peers" => Cluster.TargetListeners.Run(options.Int("first", 0), options.Int("count", 0), options.Int("ports", 1_000), options.Int("port-base", 20_000)),
             "dashboard-peers" => Dashboard.DashboardPeers.Run(options.Int("watched", 10), options.Int("bulk-addresses", 10)),
             _ => Fail($"unknown command '{args[0]}'"),
         };

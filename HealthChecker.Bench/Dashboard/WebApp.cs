@@ -48,7 +48,8 @@ internal sealed class WebApp : IAsyncDisposable
     /// <summary>The last lines the app wrote, for a failure message.</summary>
     public string Tail => _child.Output;
 
-    public static async Task<WebApp> StartAsync(string dll, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the app and waits until it serves requests; its log goes to <c>hc-NAME-PID.log</c> in the temporary folder, <paramref name="logName"/> naming it.</summary>
+    public static async Task<WebApp> StartAsync(string dll, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null, string logName = "dashbench")
     {
         var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
@@ -64,7 +65,7 @@ internal sealed class WebApp : IAsyncDisposable
             settings[name] = value;
         }
 
-        var logFile = Path.Combine(Path.GetTempPath(), $"hc-dashbench-{Environment.ProcessId}.log");
+        var logFile = Path.Combine(Path.GetTempPath(), $"hc-{logName}-{Environment.ProcessId}.log");
         var log = new StreamWriter(logFile) { AutoFlush = true };
         var app = new WebApp(WebAppChild.Launch(dll, "hc-dashbench", [], settings, keptLines: 40, log), log, logFile, baseUrl, password);
         try
@@ -162,6 +163,9 @@ internal sealed class WebApp : IAsyncDisposable
             ProcFs.CommandLine(pid) is { } c && c.Contains("postgres", StringComparison.Ordinal) && c.Contains(DataDirectory, StringComparison.Ordinal));
         return postmaster == 0 ? [] : [postmaster, .. ProcFs.Pids().Where(pid => ProcFs.ParentOf(pid) == postmaster)];
     }
+
+    /// <summary>kill -9: the app and anything it started die at once, nothing flushed; returns once it exited.</summary>
+    public Task KillAsync() => _child.KillAsync();
 
     public async Task<int> StopAsync()
     {

@@ -1,3 +1,4 @@
+using HealthChecker.Testing;
 using HealthChecker.Tests.Support;
 using HealthChecker.Tests.Web.Support;
 using Xunit.Abstractions;

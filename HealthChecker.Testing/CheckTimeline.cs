@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 
-namespace HealthChecker.Tests.Web.Support;
+namespace HealthChecker.Testing;
 
 /// <summary>
-/// What a <see cref="CheckCountingPeer"/> saw, in intervals of the targets' own checks. With no spread, the scheduler
+/// What a peer that records each target's checks saw (times of <see cref="Stopwatch.GetTimestamp"/>, one clock for every
+/// process on the machine), in intervals of the targets' own checks. With no spread, the scheduler
 /// checks a target an interval after its last check ended, so one node's checks of a target are at least an interval
 /// apart. Two checks closer than half an interval are a double check: two nodes with the same interval checking one
 /// target always leave one gap of at most half of it between their checks.
@@ -12,8 +14,8 @@ public sealed class CheckTimeline(IReadOnlyDictionary<string, long[]> checks, Ti
 {
     private const double DoubleCheckIntervals = 0.5;
 
-    /// <summary>The gap in intervals between two points of <see cref="CheckCountingPeer.Now"/>.</summary>
-    public double Intervals(long from, long to) => CheckCountingPeer.Seconds(from, to) / interval.TotalSeconds;
+    /// <summary>The gap in intervals between two points of <see cref="Stopwatch.GetTimestamp"/>.</summary>
+    public double Intervals(long from, long to) => (to - from) / (double)Stopwatch.Frequency / interval.TotalSeconds;
 
     /// <summary>Pairs of consecutive checks of one target closer than half an interval, the later one after <paramref name="since"/>.</summary>
     public IReadOnlyList<string> DoubleChecks(long since = long.MinValue) =>
