@@ -14,16 +14,22 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>True once this node dropped the shards it lost under membership <paramref name="version"/>; false after a few seconds without.</summary>
     [Alias("Released")]
     Task<bool> ReleasedAsync(long version);
+
+    /// <summary>True while this node counts <paramref name="member"/> an Active member: a node cut off asks it to learn it is reached.</summary>
+    [Alias("Ping")]
+    Task<bool> PingAsync(string member);
 }
 
 [NodePlacement]
-public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo) : Grain, INodeGrain
+public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo, IClusterMembershipView members) : Grain, INodeGrain
 {
     private static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);
 
     public Task<NodeFigures> FiguresAsync() => Task.FromResult(figures.Read(silo.SiloAddress.Endpoint.ToString()));
 
     public Task<bool> ReleasedAsync(long version) => monitor.ReleasedAsync(version, ReleaseLimit, CancellationToken.None);
+
+    public Task<bool> PingAsync(string member) => Task.FromResult(members.Current.Active.Contains(member, StringComparer.Ordinal));
 }
 
 /// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>
