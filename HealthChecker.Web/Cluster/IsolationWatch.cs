@@ -49,7 +49,7 @@ public sealed class IsolationWatch(
                     }
                 }
 
-                await ApplyAsync();
+                await ApplyAsync(cancellationToken);
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }
@@ -61,20 +61,28 @@ public sealed class IsolationWatch(
         await Task.WhenAll(_databaseProbe, _peerProbe);
     }
 
-    private async Task ApplyAsync()
+    private async Task ApplyAsync(CancellationToken ct)
     {
         var unreached = guard.Unreached;
-        switch (guard.Decide(members.Current, members.SelfId))
+        try
         {
-            case IsolationStep.Suspend:
-                suspend();
-                log.Error("Reached neither the database nor any other node for {Seconds:0.0} s: checks suspended, the other nodes may be taking this node's targets over",
-                    unreached.TotalSeconds);
-                break;
-            case IsolationStep.Resume:
-                await resume();
-                log.Warning("Reached the database or another node again, still a member: checks resumed");
-                break;
+            switch (guard.Decide(members.Current, members.SelfId))
+            {
+                case IsolationStep.Suspend:
+                    suspend();
+                    log.Error("Reached neither the database nor any other node for {Seconds:0.0} s: checks suspended, the other nodes may be taking this node's targets over",
+                        unreached.TotalSeconds);
+                    break;
+                case IsolationStep.Resume:
+                    // Bounded by the stop: the engine stops before the cluster part, and a stopped engine's loops run nothing.
+                    await resume().WaitAsync(ct);
+                    log.Warning("Reached the database or another node again, still a member: checks resumed");
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.Error(e, "The isolation guard could not apply its decision");
         }
     }
 
