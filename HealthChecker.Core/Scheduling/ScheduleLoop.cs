@@ -193,10 +193,16 @@ internal sealed class ScheduleLoop : ITimerEntry
     {
         Engine.Forget(check);
         InFlight--;
-        if (_owner.Halted)
+        if (_owner.Stopped)
         {
-            // Halted: the result is not this node's to report.
+            // Halted or suspended: the result is not this node's to report; suspended, the target is due again at once.
+            bool wasCurrent = target.Running == check;
             target.Running = null;
+            if (wasCurrent && !_owner.Halted)
+            {
+                Schedule(target, _clock.GetTimestamp());
+                Rearm();
+            }
             return;
         }
         if (target.Running == check)
@@ -214,7 +220,7 @@ internal sealed class ScheduleLoop : ITimerEntry
     private void StartWaiting()
     {
         // Checks that end at once (refused on connect) call back into Finished; this loop starts the next ones.
-        if (_owner.Halted)
+        if (_owner.Stopped)
         {
             return;
         }
@@ -319,8 +325,8 @@ internal sealed class ScheduleLoop : ITimerEntry
     /// <summary>Keeps the engine's one wake-up entry at the earliest due time (or out of its heap when none is).</summary>
     private void Rearm()
     {
-        // Halted, the queued never start: waking for them would spin.
-        if (_waiting.Count > 0 && InFlight < _maxInFlight && !_owner.Halted)
+        // Halted or suspended, the queued do not start: waking for them would spin.
+        if (_waiting.Count > 0 && InFlight < _maxInFlight && !_owner.Stopped)
         {
             // Nothing should wait with a free slot (or a spent budget) for long: start it on the next round.
             Arm(Stopwatch.GetTimestamp());

@@ -26,6 +26,7 @@ public sealed partial class TargetScheduler : IDisposable
     private readonly long _incarnation = Random.Shared.NextInt64();
     private bool _disposed;
     private volatile bool _halted;
+    private volatile bool _suspended;
 
     public TargetScheduler(SchedulerOptions? options = null)
     {
@@ -258,6 +259,30 @@ public sealed partial class TargetScheduler : IDisposable
     {
         // Each loop reads it before it starts a check and before it reports one.
         _halted = true;
+    }
+
+    /// <summary>True between <see cref="Suspend"/> and <see cref="EndSuspensionAsync"/>.</summary>
+    public bool Suspended => _suspended;
+
+    /// <summary>True while no check may start and no result may come out: halted for good, or suspended for now.</summary>
+    internal bool Stopped => _halted || _suspended;
+
+    /// <summary>
+    /// Stops checking at once until <see cref="EndSuspensionAsync"/>, from any thread: no check starts, and the results of those
+    /// still in flight are discarded; each such target is due again at once. For a node cut from everything, whose targets
+    /// the others may be taking over; unlike <see cref="Halt"/> it can be undone.
+    /// </summary>
+    public void Suspend()
+    {
+        // Each loop reads it before it starts a check and before it reports one.
+        _suspended = true;
+    }
+
+    /// <summary>Checking again after <see cref="Suspend"/>: each target is checked from its due time, at once when that passed meanwhile.</summary>
+    public Task EndSuspensionAsync()
+    {
+        _suspended = false;
+        return PumpAsync();
     }
 
     public void Dispose()

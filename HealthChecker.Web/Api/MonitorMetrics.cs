@@ -31,6 +31,7 @@ public sealed class MonitorMetrics
     private readonly Gauge _fencedOut;
     private readonly Gauge _buffered;
     private readonly Gauge _running;
+    private readonly Gauge _suspended;
     private readonly Gauge _unreachable;
     private readonly Counter _faults;
     private readonly FaultLog _faultLog;
@@ -56,6 +57,7 @@ public sealed class MonitorMetrics
         _fencedOut = factory.CreateGauge("healthchecker_fenced_out", "1 once a write of this node was refused because it is no longer an Active member of its cluster; it stopped checking.");
         _buffered = factory.CreateGauge("healthchecker_results_buffered", "Check results waiting in memory to be written.");
         _running = factory.CreateGauge("healthchecker_engine_running", "1 while the check engine runs.");
+        _suspended = factory.CreateGauge("healthchecker_checks_suspended", "1 while this node checks nothing because it reached neither PostgreSQL nor any other node of its cluster.");
         _unreachable = factory.CreateGauge("healthchecker_database_unreachable", "1 while the result writer cannot reach PostgreSQL.");
         _faults = factory.CreateCounter("healthchecker_faults_total", "Failures the app survived since it started, by kind: check_handler, unreadable_target, page_task.", "kind");
         foreach (var kind in FaultLog.All)
@@ -94,6 +96,7 @@ public sealed class MonitorMetrics
             _fencedOut.Set(stats.FencedOut ? 1 : 0);
             _buffered.Set(stats.ResultsBuffered);
             _running.Set(stats.EngineRunning ? 1 : 0);
+            _suspended.Set(stats.ChecksSuspended ? 1 : 0);
             _unreachable.Set(stats.DatabaseUnreachable ? 1 : 0);
             foreach (var kind in FaultLog.All)
             {

@@ -33,6 +33,7 @@ public static class StatusApi
         var s = monitor.Statistics();
         return TypedResults.Ok(new StatusModel(
             s.EngineRunning,
+            s.ChecksSuspended,
             failure is null,
             failure,
             new CountsModel(s.Counts.Targets, s.Counts.Up, s.Counts.Down, s.Counts.Maint),
@@ -59,12 +60,14 @@ public static class StatusApi
 }
 
 /// <summary>
-/// The engine at one moment. <see cref="DatabaseReachable"/> is a fresh <c>SELECT 1</c>; <see cref="DatabaseProblem"/> says why
+/// The engine at one moment. <see cref="ChecksSuspended"/>: this node reached neither the database nor any other node for a
+/// while, and checks nothing until one answers (docs/cluster.md). <see cref="DatabaseReachable"/> is a fresh <c>SELECT 1</c>; <see cref="DatabaseProblem"/> says why
 /// it failed (in detail only to the admin, else <c>database unreachable</c>). <see cref="Checks"/> counts checks completed since start.
 /// <see cref="Cluster"/>: the cluster's id, this node's name and member id, and the nodes by status.
 /// </summary>
 public sealed record StatusModel(
     bool EngineRunning,
+    bool ChecksSuspended,
     bool DatabaseReachable,
     string? DatabaseProblem,
     CountsModel Counts,

@@ -34,6 +34,8 @@ public sealed class ClusterNodeService(
     private Task _following = Task.CompletedTask;
     private Task _sampling = Task.CompletedTask;
     private Task _joining = Task.CompletedTask;
+    private Task _watching = Task.CompletedTask;
+    private MembershipFence? _fence;
 
     /// <summary>Orleans' membership and grains once the node joined; null before and after.</summary>
     internal IClusterMembershipService? Membership { get; private set; }
@@ -52,6 +54,7 @@ public sealed class ClusterNodeService(
         services.AddSingleton(figures);
         // The node grain hands this node's live targets to the others and answers hand-overs.
         services.AddSingleton(monitor);
+        services.AddSingleton<IClusterMembershipView>(members);
         services.AddSingleton<IFatalErrorHandler>(new NodeDeclaredDead(engine.Halt, members, _log));
         // Active only once the engine follows its shards: the shards the others hand over are checked at once.
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ActiveAfterEngine(monitor.Loaded));
@@ -84,7 +87,8 @@ public sealed class ClusterNodeService(
         // The incarnation (address, port, generation) is known before the join: the writes are fenced by its row from the first.
         Self = silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         members.Joining(Self);
-        monitor.FencesAs(new MembershipFence(settings.ClusterId, Self.Endpoint.Address.ToString(), Self.Endpoint.Port, Self.Generation));
+        _fence = new MembershipFence(settings.ClusterId, Self.Endpoint.Address.ToString(), Self.Endpoint.Port, Self.Generation);
+        monitor.FencesAs(_fence);
         _joining = JoinAsync(silo, Self, started);
         return Task.CompletedTask;
     }
@@ -116,6 +120,10 @@ public sealed class ClusterNodeService(
         _following = members.Follow(Membership, self, _log, _stopping.Token);
         _sampling = SampleAsync(_stopping.Token);
         monitor.AwaitRelease = AwaitReleaseAsync;
+        // A node cut from the database and from every other node stops checking before the others can take its targets over.
+        var guard = new IsolationGuard(TimeProvider.System, settings.IsolatedAfter);
+        _watching = new IsolationWatch(guard, members, Grains, database.Database.DataSource, _fence!, engine.Suspend, engine.EndSuspensionAsync, _log.ForContext<IsolationWatch>())
+            .RunAsync(_stopping.Token);
         _log.Information("Joined cluster {ClusterId} as {Node} ({Member}) in {Elapsed:0} ms; active members: {Active}",
             settings.ClusterId, settings.Name, members.SelfId, started.Elapsed.TotalMilliseconds, members.Current.Active.Count);
     }
@@ -125,6 +133,7 @@ public sealed class ClusterNodeService(
         await _stopping.CancelAsync();
         await _joining;
         await _sampling;
+        await _watching;
         await _following;
         if (_silo is { } silo)
         {

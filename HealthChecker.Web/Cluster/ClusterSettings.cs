@@ -27,6 +27,12 @@ public sealed class ClusterSettings
     /// <summary>Shown in <c>/api/cluster</c> and on the nodes page; the host name and silo port when not set.</summary>
     public string? NodeName { get; set; }
 
+    /// <summary>
+    /// How long a node of several may reach neither PostgreSQL nor any other node before it suspends its checks: below the
+    /// quickest death declaration of a cut node (3 missed probes of 2 s), see docs/cluster.md.
+    /// </summary>
+    public TimeSpan IsolatedAfter { get; set; } = TimeSpan.FromSeconds(3);
+
     public static ClusterSettings From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
 
@@ -69,6 +75,11 @@ public sealed class ClusterSettings
         if (SiloPort == GatewayPort)
         {
             return "HC_SILO_PORT and HC_GATEWAY_PORT must differ";
+        }
+
+        if (IsolatedAfter <= TimeSpan.Zero || IsolatedAfter > TimeSpan.FromMinutes(10))
+        {
+            return "HealthChecker:Cluster:IsolatedAfter must be more than 0 and at most 10 minutes";
         }
 
         return Name.Length > 150 ? "HC_NODE_NAME must be at most 150 characters" : null;

@@ -22,6 +22,10 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("LiveTargetsSince")]
     Task<LiveAnswer> LiveTargetsAsync(LiveCursor? since);
+
+    /// <summary>True while this node counts <paramref name="member"/> an Active member: a node cut off asks it to learn it is reached.</summary>
+    [Alias("Ping")]
+    Task<bool> PingAsync(string member);
 }
 
 /// <summary>
@@ -30,7 +34,7 @@ public interface INodeGrain : IGrainWithStringKey
 /// </summary>
 [NodePlacement]
 [Reentrant]
-public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo) : Grain, INodeGrain
+public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, ILocalSiloDetails silo, IClusterMembershipView members) : Grain, INodeGrain
 {
     /// <summary>How long <see cref="INodeGrain.ReleasedAsync"/> waits for this node to apply the membership asked about.</summary>
     public static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);
@@ -41,6 +45,8 @@ public sealed class NodeGrain(NodeFigureSource figures, MonitorService monitor, 
 
     public Task<LiveAnswer> LiveTargetsAsync(LiveCursor? since) =>
         Task.FromResult(monitor.Scheduler is { } scheduler ? LiveAnswer.From(scheduler.PublishedSince(since?.ToCursor())) : LiveAnswer.None);
+
+    public Task<bool> PingAsync(string member) => Task.FromResult(members.Current.Active.Contains(member, StringComparer.Ordinal));
 }
 
 /// <summary>Places a grain on the silo its key names (a member id), and nowhere else: the call fails when that silo is not a member.</summary>

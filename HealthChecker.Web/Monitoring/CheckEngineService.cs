@@ -85,6 +85,28 @@ public sealed class CheckEngineService(
         _log.Error("Stopped checking: this node is no longer an Active member of its cluster, another node checks its targets");
     }
 
+    /// <summary>Stops checking until <see cref="EndSuspensionAsync"/> (this node is cut from the database and every other node): see IsolationGuard.</summary>
+    public void Suspend()
+    {
+        if (_scheduler is { Halted: false, Suspended: false } scheduler)
+        {
+            scheduler.Suspend();
+        }
+
+        monitor.SetSuspended(true);
+    }
+
+    /// <summary>Checks again after <see cref="Suspend"/>, each target from its due time; nothing once halted.</summary>
+    public async Task EndSuspensionAsync()
+    {
+        if (_scheduler is { Halted: false, Suspended: true } scheduler)
+        {
+            await scheduler.EndSuspensionAsync();
+        }
+
+        monitor.SetSuspended(false);
+    }
+
     /// <summary>
     /// Checks begin once every hosted service started, the web server included: the app's own /healthz
     /// (an example target) answers from its first check instead of starting DOWN at every start.

@@ -17,6 +17,7 @@ public sealed class MonitorService(IConfiguration configuration)
     private MembershipFence? _fence;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _running;
+    private volatile bool _suspended;
     private int _fencedOut;
     private long _version;
 
@@ -33,6 +34,9 @@ public sealed class MonitorService(IConfiguration configuration)
 
     /// <summary>True once every stored target is scheduled; false before and from the start of the stop.</summary>
     public bool Running => _running;
+
+    /// <summary>True while checks are suspended because this node reached neither the database nor any other node (IsolationGuard).</summary>
+    public bool Suspended => _suspended;
 
     /// <summary>Completes once the engine runs and follows the targets it owns: a node turns Active in its cluster only then.</summary>
     public Task Loaded => _loaded.Task;
@@ -65,7 +69,8 @@ public sealed class MonitorService(IConfiguration configuration)
             writer?.DatabaseUnreachable ?? false,
             writer?.FencedResults ?? 0,
             writer?.FencedStateChanges ?? 0,
-            FencedOut);
+            FencedOut,
+            Suspended);
     }
 
     internal void Touch() => Interlocked.Increment(ref _version);
@@ -108,6 +113,12 @@ public sealed class MonitorService(IConfiguration configuration)
         _running = running;
         Touch();
     }
+
+    internal void SetSuspended(bool suspended)
+    {
+        _suspended = suspended;
+        Touch();
+    }
 }
 
 /// <summary>The engine's and the result writer's counters at one moment.</summary>
@@ -123,4 +134,5 @@ public sealed record MonitorStatistics(
     bool DatabaseUnreachable,
     long ResultsFenced,
     long StateChangesFenced,
-    bool FencedOut);
+    bool FencedOut,
+    bool ChecksSuspended);

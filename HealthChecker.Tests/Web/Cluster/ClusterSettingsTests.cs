@@ -37,6 +37,30 @@ public sealed class ClusterSettingsTests
     }
 
     [Theory]
+    [InlineData(null, 3.0, true)]
+    [InlineData("00:00:05", 5.0, true)]
+    [InlineData("00:00:00", 0.0, false)]
+    [InlineData("-00:00:01", -1.0, false)]
+    [InlineData("01:00:00", 3600.0, false)]
+    public void A_node_of_several_suspends_its_checks_after_3_s_cut_from_everything_unless_told_otherwise_within_10_minutes(string? isolatedAfter, double seconds, bool usable)
+    {
+        var given = isolatedAfter is null ? new Dictionary<string, string?>() : new Dictionary<string, string?> { [$"{ClusterSettings.Section}:IsolatedAfter"] = isolatedAfter };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(given).Build();
+
+        var settings = ClusterSettings.From(configuration);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.IsolatedAfter);
+        if (usable)
+        {
+            Assert.Null(settings.Problem());
+        }
+        else
+        {
+            Assert.Contains("IsolatedAfter", settings.Problem(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("", 11111, 30000, "HC_CLUSTER_ID")]
     [InlineData("c", 0, 30000, "HC_SILO_PORT")]
     [InlineData("c", 11111, 70000, "HC_GATEWAY_PORT")]

@@ -30,16 +30,20 @@ public sealed class ClusterOfNodes(string database, ITestOutputHelper output) : 
 
     public WebAppProcess this[string name] => _nodes[name];
 
-    /// <summary>Starts node <paramref name="name"/> on the cluster's database (or on <paramref name="database"/>, the same one reached another way).</summary>
-    public async Task<WebAppProcess> StartAsync(string name, string? viaDatabase = null)
+    /// <summary>
+    /// Starts node <paramref name="name"/> on the cluster's database (or on <paramref name="viaDatabase"/>, the same one reached
+    /// another way), with <paramref name="settings"/> (environment variables) besides the cluster's own.
+    /// </summary>
+    public async Task<WebAppProcess> StartAsync(string name, string? viaDatabase = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var node = await WebAppProcess.StartAsync(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["HC_DATABASE"] = viaDatabase ?? database,
             ["HC_ADMIN_PASSWORD"] = Password,
             ["HC_NODE_NAME"] = name,
             ["HealthChecker__Monitor__SeedExamples"] = "false",
-        });
+        };
+        var node = await WebAppProcess.StartAsync(environment);
         _nodes[name] = node;
         var client = new HttpClient { BaseAddress = node.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{Password}")));
