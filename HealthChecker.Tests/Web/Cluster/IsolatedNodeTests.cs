@@ -1,4 +1,5 @@
 using HealthChecker.Tests.Support;
+using HealthChecker.Testing;
 using HealthChecker.Tests.Web.Support;
 using Xunit.Abstractions;
 using static HealthChecker.Tests.Web.Support.MonitorProbe;
