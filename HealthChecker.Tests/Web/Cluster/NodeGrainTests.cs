@@ -59,6 +59,7 @@ public sealed class NodeGrainTests
             siloBuilder.Services.AddSingleton(new ClusterSettings { NodeName = "tested" });
             siloBuilder.Services.AddSingleton(new MonitorService(new ConfigurationBuilder().Build()));
             siloBuilder.Services.AddSingleton<NodeFigureSource>();
+            siloBuilder.Services.AddSingleton<IClusterMembershipView, OrleansMembershipView>();
             siloBuilder.Services.AddSingleton<ReleaseCalls>();
             siloBuilder.Services.AddSingleton<IIncomingGrainCallFilter>(s => s.GetRequiredService<ReleaseCalls>());
         }
