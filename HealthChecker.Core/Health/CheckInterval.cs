@@ -26,6 +26,23 @@ public static class CheckInterval
     public static TimeSpan FirstDelay(int index, int count, TimeSpan inter) =>
         count <= 1 ? TimeSpan.Zero : TimeSpan.FromTicks(inter.Ticks * index / count);
 
+    /// <summary>
+    /// The wait after the catch-up check (ended at <paramref name="end"/>) of a target resumed past its due time
+    /// <paramref name="missedDue"/>: to the first time on its old grid, <c>missedDue + k × interval</c> (k ≥ 1), at least half an
+    /// interval after that check. Overdue targets all caught up at once so keep their phases, not one band.
+    /// </summary>
+    public static TimeSpan AfterCatchUp(DateTimeOffset missedDue, TimeSpan interval, DateTimeOffset end)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        long needed = (end + (interval / 2) - missedDue).Ticks;
+        long steps = needed <= interval.Ticks ? 1 : (needed + interval.Ticks - 1) / interval.Ticks;
+        return missedDue + TimeSpan.FromTicks(steps * interval.Ticks) - end;
+    }
+
     /// <summary>The connect timeout: <c>min(timeout connect, inter)</c>.</summary>
     public static TimeSpan ConnectTimeout(TimeSpan timeoutConnect, TimeSpan inter) => timeoutConnect < inter ? timeoutConnect : inter;
 }

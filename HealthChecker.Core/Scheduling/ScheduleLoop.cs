@@ -128,6 +128,7 @@ internal sealed class ScheduleLoop : ITimerEntry
         _due.Remove(target);
         target.Phase = TargetPhase.Paused;
         target.Running = null;
+        target.MissedDue = null;
         var from = target.Health.EnterMaintenance();
         long now = _clock.GetTimestamp();
         Changed(target, from, reason, now);
@@ -267,7 +268,16 @@ internal sealed class ScheduleLoop : ITimerEntry
         var definition = target.Definition;
         // Counted from the end of this check, HAProxy's way, with the state the check just left it in.
         var interval = CheckInterval.For(target.Health, definition.Inter, definition.FastInter, definition.DownInter);
-        interval = CheckInterval.Spread(interval, definition.SpreadPercent, _owner.Jitter());
+        if (target.MissedDue is { } missed)
+        {
+            // A resumed target's catch-up check: back on its old phase, not in one band with the others caught up at once.
+            target.MissedDue = null;
+            interval = CheckInterval.AfterCatchUp(missed, interval, at);
+        }
+        else
+        {
+            interval = CheckInterval.Spread(interval, definition.SpreadPercent, _owner.Jitter());
+        }
         Schedule(target, now + ClockMath.ToTicks(interval, _frequency));
         var scheduledAt = at - ClockMath.ToSpan(now - target.DueAt, _frequency);
         var queueDelay = ClockMath.ToSpan(Math.Max(0, target.StartedAt - target.DueAt), _frequency);

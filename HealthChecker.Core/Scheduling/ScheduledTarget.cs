@@ -99,6 +99,9 @@ internal sealed class ScheduledTarget : ITimerEntry, ICheckOwner
     /// <summary>The check in flight for this target; a check that is no longer this one is dropped when it ends.</summary>
     public CheckRun? Running { get; set; }
 
+    /// <summary>The due time a resumed target had already passed when added: the check after its catch-up one keeps that due time's grid.</summary>
+    public DateTimeOffset? MissedDue { get; set; }
+
     public DateTimeOffset LastChange { get; set; }
 
     public long Checks { get; set; }

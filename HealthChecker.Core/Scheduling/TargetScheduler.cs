@@ -133,8 +133,9 @@ public sealed partial class TargetScheduler : IDisposable
         AddRangeAsync(targets, null, cancellationToken);
 
     /// <summary>
-    /// As above; a target whose id has a <see cref="ResumedHealth"/> starts from it instead of its configured start, and when
-    /// its last check ended less than an interval ago, its first check waits for that interval instead of being spread.
+    /// As above; a target whose id has a <see cref="ResumedHealth"/> starts from it instead of its configured start. One with a
+    /// stored last check is not spread: its first check waits for an interval after that check, or when that time has passed it
+    /// runs at once and the next one keeps the old grid (<see cref="CheckInterval.AfterCatchUp"/>).
     /// </summary>
     public async Task<int> AddRangeAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> targets, IReadOnlyDictionary<long, ResumedHealth>? resumed,
         CancellationToken cancellationToken = default)
@@ -153,7 +154,7 @@ public sealed partial class TargetScheduler : IDisposable
             if (id is { } known && resumed is not null && resumed.TryGetValue(known, out var from))
             {
                 target.Health = HealthState.Resumed(definition.Rise, definition.Fall, definition.StartUp, from.State);
-                firstDelay = ResumeDelay(target.Health, definition, from.LastCheckAt, now);
+                (firstDelay, target.MissedDue) = ResumeDelay(target.Health, definition, from.LastCheckAt, now);
             }
             if (_targets.TryAdd(definition.FullName, target))
             {
@@ -190,16 +191,18 @@ public sealed partial class TargetScheduler : IDisposable
         return fresh.Count;
     }
 
-    // A target checked less than an interval ago (here, or by the node that had it) is next due an interval after that check.
-    private static TimeSpan? ResumeDelay(HealthState health, TargetDefinition definition, DateTimeOffset? lastCheckAt, DateTimeOffset now)
+    // A target checked less than an interval ago (here, or by the node that had it) is next due an interval after that check;
+    // one whose due time passed (while its node's death was detected, or this node was down) is checked at once, from that due time.
+    private static (TimeSpan? Delay, DateTimeOffset? MissedDue) ResumeDelay(HealthState health, TargetDefinition definition, DateTimeOffset? lastCheckAt,
+        DateTimeOffset now)
     {
         if (lastCheckAt is not { } last)
         {
-            return null;
+            return (null, null);
         }
 
         var due = last + CheckInterval.For(health, definition.Inter, definition.FastInter, definition.DownInter);
-        return due > now ? due - now : null;
+        return due > now ? (due - now, null) : (TimeSpan.Zero, due);
     }
 
     /// <summary>Replaces a target's definition; its current due time is kept. False if no such target.</summary>

@@ -25,6 +25,8 @@ internal sealed class TargetSync : IAsyncDisposable
 {
     private static readonly long[] Everything = [-1];
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    // How long past its due time a stored check still sets a target's phase: a dead node's detection or a restart, with room.
+    private static readonly TimeSpan CatchUpWindow = TimeSpan.FromMinutes(5);
 
     private readonly TargetStore _store;
     private readonly TargetRules _rules;
@@ -386,8 +388,9 @@ internal sealed class TargetSync : IAsyncDisposable
     }
 
     /// <summary>
-    /// Where the targets about to be added stood, in one read for the burst; checks older than the longest interval among
-    /// them cannot delay a first check and are not read.
+    /// Where the targets about to be added stood, in one read for the burst. A check up to the longest interval among them (plus
+    /// the catch-up window) old is read: a target past its due time is checked at once and keeps its phase; an older one is
+    /// spread as a new one.
     /// </summary>
     private async Task<(IReadOnlyDictionary<long, ResumedHealth> Resumed, IReadOnlyDictionary<long, string> HandedBy)> ResumedAsync(IReadOnlyList<(TargetDefinition Definition, long? Id)> wanted, CancellationToken ct)
     {
@@ -399,7 +402,7 @@ internal sealed class TargetSync : IAsyncDisposable
 
         var longest = fresh.Max(w => new[] { w.Definition.Inter, w.Definition.FastInter, w.Definition.DownInter }.Max());
         var now = _scheduler.Clock.GetUtcNow();
-        var stored = await StoredStates.ResumeAsync(_dataSource, [.. fresh.Select(w => w.Id!.Value)], now - longest, ct);
+        var stored = await StoredStates.ResumeAsync(_dataSource, [.. fresh.Select(w => w.Id!.Value)], now - longest - CatchUpWindow, ct);
         return HandedOverLive(fresh.Select(w => w.Id!.Value), stored, now);
     }
 

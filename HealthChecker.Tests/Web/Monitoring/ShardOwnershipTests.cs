@@ -108,6 +108,27 @@ public sealed class ShardOwnershipTests
     }
 
     [Fact]
+    public async Task Targets_of_a_dead_node_whose_due_times_passed_during_detection_are_checked_at_once_then_on_their_old_grid()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var ids = await AddTargetsAsync(db, count: 3);
+        // The dead node's last checks (inter 1 h): each one's due time passed a few seconds ago, while its death was detected.
+        var last = DateTime.UtcNow - TimeSpan.FromHours(1) - TimeSpan.FromSeconds(10);
+        await ExecuteAsync(db, """
+            INSERT INTO check_results (target_id, checked_at, status, passed, duration_ms)
+            SELECT id, @last, 'L4CON', false, 1 FROM unnest(@ids) AS id
+            """, new { ids, last });
+
+        await using var a = await Node.StartAsync(db, ClusterMembers.Alone(A));
+
+        // Not spread over a new hour: every one is checked now, and next an hour after its missed due time, as before.
+        await EventuallyAsync(() => a.Scheduler.ChecksCompleted == ids.Length, "every overdue target was checked at once");
+        await a.Scheduler.SettledAsync();
+        Assert.All(a.Scheduler.Snapshot(), s =>
+            Assert.Equal(new DateTimeOffset(last, TimeSpan.Zero) + TimeSpan.FromHours(2), s.NextCheckAt!.Value, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public async Task A_node_started_on_a_membership_has_released_what_that_membership_gives_the_others()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
