@@ -18,18 +18,8 @@ public sealed class IsolatedNodeTests(ITestOutputHelper output)
     [Fact(Timeout = 600_000)]
     public async Task A_node_cut_from_PostgreSQL_and_from_the_other_node_suspends_its_checks_so_no_target_is_checked_by_both_and_exits_once_it_learns_it_was_declared_dead()
     {
-        const int total = 30;
-        var database = await TestDatabase.CreateEmptyAsync();
-        using var proxy = new DatabaseProxy(database);
-        using var peer = new CheckCountingPeer();
-        await using var cluster = new ClusterOfNodes(database, output);
-        await cluster.StartAsync("staying");
-        var targets = await cluster.AddTargetsAsync("staying", peer, total, "1s");
-        var isolated = await cluster.StartAsync("isolated", proxy.ConnectionString);
-        await cluster.WaitAllActiveAsync();
-        await cluster.WaitSharedOutAsync(total);
-        await EveryTargetCheckedAsync(peer, targets.Keys, CheckCountingPeer.Now(), 2);
-        var members = await cluster.MembersAsync();
+        await using var nodes = await TwoNodes.StartAsync(output);
+        var (proxy, peer, cluster, targets, isolated, members) = (nodes.Proxy, nodes.Peer, nodes.Cluster, nodes.Targets, nodes.Isolated, nodes.Members);
         var orphaned = ClusterOfNodes.OwnedBy(members["isolated"], [.. members.Values], targets);
         Assert.NotEmpty(orphaned);
         Assert.False((await StatusAsync(cluster.Client("isolated"))).GetProperty("checksSuspended").GetBoolean());
@@ -71,18 +61,8 @@ public sealed class IsolatedNodeTests(ITestOutputHelper output)
     [Fact(Timeout = 600_000)]
     public async Task A_node_cut_from_everything_for_a_moment_checks_again_once_back_unless_it_was_declared_dead_and_no_target_is_checked_by_both()
     {
-        const int total = 30;
-        var database = await TestDatabase.CreateEmptyAsync();
-        using var proxy = new DatabaseProxy(database);
-        using var peer = new CheckCountingPeer();
-        await using var cluster = new ClusterOfNodes(database, output);
-        await cluster.StartAsync("staying");
-        var targets = await cluster.AddTargetsAsync("staying", peer, total, "1s");
-        var isolated = await cluster.StartAsync("isolated", proxy.ConnectionString);
-        await cluster.WaitAllActiveAsync();
-        await cluster.WaitSharedOutAsync(total);
-        await EveryTargetCheckedAsync(peer, targets.Keys, CheckCountingPeer.Now(), 2);
-        var members = await cluster.MembersAsync();
+        await using var nodes = await TwoNodes.StartAsync(output);
+        var (proxy, peer, cluster, targets, isolated, members) = (nodes.Proxy, nodes.Peer, nodes.Cluster, nodes.Targets, nodes.Isolated, nodes.Members);
 
         var cut = CheckCountingPeer.Now();
         using (new LoopbackCut(SiloPort(members["isolated"]), SiloPort(members["staying"])))
@@ -108,13 +88,69 @@ public sealed class IsolatedNodeTests(ITestOutputHelper output)
             await cluster.KillAsync("isolated");
         }
 
-        await cluster.WaitSharedOutAsync(total);
+        await cluster.WaitSharedOutAsync(TwoNodes.Total);
         var settled = CheckCountingPeer.Now();
         await EveryTargetCheckedAsync(peer, targets.Keys, settled, 3);
         var timeline = new CheckTimeline(peer.Checks(), Interval);
         output.WriteLine(Figures($"cut from everything for a moment: {(resumed ? "resumed" : "declared dead, exited")}; longest gap {timeline.MaxGap(cut):0.00} intervals; double checks {timeline.DoubleChecks().Count}"));
         Assert.Empty(timeline.DoubleChecks());
         Assert.Empty(timeline.CheckedByMoreThanOneNode(settled));
+    }
+
+    /// <summary>
+    /// Node "staying" and node "isolated" (its database through a proxy the test can cut) on one database, with
+    /// <see cref="Total"/> targets at <see cref="Interval"/> shared out between them and each checked twice.
+    /// </summary>
+    private sealed class TwoNodes : IAsyncDisposable
+    {
+        public const int Total = 30;
+
+        private TwoNodes(DatabaseProxy proxy, ClusterOfNodes cluster)
+        {
+            Proxy = proxy;
+            Cluster = cluster;
+        }
+
+        public DatabaseProxy Proxy { get; }
+
+        public CheckCountingPeer Peer { get; } = new();
+
+        public ClusterOfNodes Cluster { get; }
+
+        public IReadOnlyDictionary<string, long> Targets { get; private set; } = new Dictionary<string, long>();
+
+        public WebAppProcess Isolated { get; private set; } = null!;
+
+        public IReadOnlyDictionary<string, string> Members { get; private set; } = new Dictionary<string, string>();
+
+        public static async Task<TwoNodes> StartAsync(ITestOutputHelper output)
+        {
+            var database = await TestDatabase.CreateEmptyAsync();
+            var nodes = new TwoNodes(new DatabaseProxy(database), new ClusterOfNodes(database, output));
+            try
+            {
+                await nodes.Cluster.StartAsync("staying");
+                nodes.Targets = await nodes.Cluster.AddTargetsAsync("staying", nodes.Peer, Total, "1s");
+                nodes.Isolated = await nodes.Cluster.StartAsync("isolated", nodes.Proxy.ConnectionString);
+                await nodes.Cluster.WaitAllActiveAsync();
+                await nodes.Cluster.WaitSharedOutAsync(Total);
+                await EveryTargetCheckedAsync(nodes.Peer, nodes.Targets.Keys, CheckCountingPeer.Now(), 2);
+                nodes.Members = await nodes.Cluster.MembersAsync();
+                return nodes;
+            }
+            catch
+            {
+                await nodes.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Cluster.DisposeAsync();
+            Peer.Dispose();
+            Proxy.Dispose();
+        }
     }
 
     /// <summary>The two checks of a target after <paramref name="since"/> with the longest time between them.</summary>
