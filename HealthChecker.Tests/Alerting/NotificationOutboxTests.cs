@@ -61,6 +61,30 @@ public sealed class NotificationOutboxTests
     }
 
     [Fact]
+    public async Task Waiting_for_the_records_stored_ends_only_once_what_was_queued_before_is_in_the_database()
+    {
+        using var receiver = new WebhookReceiver();
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var outbox = new NotificationOutbox(Settings(("ops", receiver.Url)), [new WebhookSender()], db, Quick);
+        // Held by the test: the told states (and so their transaction) wait while it lasts.
+        await using var locker = await db.OpenConnectionAsync();
+        await using var held = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE hc_private.notified_states IN EXCLUSIVE MODE", locker, held))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        outbox.Add(Decision());
+        var stored = outbox.StoredAsync(CancellationToken.None);
+        await receiver.WaitForAsync(r => r.Count == 1, "the message, sent before it is stored");
+        Assert.False(stored.IsCompleted);
+
+        await held.RollbackAsync();
+        await stored.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1L, await CountAsync(db, "SELECT count(*) FROM hc_private.notified_states WHERE state = 'DOWN'"));
+    }
+
+    [Fact]
     public async Task A_400_is_not_retried_and_shows_as_failed_with_the_receivers_answer()
     {
         using var receiver = new WebhookReceiver(400);

@@ -55,7 +55,10 @@ public sealed class AlertingService(
         monitor.BeforeAddingTargets(TakenOverAlerts.Adoption(ready.Task.WaitAsync, dataSource, told => _channels?.Alertmanager.Resume(told, settings.Current)));
         try
         {
-            ready.SetResult(await StartEvaluatorAsync(scheduler, dataSource, cancellationToken));
+            var evaluator = await StartEvaluatorAsync(scheduler, dataSource, cancellationToken);
+            ready.SetResult(evaluator);
+            // A node lets targets go only once what it decided of them is stored: their new owner reads it (docs/cluster.md).
+            monitor.AfterHandingOverTargets(TakenOverAlerts.Storing(evaluator, _outbox!, _log));
         }
         catch (Exception e)
         {
@@ -115,6 +118,7 @@ public sealed class AlertingService(
         }
 
         monitor.BeforeAddingTargets(null);
+        monitor.AfterHandingOverTargets(null);
         if (monitor.Scheduler is { } scheduler)
         {
             scheduler.Removed -= OnRemoved;

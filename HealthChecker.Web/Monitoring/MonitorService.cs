@@ -93,6 +93,8 @@ public sealed class MonitorService(IConfiguration configuration)
     /// <summary>Awaited before targets are added to the engine (see <see cref="TargetSync.BeforeAdding"/>); null takes it away.</summary>
     internal void BeforeAddingTargets(Func<IReadOnlyList<string>, CancellationToken, Task>? hook) => Volatile.Read(ref _sync)?.BeforeAdding(hook);
 
+    internal void AfterHandingOverTargets(Func<CancellationToken, Task>? hook) => Volatile.Read(ref _sync)?.AfterHandingOver(hook);
+
     internal void Checks(TargetScheduler scheduler, TargetSync sync)
     {
         Volatile.Write(ref _scheduler, scheduler);

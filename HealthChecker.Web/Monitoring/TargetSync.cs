@@ -59,6 +59,7 @@ internal sealed class TargetSync : IAsyncDisposable
     private volatile Func<IReadOnlyCollection<string>, long, CancellationToken, Task>? _awaitRelease;
     private long _applied;
     private volatile Func<IReadOnlyList<string>, CancellationToken, Task>? _beforeAdding;
+    private volatile Func<CancellationToken, Task>? _afterHandingOver;
     // The ownership whose lost shards were last handed over (under the apply lock): an apply under the same one has nothing to hand over.
     private ShardSet? _handedOverFor;
 
@@ -124,6 +125,12 @@ internal sealed class TargetSync : IAsyncDisposable
     }
 
     public void BeforeAdding(Func<IReadOnlyList<string>, CancellationToken, Task>? hook) => _beforeAdding = hook;
+
+    /// <summary>
+    /// Awaited under the apply lock once targets were handed over, before the membership is marked applied (and so before
+    /// <see cref="ReleasedAsync"/> says so to their new owner): alerting stores what it decided of them first. It bounds itself.
+    /// </summary>
+    public void AfterHandingOver(Func<CancellationToken, Task>? hook) => _afterHandingOver = hook;
 
     /// <summary>Listens first (so nothing committed from here on is missed), then loads every stored target.</summary>
     public async Task StartAsync(CancellationToken ct)
@@ -230,9 +237,29 @@ internal sealed class TargetSync : IAsyncDisposable
         {
             Interlocked.Add(ref _applied, dropped.Removed.Count);
             _touched();
+            await AfterHandingOverAsync(ct);
         }
 
         return dropped.Removed.Count;
+    }
+
+    // The new owner reads what was told of them once this node says it let them go (see docs/cluster.md, "Taking a target over").
+    private async Task AfterHandingOverAsync(CancellationToken ct)
+    {
+        if (_afterHandingOver is not { } hook)
+        {
+            return;
+        }
+
+        try
+        {
+            await hook(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Letting go must not wait on alerting for good: the new owner then goes on from what is stored.
+            _log.Warning("Storing what alerting decided of targets handed over failed: {Reason}", e.Message);
+        }
     }
 
     public async Task StopAsync()

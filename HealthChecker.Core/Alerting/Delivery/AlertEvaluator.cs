@@ -128,6 +128,16 @@ public sealed class AlertEvaluator : IAsyncDisposable
         _inbox.Writer.TryWrite(new Adoption(targets, told));
     }
 
+    /// <summary>
+    /// Completes once everything queued before this call (state changes, removals) was taken and what it decided was handed
+    /// to the outbox; at once when the evaluator is stopped. A caller that needs it stored then waits for the outbox.
+    /// </summary>
+    public Task DecidedAsync(CancellationToken ct)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _inbox.Writer.TryWrite(new Barrier(reached)) ? reached.Task.WaitAsync(ct) : Task.CompletedTask;
+    }
+
     public async ValueTask DisposeAsync()
     {
         lock (_attached)
@@ -183,6 +193,7 @@ public sealed class AlertEvaluator : IAsyncDisposable
     private async Task RunAsync()
     {
         var reader = _inbox.Reader;
+        var reached = new List<Barrier>();
         try
         {
             while (true)
@@ -191,6 +202,12 @@ public sealed class AlertEvaluator : IAsyncDisposable
                 {
                     while (reader.TryRead(out var item))
                     {
+                        if (item is Barrier barrier)
+                        {
+                            reached.Add(barrier);
+                            continue;
+                        }
+
                         Take(item);
                     }
 
@@ -219,6 +236,14 @@ public sealed class AlertEvaluator : IAsyncDisposable
                     // A bug in one decision must not silence every later alert.
                     _log.Error(e, "The alert evaluator failed on an observation or a decision; it goes on with the next");
                 }
+
+                // After this turn's decisions: what was queued before a barrier is decided and handed to the outbox.
+                foreach (var barrier in reached)
+                {
+                    barrier.Reached.TrySetResult();
+                }
+
+                reached.Clear();
 
                 if (!await WaitAsync(reader, _book.NextDue).ConfigureAwait(false))
                 {
@@ -255,6 +280,8 @@ public sealed class AlertEvaluator : IAsyncDisposable
                 break;
         }
     }
+
+    private sealed record Barrier(TaskCompletionSource Reached);
 
     private sealed record Adoption(IReadOnlyCollection<string> Targets, IReadOnlyList<NotifiedState> Told);
 

@@ -102,6 +102,9 @@ public sealed class NotificationOutbox : IAlertOutbox, IAsyncDisposable
         }
     }
 
+    /// <summary>Until every record queued before this call is stored (at once without a data source); bounded by <paramref name="ct"/>.</summary>
+    public Task StoredAsync(CancellationToken ct) => _writer?.FlushAsync(ct) ?? Task.CompletedTask;
+
     /// <summary>Delivers the messages left queued by the previous run (read by <see cref="OutboxStore.LoadAsync"/>).</summary>
     public void Resume(IEnumerable<OutboxRow> queued)
     {

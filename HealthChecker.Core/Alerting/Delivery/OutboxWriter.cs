@@ -25,6 +25,10 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
     private long _failedWrites;
     private long _fenced;
     private bool _fencedOut;
+    // Changes queued since start, and how many of them are stored (or dropped for good): what FlushAsync waits on.
+    private long _queued;
+    private long _stored;
+    private TaskCompletionSource _storedPulse = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Raised once, on the writer's loop, when a write was fenced out.</summary>
     public event Action<FencedOutException>? FencedOut;
@@ -62,6 +66,7 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
                 return;
             }
 
+            _queued++;
             _rows[entry.Message.Id] = entry;
             foreach (var state in told ?? [])
             {
@@ -83,6 +88,7 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
                 return;
             }
 
+            _queued++;
             foreach (var state in told)
             {
                 _told[(state.Rule, state.Channel, state.Target)] = state;
@@ -90,6 +96,36 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
         }
 
         Wake();
+    }
+
+    /// <summary>
+    /// Until every change queued before this call is stored (or dropped for good, fenced out). Waits while PostgreSQL is
+    /// unreachable: the caller bounds it with <paramref name="ct"/>.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        long wanted;
+        lock (_lock)
+        {
+            wanted = _queued;
+        }
+
+        while (true)
+        {
+            var pulse = Volatile.Read(ref _storedPulse).Task;
+            if (Interlocked.Read(ref _stored) >= wanted)
+            {
+                return;
+            }
+
+            await pulse.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private void StoredUpTo(long queued)
+    {
+        Interlocked.Exchange(ref _stored, Math.Max(Interlocked.Read(ref _stored), queued));
+        Interlocked.Exchange(ref _storedPulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     public async ValueTask DisposeAsync()
@@ -138,8 +174,10 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
         {
             List<OutboxEntry> rows;
             List<NotifiedState> told;
+            long taken;
             lock (_lock)
             {
+                taken = _queued;
                 rows = [.. _rows.Values];
                 told = [.. _told.Values];
                 _rows.Clear();
@@ -149,6 +187,8 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
 
             if (rows.Count == 0 && told.Count == 0)
             {
+                // Everything queued before was in a batch stored (or dropped) already.
+                StoredUpTo(taken);
                 if (_stopping)
                 {
                     return;
@@ -176,6 +216,7 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
                 }
 
                 Volatile.Write(ref _writing, 0);
+                StoredUpTo(taken);
                 backoff = options.StoreRetryMinDelay;
                 if (_unreachable)
                 {
@@ -186,6 +227,8 @@ internal sealed class OutboxWriter(NpgsqlDataSource dataSource, DeliveryOptions 
             catch (FencedOutException e)
             {
                 FenceOut(rows.Count + told.Count, e);
+                // Nothing of it will ever be stored: no one waits for it.
+                StoredUpTo(long.MaxValue);
             }
             catch (Exception e)
             {

@@ -90,6 +90,55 @@ public sealed class AlertHandOverTests
         Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM hc_private.notification_outbox"));
     }
 
+    [Fact]
+    public async Task A_target_whose_alert_is_not_stored_yet_when_a_joining_node_takes_it_over_is_told_once()
+    {
+        using var ops = new WebhookReceiver();
+        using var peer = new SwitchablePeer();
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var settings = Settings(ops);
+        await AddTargetAsync(db, peer);
+        var id = await ScalarAsync<long>(db, "SELECT id FROM targets");
+        // A joining member that wins shop/x's shard from A.
+        var joining = Enumerable.Range(2, 200).Select(n => $"10.0.0.{n}:11111@1").First(m => ShardMap.OwnerOf(ShardMap.ShardOf(id), [A, m]) == m);
+
+        // Held by the test: A's told states wait to be stored while it lasts; reading them (B's adoption) goes on.
+        await using var locker = await db.OpenConnectionAsync();
+        await using var held = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE hc_private.notified_states IN EXCLUSIVE MODE", locker, held))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        await using var a = await Node.StartAsync(db, settings, "a", ClusterMembers.Alone(A));
+        await using var b = await Node.StartAsync(db, settings, "b", new ClusterMembers(joining, [A], 1));
+        await ops.WaitForAsync(r => r.Count == 1, "A's alert that shop/x is DOWN");
+        Assert.True(a.Outbox.PendingWrites > 0);
+
+        // B waits for A to let go, as the node grain's release answers it, then reads what was told of shop/x.
+        var adopted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Sync.AwaitsRelease((_, version, ct) => a.Sync.ReleasedAsync(version, TimeSpan.FromSeconds(30), ct));
+        var adoption = TakenOverAlerts.Adoption(_ => Task.FromResult(b.Evaluator), db);
+        b.Sync.BeforeAdding(async (targets, ct) =>
+        {
+            await adoption(targets, ct);
+            adopted.TrySetResult();
+        });
+
+        // B joins: shop/x moves from A, still Active, to B.
+        a.Ownership.Set(new ClusterMembers(A, [A, joining], 2));
+        b.Ownership.Set(new ClusterMembers(joining, [A, joining], 2));
+        // The lock goes once B read the told states, or once A waits for what it decided to be stored before it lets go.
+        await Task.WhenAny(adopted.Task, a.StoringHandedOver.Task).WaitAsync(TimeSpan.FromSeconds(60));
+        await held.RollbackAsync();
+        await EventuallyAsync(() => a.Scheduler.Count == 0 && b.Scheduler.Count == 1 && b.Evaluator.Observed >= 1, "B took shop/x over and checked it DOWN");
+
+        // Back UP: B resolves it. One channel's messages go in the order decided, so a second alert by B would come first.
+        peer.Open();
+        await ops.WaitForAsync(r => r.Any(h => h.PayloadStatus == "resolved"), "the resolution of shop/x");
+        Assert.Equal(["firing", "resolved"], ops.Received.Select(h => h.PayloadStatus));
+    }
+
     private sealed class Node : IAsyncDisposable
     {
         private static readonly DeliveryOptions Quick = new()
@@ -118,9 +167,21 @@ public sealed class AlertHandOverTests
             Evaluator.Attach(Scheduler);
             // As the app's alerting does: what was told of targets taken over is read before they are added.
             _sync.BeforeAdding(TakenOverAlerts.Adoption(_ => Task.FromResult(Evaluator), db));
+            // And what it decided of targets it hands over is stored before they count as let go (a generous bound: a loaded machine).
+            var storing = TakenOverAlerts.Storing(Evaluator, Outbox, TestLog.Silent, TimeSpan.FromSeconds(30));
+            _sync.AfterHandingOver(async ct =>
+            {
+                StoringHandedOver.TrySetResult();
+                await storing(ct);
+            });
         }
 
         public SettableOwnership Ownership { get; }
+
+        public TargetSync Sync => _sync;
+
+        /// <summary>Set once this node waits for what its alerting decided of targets it hands over to be stored.</summary>
+        public TaskCompletionSource StoringHandedOver { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ResultWriter Writer { get; }
 
