@@ -472,6 +472,13 @@ public sealed class ResultWriter : IAsyncDisposable
                 return true;
             }
 
+            // A wake left by the first row added while the last batch was being written would end the wait at once, and
+            // every batch would hold only what came during one write: drop it, then look again at what it may have meant.
+            if (_wake.Wait(0))
+            {
+                continue;
+            }
+
             // A partial batch waits for more rows, at most BatchDelay; a full one wakes us early.
             await _wake.WaitAsync(_options.BatchDelay, _abort.Token).ConfigureAwait(false);
             return true;

@@ -25,6 +25,32 @@ public sealed class SendExpectCheckTests
         Assert.All(results, r => Assert.Equal("L7OK", r.Code));
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_banner_far_longer_than_the_first_read_is_matched_at_its_end(PollerKind kind)
+    {
+        // The peer stays: only reading on until the socket is drained finds the end (an edge-triggered poller says In once).
+        var banner = Enumerable.Repeat((byte)'x', 10_000).Concat("220 ready\r\n"u8.ToArray()).ToArray();
+        using var peer = new ScriptedPeer(ScriptedPeer.Says(banner));
+
+        var results = Many(Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220 ready"))), 5, kind);
+
+        Assert.All(results, r => Assert.Equal((CheckStatus.L7Ok, true), (r.Status, r.Passed)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_banner_that_fills_the_whole_buffer_without_a_match_is_conclusive(PollerKind kind)
+    {
+        // Beyond the buffer's capacity nothing is read: a full buffer that does not match fails at once, not at the timeout.
+        var banner = Enumerable.Repeat((byte)'x', 20_000).Concat("220 ready\r\n"u8.ToArray()).ToArray();
+        using var peer = new ScriptedPeer(ScriptedPeer.Says(banner));
+
+        var results = Many(Spec(peer.EndPoint, CheckProtocol.Expect(Expect("220")), timeout: TimeSpan.FromSeconds(30)), 3, kind);
+
+        Assert.All(results, r => Assert.Equal((CheckStatus.L7Response, "TCPCHK did not match content '220' at step 1"), (r.Status, r.Info)));
+    }
+
     [Fact]
     public void A_banner_that_does_not_match_names_the_content_and_the_step()
     {

@@ -2,11 +2,16 @@ using HealthChecker.Core.Connections;
 
 namespace HealthChecker.Core.Checks.Protocols;
 
-/// <summary>What the peer said so far, up to a fixed size (HAProxy's check buffer): full counts as conclusive.</summary>
+/// <summary>
+/// What the peer said so far, up to a fixed size (HAProxy's check buffer): full counts as conclusive. It starts small and
+/// doubles as the answer grows: most answers are a banner or a status line, and a check per target per interval that
+/// allocated (and zeroed) the whole capacity made most of the app's garbage.
+/// </summary>
 internal sealed class ResponseBuffer
 {
     public const int Capacity = 16 * 1024;
-    private readonly byte[] _bytes = new byte[Capacity];
+    public const int InitialSize = 512;
+    private byte[] _bytes = new byte[InitialSize];
     private bool _readAtShut;
 
     public int Length { get; private set; }
@@ -23,7 +28,22 @@ internal sealed class ResponseBuffer
             connection.StopReceive();
             return;
         }
-        Length += connection.Transport.ReceiveInto(connection, _bytes.AsSpan(Length));
+        while (true)
+        {
+            if (Length == _bytes.Length)
+            {
+                Array.Resize(ref _bytes, Math.Min(Capacity, 2 * _bytes.Length));
+            }
+
+            int room = _bytes.Length - Length;
+            int read = connection.Transport.ReceiveInto(connection, _bytes.AsSpan(Length));
+            Length += read;
+            // A read that filled the room may have left more in the socket, and an edge-triggered poller will not say so again.
+            if (read < room || IsFull)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
