@@ -16,24 +16,34 @@ public sealed record MembershipFence(string DeploymentId, string Address, int Po
     /// <summary>Orleans' <c>SiloStatus.Active</c>.</summary>
     public const int Active = 3;
 
-    /// <summary>The fence's statement (parameters $1 cluster id, $2 address, $3 port, $4 generation): the row's status, locked until commit.</summary>
-    public const string Sql = """
+    /// <summary>Orleans' <c>SiloStatus.Dead</c>.</summary>
+    public const int Dead = 6;
+
+    /// <summary>The row's status (parameters $1 cluster id, $2 address, $3 port, $4 generation), read without a lock.</summary>
+    public const string StatusSql = """
         SELECT status FROM orleansmembershiptable
         WHERE deploymentid = $1 AND address = $2 AND port = $3 AND generation = $4
-        FOR SHARE
         """;
 
+    /// <summary>The fence's statement: the row's status, locked until commit.</summary>
+    public const string Sql = StatusSql + "\nFOR SHARE";
+
     /// <summary>The fence as the first command of a batch, so that it costs no round trip of its own.</summary>
-    public NpgsqlBatchCommand Command() => new(Sql)
+    public NpgsqlBatchCommand Command()
     {
-        Parameters =
-        {
-            new NpgsqlParameter<string> { TypedValue = DeploymentId },
-            new NpgsqlParameter<string> { TypedValue = Address },
-            new NpgsqlParameter<int> { TypedValue = Port },
-            new NpgsqlParameter<int> { TypedValue = Generation },
-        },
-    };
+        var command = new NpgsqlBatchCommand(Sql);
+        command.Parameters.AddRange(Parameters());
+        return command;
+    }
+
+    /// <summary>The row's key, for <see cref="StatusSql"/> or <see cref="Sql"/>.</summary>
+    public NpgsqlParameter[] Parameters() =>
+    [
+        new NpgsqlParameter<string> { TypedValue = DeploymentId },
+        new NpgsqlParameter<string> { TypedValue = Address },
+        new NpgsqlParameter<int> { TypedValue = Port },
+        new NpgsqlParameter<int> { TypedValue = Generation },
+    ];
 
     /// <summary>
     /// Reads the fence's answer, the current result of <paramref name="reader"/>, and throws <see cref="FencedOutException"/>
@@ -66,7 +76,7 @@ public sealed class FencedOutException(MembershipFence fence, int? status)
         2 => "Joining",
         4 => "ShuttingDown",
         5 => "Stopping",
-        6 => "Dead",
+        MembershipFence.Dead => "Dead",
         var s => $"in status {s}",
     };
 }

@@ -14,15 +14,7 @@ public sealed class IsolationWatch(
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private const int TicksPerProbe = 4;
 
-    // Orleans' SiloStatus.Dead.
-    private const int Dead = 6;
     private static readonly TimeSpan ProbeLimit = TimeSpan.FromSeconds(2);
-
-    /// <summary>The row's status, read without a lock (the fence's own statement takes one).</summary>
-    private const string StatusSql = """
-        SELECT status FROM orleansmembershiptable
-        WHERE deploymentid = $1 AND address = $2 AND port = $3 AND generation = $4
-        """;
 
     private Task _databaseProbe = Task.CompletedTask;
     private Task _peerProbe = Task.CompletedTask;
@@ -94,22 +86,15 @@ public sealed class IsolationWatch(
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
             limit.CancelAfter(ProbeLimit);
             await using var conn = await database.OpenConnectionAsync(limit.Token);
-            await using var cmd = new NpgsqlCommand(StatusSql, conn)
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<string> { TypedValue = self.DeploymentId },
-                    new NpgsqlParameter<string> { TypedValue = self.Address },
-                    new NpgsqlParameter<int> { TypedValue = self.Port },
-                    new NpgsqlParameter<int> { TypedValue = self.Generation },
-                },
-            };
+            // Without the fence's lock: a probe, not a write.
+            await using var cmd = new NpgsqlCommand(MembershipFence.StatusSql, conn);
+            cmd.Parameters.AddRange(self.Parameters());
             switch (await cmd.ExecuteScalarAsync(limit.Token))
             {
                 case MembershipFence.Active or MembershipFence.Joining:
                     guard.DatabaseReached(began);
                     break;
-                case Dead:
+                case MembershipFence.Dead:
                     guard.DeclaredDead();
                     break;
             }
